@@ -1,0 +1,148 @@
+#include "util/input_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "util/unique_fd.hpp"
+
+namespace voiceops {
+namespace {
+
+InputError open_error(const std::string& path, int error_number) {
+  InputError error;
+  error.message = "cannot open '" + path + "': " + std::strerror(error_number);
+  switch (error_number) {
+    case ENOENT:
+    case ENOTDIR:
+      error.status = ExitStatus::no_input;
+      error.rule = "missing-file";
+      error.hint = "check the path; relative paths are taken from the current directory";
+      break;
+    case EACCES:
+    case EPERM:
+      error.status = ExitStatus::permission;
+      error.rule = "permission";
+      error.hint = "make the file readable by this user (ls -l shows its mode and owner)";
+      break;
+    default:
+      error.status = ExitStatus::io_error;
+      error.rule = "io-error";
+      error.hint = "the file system reported an error while opening the file";
+  }
+  return error;
+}
+
+}  // namespace
+
+Result<std::string, InputError> read_input_file(const std::string& path, std::size_t max_bytes) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (!fd) return unexpected(open_error(path, errno));
+
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) return unexpected(open_error(path, errno));
+  if (S_ISDIR(info.st_mode)) {
+    return unexpected(InputError{ExitStatus::no_input,
+                                 "not-a-file",
+                                 "'" + path + "' is a directory, not a file",
+                                 "name the .toml file itself, e.g. " + path + "/contract.toml",
+                                 {}});
+  }
+  auto too_large = [&](std::size_t size_seen) {
+    return InputError{ExitStatus::data_error,
+                      "too-large",
+                      "'" + path + "' is " + (size_seen > max_bytes ? "larger than " : "") +
+                          std::to_string(max_bytes / 1024) + " KiB",
+                      "a contract or pack file is a few KiB; this is not one",
+                      {}};
+  };
+  if (S_ISREG(info.st_mode) && static_cast<std::size_t>(info.st_size) > max_bytes) {
+    return unexpected(too_large(static_cast<std::size_t>(info.st_size)));
+  }
+
+  std::string text;
+  // Pipes and devices have no size: read in chunks, never past the limit.
+  char buffer[64 * 1024];
+  for (;;) {
+    ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      InputError error = open_error(path, errno);
+      error.message = "cannot read '" + path + "': " + std::strerror(errno);
+      if (errno == EISDIR) {
+        error.status = ExitStatus::no_input;
+        error.rule = "not-a-file";
+      }
+      return unexpected(std::move(error));
+    }
+    if (got == 0) break;
+    text.append(buffer, static_cast<std::size_t>(got));
+    if (text.size() > max_bytes) return unexpected(too_large(text.size()));
+  }
+  return text;
+}
+
+SourceLocation location_of_offset(std::string_view text, std::size_t offset) {
+  SourceLocation where;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++where.line;
+      where.column = 1;
+    } else {
+      ++where.column;
+    }
+  }
+  return where;
+}
+
+std::optional<InputError> check_text(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size;) {
+    unsigned char lead = bytes[i];
+    if (lead == 0) {
+      return InputError{ExitStatus::data_error, "encoding",
+                        "binary data (a NUL byte) in a text file",
+                        "this looks like a binary file; a contract is UTF-8 TOML text",
+                        location_of_offset(text, i)};
+    }
+    std::size_t length = 0;
+    std::uint32_t code_point = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead & 0xE0) == 0xC0) {
+      length = 2;
+      code_point = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3;
+      code_point = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4;
+      code_point = lead & 0x07;
+    }
+    bool valid = length != 0 && i + length <= size;
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      if ((bytes[i + k] & 0xC0) != 0x80) valid = false;
+      code_point = (code_point << 6) | (bytes[i + k] & 0x3F);
+    }
+    if (valid) {
+      // Overlong forms, surrogates and values past U+10FFFF are invalid UTF-8 too.
+      static constexpr std::uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
+      valid = code_point >= minimum[length] && code_point <= 0x10FFFF &&
+              !(code_point >= 0xD800 && code_point <= 0xDFFF);
+    }
+    if (!valid) {
+      return InputError{ExitStatus::data_error, "encoding", "invalid UTF-8 byte sequence",
+                        "save the file as UTF-8 (iconv -f LATIN1 -t UTF-8 converts Latin-1)",
+                        location_of_offset(text, i)};
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+}  // namespace voiceops

@@ -1,0 +1,11 @@
+#pragma once
+// Callers' and staff phone numbers are never shown or logged in full.
+#include <string>
+#include <string_view>
+
+namespace voiceops {
+
+// "+15125550161" -> "+1512555••61": enough to tell numbers apart, not enough to dial.
+std::string mask_phone(std::string_view number);
+
+}  // namespace voiceops
