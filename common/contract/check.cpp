@@ -1,0 +1,45 @@
+#include "contract/check.hpp"
+
+#include "contract/directory.hpp"
+#include "contract/parse.hpp"
+#include "util/input_file.hpp"
+
+namespace voiceops::contract {
+
+CheckedContract check_contract_text(std::string_view text, const std::string& file, bool strict,
+                                    const ValidateOptions& options) {
+  CheckedContract result{std::nullopt, Diagnostics(file), ExitStatus::ok};
+  ParseOutcome parsed = parse_contract(text, file, result.diagnostics);
+  if (parsed.is_staff_directory) {
+    result.is_staff_directory = true;
+    DirectoryOutcome directory = parse_directory(text, file, result.diagnostics);
+    const bool failed = !directory.directory || (strict && result.diagnostics.warning_count() > 0);
+    result.status = directory.status != ExitStatus::ok ? directory.status
+                    : failed                           ? ExitStatus::check_failed
+                                                       : ExitStatus::ok;
+  } else if (parsed.status != ExitStatus::ok) {
+    result.status = parsed.status;
+  } else {
+    validate(*parsed.contract, result.diagnostics, options);
+    const bool failed =
+        result.diagnostics.has_errors() || (strict && result.diagnostics.warning_count() > 0);
+    result.status = failed ? ExitStatus::check_failed : ExitStatus::ok;
+    result.contract = std::move(parsed.contract);
+  }
+  result.diagnostics.sort();
+  return result;
+}
+
+CheckedContract check_contract_file(const std::string& file, bool strict,
+                                    const ValidateOptions& options) {
+  auto text = read_input_file(file);
+  if (!text) {
+    CheckedContract result{std::nullopt, Diagnostics(file), text.error().status};
+    const InputError& e = text.error();
+    result.diagnostics.error(e.rule, e.where, e.message, e.hint);
+    return result;
+  }
+  return check_contract_text(*text, file, strict, options);
+}
+
+}  // namespace voiceops::contract

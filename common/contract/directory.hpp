@@ -1,0 +1,40 @@
+#pragma once
+// The Ops line's staff directory (voiceops-directory(5)): people, their phones and roles, and
+// their keypad PINs as salted hashes.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "contract/diagnostic.hpp"
+#include "contract/model.hpp"
+#include "util/exit_status.hpp"
+
+namespace voiceops::contract {
+
+struct Person {
+  std::string id;
+  SourceLocation where;  // the [[person]] header
+  Text name, pin_hash;
+  TextList phones, roles;
+  bool shared_phone = false;
+};
+
+struct Directory {
+  std::string file;
+  std::vector<Person> people;
+  const Person* person(std::string_view id) const;
+};
+
+struct DirectoryOutcome {
+  std::optional<Directory> directory;
+  ExitStatus status = ExitStatus::ok;
+};
+
+DirectoryOutcome parse_directory(std::string_view text, const std::string& file,
+                                 Diagnostics& diagnostics);
+
+// Reads and parses a directory file; read errors become diagnostics too.
+DirectoryOutcome load_directory(const std::string& file, Diagnostics& diagnostics);
+
+}  // namespace voiceops::contract

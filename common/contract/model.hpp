@@ -1,0 +1,199 @@
+#pragma once
+// The workflow contract as data: what voiceops-contract(5) describes, with the source position of
+// every value so later checks can point at it.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "contract/diagnostic.hpp"
+
+namespace voiceops::contract {
+
+template <typename T>
+struct Located {
+  T value{};
+  SourceLocation where;
+};
+
+using Text = Located<std::string>;
+using TextList = std::vector<Text>;
+
+enum class Hours { always, business_hours, after_hours, never };
+
+struct Workflow {
+  SourceLocation where;
+  Text id, name, description, audience, caller_type;
+  TextList allowed_intents, out_of_scope_intents, required_questions, systems_touched;
+  Text human_fallback, success_event, failure_event, analytics_owner;
+  bool internal() const { return audience.value == "internal"; }
+};
+
+struct Answers {
+  SourceLocation where;
+  TextList numbers;
+  Located<Hours> when{Hours::always, {}};
+  Text greeting;
+};
+
+struct DayHours {
+  bool open = false;
+  int opens_minute = 0;   // minutes after midnight, local time
+  int closes_minute = 0;  // exclusive
+  SourceLocation where;
+};
+
+struct BusinessHours {
+  SourceLocation where;
+  Text time_zone;
+  DayHours days[7];  // monday = 0
+  TextList holidays;
+};
+
+struct Destination {
+  std::string id;
+  SourceLocation where;
+  Text kind, number, queue, description;
+  Located<Hours> staffed{Hours::business_hours, {}};
+};
+
+struct Owners {
+  SourceLocation where;
+  Text phone_routing, booking, crm_ticketing, knowledge_base, privacy_reviewer, transcript_reviewer,
+      vendor_support;
+};
+
+struct System {
+  std::string id;
+  SourceLocation where;
+  Text kind, description, risk, owner, failure_path;
+  TextList read, write;
+};
+
+struct Question {
+  std::string id;
+  SourceLocation where;
+  Text type, prompt, reprompt, confirm;
+  TextList choices;
+  std::map<std::string, TextList> synonyms;
+  int max_attempts = 2;
+  int answer_seconds = 5;
+  int digits = 0;
+};
+
+struct Intent {
+  std::string id;
+  SourceLocation where;
+  Text description, start;
+  TextList examples, keywords;
+};
+
+struct OutOfScope {
+  std::string id;
+  SourceLocation where;
+  TextList examples, keywords;
+};
+
+enum class StepKind { ask, say, call, transfer, end };
+
+struct Step {
+  std::string id;
+  SourceLocation where;
+  StepKind kind = StepKind::say;
+  bool kind_known = false;  // exactly one kind key; otherwise already reported as step-kind
+  Text target;  // ask: question id; say: text; call: "system.operation"; transfer: destination;
+                // end: outcome
+  bool writes = false;
+  int timeout_ms = 0;
+  Text summary, say_before_end;
+  Text next, on_ok, on_error;
+  std::vector<std::pair<Text, Text>> branch;  // answer -> step id
+  // Every step id this step may continue to, with the position of the reference.
+  std::vector<Text> successors() const;
+};
+
+struct EscalationRow {
+  SourceLocation where;
+  Text trigger, name, action, destination, promise, after_hours_destination, after_hours_promise;
+  Text dtmf, slot;
+  TextList keywords, values;
+  Located<Hours> hours{Hours::always, {}};
+};
+
+struct Recording {
+  SourceLocation where;
+  bool record_calls = false;
+  Text disclosure, approved_by, approved_on;
+  int retention_days = 0;
+};
+
+struct Rollback {
+  SourceLocation where;
+  Text forward_to, owner;
+  TextList disable_intents;
+  bool after_hours_only = false;
+};
+
+struct CostModel {
+  SourceLocation where;
+  Text currency;
+  double telephony_per_minute = 0, speech_per_request = 0, tts_per_1k_chars = 0, llm_per_call = 0;
+  std::optional<double> budget_per_call;
+};
+
+struct Identification {
+  SourceLocation where;
+  bool present = false;
+  bool caller_id = true, pin_fallback = false, confirm_shared_phone = false;
+  Text directory;
+  int pin_digits = 4, max_pin_attempts = 3;
+};
+
+struct Role {
+  std::string id;
+  SourceLocation where;
+  Text title, daily_focus, micro_commitment;
+  TextList kpis, coaching, flows;
+};
+
+struct OdooMapping {
+  SourceLocation where;
+  bool present = false;
+  Text model, system;
+  TextList fields;
+};
+
+struct Contract {
+  std::string file;
+  int schema_version = 0;
+  Workflow workflow;
+  Answers answers;
+  BusinessHours hours;
+  std::vector<Destination> destinations;
+  Owners owners;
+  std::vector<System> systems;
+  std::vector<Question> questions;
+  std::vector<Intent> intents;
+  std::vector<OutOfScope> out_of_scope;
+  std::vector<Step> steps;
+  std::vector<EscalationRow> escalation;
+  Recording recording;
+  Rollback rollback;
+  CostModel cost;
+  Identification identification;
+  std::vector<Role> roles;
+  OdooMapping odoo;
+
+  const Destination* destination(std::string_view id) const;
+  const System* system(std::string_view id) const;
+  const Question* question(std::string_view id) const;
+  const Intent* intent(std::string_view id) const;
+  const Step* step(std::string_view id) const;
+};
+
+const char* to_string(Hours hours);
+const char* to_string(StepKind kind);
+
+inline constexpr int current_schema_version = 1;
+
+}  // namespace voiceops::contract

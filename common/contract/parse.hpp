@@ -1,0 +1,26 @@
+#pragma once
+// Contract file → Contract model. Structural problems (syntax, unknown keys, types, missing or
+// empty required keys, bad enum values) are reported here; cross-references are checked by
+// validate().
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "contract/diagnostic.hpp"
+#include "contract/model.hpp"
+#include "util/exit_status.hpp"
+
+namespace voiceops::contract {
+
+struct ParseOutcome {
+  std::optional<Contract> contract;    // present unless the file could not be read as a contract
+  ExitStatus status = ExitStatus::ok;  // data_error etc. when the file is unusable as input
+  // The file is an Ops line staff directory ([[person]] rows, no [workflow]), not a contract.
+  bool is_staff_directory = false;
+};
+
+// Parses contract text already read from `file`.
+ParseOutcome parse_contract(std::string_view text, const std::string& file,
+                            Diagnostics& diagnostics);
+
+}  // namespace voiceops::contract
