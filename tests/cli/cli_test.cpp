@@ -300,3 +300,17 @@ TEST_CASE("directory list masks phone numbers", "[cli]") {
   CHECK(r.out.find("\xe2\x80\xa2") != std::string::npos);
   CHECK(std::regex_search(r.out, std::regex(R"(\+1\d{10})")) == false);
 }
+
+#ifdef VOICEOPS_DAEMON
+TEST_CASE("voiceopsd answers --version and --help, and says it is not built yet", "[cli][daemon]") {
+  const std::string daemon = VOICEOPS_DAEMON;
+  auto version = run_process({daemon, "--version"});
+  CHECK(version.status == 0);
+  CHECK(version.out.rfind("voiceopsd ", 0) == 0);
+  CHECK(run_process({daemon, "--help"}).status == 0);
+  CHECK(run_process({daemon, "--bogus"}).status == 64);
+  auto bare = run_process({daemon});
+  CHECK(bare.status == 69);
+  CHECK(bare.err.find("not built yet") != std::string::npos);
+}
+#endif
