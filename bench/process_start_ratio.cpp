@@ -97,8 +97,9 @@ int main(int argc, char** argv) {
   }
   const double base = percentile(base_samples, 0.5);
   std::printf("%-72s %9s %9s %8s\n", "command", "median", "p90", "ratio");
-  std::printf("%-72s %7.2fms %7.2fms %7.2fx\n", (joined(baseline) + " (baseline: bare process start)").c_str(),
-              base, percentile(base_samples, 0.9), 1.0);
+  std::printf("%-72s %7.2fms %7.2fms %7.2fx\n",
+              (joined(baseline) + " (baseline: bare process start)").c_str(), base,
+              percentile(base_samples, 0.9), 1.0);
   for (std::size_t c = 0; c < commands.size(); ++c) {
     const double median = percentile(samples[c], 0.5);
     std::printf("%-72s %7.2fms %7.2fms %7.2fx\n", joined(commands[c]).c_str(), median,
