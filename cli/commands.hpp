@@ -8,6 +8,8 @@ namespace voiceops::cli {
 
 void add_contract_commands(CLI::App& app, Context& context);
 void add_directory_commands(CLI::App& app, Context& context);
+void add_testcalls_commands(CLI::App& app, Context& context);
+void add_twilio_commands(CLI::App& app, Context& context);
 void add_version_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);
 

@@ -7,15 +7,21 @@ _voiceops() {
         w=${COMP_WORDS[i]}
         if ((skip)); then skip=0; continue; fi
         case "$cmd:$w" in
-            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_directory_list:--format"|"voiceops_version:--format") skip=1 ;;
+            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_new:--contract"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
             "voiceops:contract") cmd=voiceops_contract ;;
             "voiceops:directory") cmd=voiceops_directory ;;
+            "voiceops:testcalls") cmd=voiceops_testcalls ;;
+            "voiceops:twilio") cmd=voiceops_twilio ;;
             "voiceops:version") cmd=voiceops_version ;;
             "voiceops_contract:validate") cmd=voiceops_contract_validate ;;
             "voiceops_contract:show") cmd=voiceops_contract_show ;;
             "voiceops_contract:init") cmd=voiceops_contract_init ;;
             "voiceops_directory:list") cmd=voiceops_directory_list ;;
             "voiceops_directory:set-pin") cmd=voiceops_directory_set-pin ;;
+            "voiceops_testcalls:run") cmd=voiceops_testcalls_run ;;
+            "voiceops_testcalls:new") cmd=voiceops_testcalls_new ;;
+            "voiceops_twilio:sign") cmd=voiceops_twilio_sign ;;
+            "voiceops_twilio:verify") cmd=voiceops_twilio_verify ;;
         esac
     done
     case "$cmd:$prev" in
@@ -31,12 +37,36 @@ _voiceops() {
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         "voiceops_directory_list:--format")
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_testcalls_run:--junit")
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        "voiceops_testcalls_run:--transcripts")
+            COMPREPLY=(); return ;;
+        "voiceops_testcalls_run:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_testcalls_new:--contract")
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        "voiceops_twilio_sign:--url")
+            COMPREPLY=(); return ;;
+        "voiceops_twilio_sign:--param")
+            COMPREPLY=(); return ;;
+        "voiceops_twilio_sign:--body")
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        "voiceops_twilio_verify:--url")
+            COMPREPLY=(); return ;;
+        "voiceops_twilio_verify:--param")
+            COMPREPLY=(); return ;;
+        "voiceops_twilio_verify:--body")
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        "voiceops_twilio_verify:--signature")
+            COMPREPLY=(); return ;;
+        "voiceops_twilio_verify:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         "voiceops_version:--format")
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     esac
     local options="" commands="" files=0
     case "$cmd" in
-        voiceops) options="--help -h --version --config --no-color"; commands="contract directory version"; files=0 ;;
+        voiceops) options="--help -h --version --config --no-color"; commands="contract directory testcalls twilio version"; files=0 ;;
         voiceops_contract) options="--help -h"; commands="validate show init"; files=0 ;;
         voiceops_contract_validate) options="--help -h --format --strict"; commands=""; files=1 ;;
         voiceops_contract_show) options="--help -h --format"; commands=""; files=1 ;;
@@ -44,6 +74,12 @@ _voiceops() {
         voiceops_directory) options="--help -h"; commands="list set-pin"; files=0 ;;
         voiceops_directory_list) options="--help -h --format"; commands=""; files=1 ;;
         voiceops_directory_set-pin) options="--help -h"; commands=""; files=1 ;;
+        voiceops_testcalls) options="--help -h"; commands="run new"; files=0 ;;
+        voiceops_testcalls_run) options="--help -h --junit --transcripts --format --coverage"; commands=""; files=1 ;;
+        voiceops_testcalls_new) options="--help -h --contract --force"; commands=""; files=1 ;;
+        voiceops_twilio) options="--help -h"; commands="sign verify"; files=0 ;;
+        voiceops_twilio_sign) options="--help -h --url --param --body --json"; commands=""; files=0 ;;
+        voiceops_twilio_verify) options="--help -h --url --param --body --json --signature --format"; commands=""; files=0 ;;
         voiceops_version) options="--help -h --format"; commands=""; files=0 ;;
     esac
     if [[ $cur == -* ]]; then

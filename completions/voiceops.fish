@@ -10,12 +10,16 @@ function __voiceops_path
             continue
         end
         switch "$cmd:$w"
-            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_directory_list:--format' 'voiceops_version:--format'
+            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_new:--contract' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
                 set skip 1
             case 'voiceops:contract'
                 set cmd voiceops_contract
             case 'voiceops:directory'
                 set cmd voiceops_directory
+            case 'voiceops:testcalls'
+                set cmd voiceops_testcalls
+            case 'voiceops:twilio'
+                set cmd voiceops_twilio
             case 'voiceops:version'
                 set cmd voiceops_version
             case 'voiceops_contract:validate'
@@ -28,6 +32,14 @@ function __voiceops_path
                 set cmd voiceops_directory_list
             case 'voiceops_directory:set-pin'
                 set cmd voiceops_directory_set-pin
+            case 'voiceops_testcalls:run'
+                set cmd voiceops_testcalls_run
+            case 'voiceops_testcalls:new'
+                set cmd voiceops_testcalls_new
+            case 'voiceops_twilio:sign'
+                set cmd voiceops_twilio_sign
+            case 'voiceops_twilio:verify'
+                set cmd voiceops_twilio_verify
         end
     end
     echo $cmd
@@ -36,6 +48,8 @@ end
 complete -c voiceops -f
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a contract -d 'Validate, show and start workflow contracts'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a directory -d 'The Ops line'\''s staff directory (PINs stored hashed)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a testcalls -d 'Run and scaffold five-call test packs'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a twilio -d 'Compute or check the carrier'\''s request signatures (X-Twilio-Signature)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a version -d 'Print the version and the contract schema it reads'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -l version -d 'Display program version information and exit'
@@ -65,5 +79,33 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops_directory_list' -l fo
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_directory_list' -F
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_directory_set-pin' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_directory_set-pin' -F
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls' -a run -d 'Play each pack'\''s scripted calls against its contract and check them'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls' -a new -d 'Write a five-call pack for a contract to DIR'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l junit -r -F -d 'Write JUnit XML to FILE'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l transcripts -x -d 'Write one Markdown transcript per call under DIR'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l format -x -a 'text json' -d 'Output format'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l coverage -d 'List which calls exercised each escalation row'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -F
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_new' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_new' -l contract -r -F -d 'The contract the pack tests'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_new' -l force -d 'Replace files that exist'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_new' -F
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a sign -d 'Print the X-Twilio-Signature the carrier would send for a request'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a verify -d 'Check an X-Twilio-Signature: exit 0 when valid, 1 when not'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_sign' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_sign' -l url -x -d 'The full URL the carrier requested, query included'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_sign' -l param -x -d 'A POST parameter the request carried, as NAME=VALUE (repeatable)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_sign' -l body -r -F -d 'The request body: a form body (a=1&b=2), or with --json a raw JSON body; - reads standard input'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_sign' -l json -d '--body is a raw JSON body, signed through bodySHA256 in --url'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l url -x -d 'The full URL the carrier requested, query included'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l param -x -d 'A POST parameter the request carried, as NAME=VALUE (repeatable)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l body -r -F -d 'The request body: a form body (a=1&b=2), or with --json a raw JSON body; - reads standard input'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l json -d '--body is a raw JSON body, signed through bodySHA256 in --url'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l signature -x -d 'The X-Twilio-Signature header'\''s value'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l format -x -a 'text json' -d 'Output format'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_version' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_version' -l format -x -a 'text json' -d 'Output format'

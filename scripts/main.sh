@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# README command (1): set up a fresh Debian 12 machine, build, and run the main job.
-# Until the test-pack runner lands, the main job validates every shipped contract (strictly, as a
-# CI job would) and shows each one as an operator would read it.
+# README command (1): set up a fresh Debian 12 machine, build, and run the main job: validate the
+# shipped contracts strictly and run their five-call test packs, as a user's CI job would, writing
+# JUnit XML to build/testcalls.xml and the transcript pack under build/transcripts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
@@ -10,8 +10,8 @@ voiceops=build/cli/voiceops
 
 echo "== voiceops contract validate --strict contracts/*.toml"
 "$voiceops" contract validate --strict contracts/*.toml
-for contract in contracts/after-hours-service.toml contracts/missed-call-booking.toml contracts/ops-line.toml; do
-  echo
-  echo "== voiceops contract show $contract"
-  "$voiceops" contract show "$contract"
-done
+echo
+echo "== voiceops testcalls run testcalls/*/"
+"$voiceops" testcalls run --junit build/testcalls.xml --transcripts build/transcripts testcalls/*/
+echo
+echo "JUnit XML: build/testcalls.xml; transcripts: build/transcripts/"

@@ -10,6 +10,7 @@ packages=(
   libpugixml-dev libbenchmark-dev catch2 libsystemd-dev nlohmann-json3-dev
   clang-14 libclang-rt-14-dev
   mandoc hyperfine bash-completion zsh fish
+  python3-twilio
 )
 
 missing=()

@@ -1,0 +1,99 @@
+#pragma once
+// voiceops.toml(5): the one configuration file both programs read. Closed tables (an unknown key
+// is an error with a "did you mean"), typed values, file:line:column diagnostics. Secrets are
+// never in it: only the files holding them, or the environment.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "contract/diagnostic.hpp"
+#include "util/result.hpp"
+
+namespace voiceops::config {
+
+inline constexpr std::string_view default_config_path = "/etc/voiceops/voiceops.toml";
+
+// Looks up an environment variable; unset and empty are both "not set" (std::nullopt).
+using Environment = std::function<std::optional<std::string>(std::string_view name)>;
+// The process environment (getenv).
+Environment process_environment();
+
+struct ConfigLocation {
+  enum class Origin { option, environment, default_path };
+  std::string path;
+  Origin origin = Origin::default_path;
+  // A file named by --config or $VOICEOPS_CONFIG must exist; the default one may be absent.
+  bool must_exist() const { return origin != Origin::default_path; }
+};
+
+// --config FILE, else $VOICEOPS_CONFIG, else /etc/voiceops/voiceops.toml.
+ConfigLocation locate_config(std::string_view config_option, const Environment& environment);
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8750";
+  std::string public_url;  // no trailing '/'; empty: not configured
+  std::string control_socket = "/run/voiceops/control.sock";
+};
+
+struct StoreConfig {
+  std::string path = "/var/lib/voiceops/voiceops.db";
+};
+
+struct TwilioConfig {
+  std::string auth_token_file;  // empty: $TWILIO_AUTH_TOKEN
+  bool validate_signatures = true;
+};
+
+struct ContractsConfig {
+  std::vector<std::string> paths = {"/etc/voiceops/contracts/*.toml"};
+};
+
+struct OdooConfig {
+  std::string url;  // empty: no Odoo export configured
+  std::string database;
+  std::string user;
+  std::string api_key_file;  // empty: $ODOO_API_KEY
+};
+
+struct TestingConfig {
+  bool scripted_integrations = false;
+};
+
+struct Config {
+  ServerConfig server;
+  StoreConfig store;
+  TwilioConfig twilio;
+  ContractsConfig contracts;
+  OdooConfig odoo;
+  TestingConfig testing;
+  std::string file;                  // the file read; empty when none was (all defaults)
+  std::vector<Diagnostic> warnings;  // e.g. signature validation switched off
+};
+
+// Parses the text of a configuration file; `file` names it in diagnostics. On failure the
+// diagnostics hold at least one error (warnings too, if any).
+Result<Config, Diagnostics> parse_config(std::string_view text, const std::string& file);
+
+// Reads and parses the file at `location`. A missing default file gives the defaults; a missing
+// file named by --config or $VOICEOPS_CONFIG, an unreadable or malformed one is an error.
+// Every error here is a bad configuration: exit status 78 (ExitStatus::config).
+Result<Config, Diagnostics> load_config(const ConfigLocation& location);
+
+// Why a secret could not be had; exit status 78 too. Never contains the secret.
+struct SecretError {
+  std::string message;
+  std::string hint;
+};
+
+// The carrier's auth token: from [twilio] auth_token_file when set, else $TWILIO_AUTH_TOKEN.
+Result<std::string, SecretError> twilio_auth_token(const Config& config,
+                                                   const Environment& environment);
+// The Odoo API key: from [odoo] api_key_file when set, else $ODOO_API_KEY.
+Result<std::string, SecretError> odoo_api_key(const Config& config, const Environment& environment);
+
+// Reads a secret file: at most 64 KiB, one line; trailing whitespace and newline removed.
+Result<std::string, SecretError> read_secret_file(const std::string& path, std::string_view what);
+
+}  // namespace voiceops::config

@@ -1,0 +1,40 @@
+#include "engine/business_hours.hpp"
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace voiceops::engine {
+
+Result<LocalMoment, std::string> to_local(std::string_view time_zone, std::chrono::sys_seconds utc) {
+  const date::time_zone* zone = nullptr;
+  try {
+    zone = date::locate_zone(time_zone);
+  } catch (const std::exception& error) {
+    return unexpected("unknown time zone '" + std::string(time_zone) + "': " + error.what());
+  }
+  const auto local = zone->to_local(utc);
+  const auto day = date::floor<date::days>(local);
+  const date::year_month_day ymd{day};
+  const date::weekday weekday{day};
+  LocalMoment moment;
+  moment.wall = std::chrono::sys_seconds{local.time_since_epoch()};
+  moment.weekday = static_cast<int>((weekday.c_encoding() + 6) % 7);
+  moment.minute_of_day =
+      static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(local - day).count());
+  moment.date = date::format("%F", ymd);
+  return moment;
+}
+
+bool in_business_hours(const contract::BusinessHours& hours, const LocalMoment& moment) {
+  const bool holiday = std::any_of(hours.holidays.begin(), hours.holidays.end(),
+                                   [&](const contract::Text& h) { return h.value == moment.date; });
+  if (holiday) return false;
+  const contract::DayHours& day = hours.days[moment.weekday];
+  return day.open && moment.minute_of_day >= day.opens_minute &&
+         moment.minute_of_day < day.closes_minute;
+}
+
+}  // namespace voiceops::engine

@@ -1,0 +1,59 @@
+#pragma once
+// Everything the engine knows about one call between two turns. It is saved after every turn (the
+// daemon persists it), so it holds only what the next turn needs: no transcript, no contract.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/events.hpp"
+#include "util/result.hpp"
+
+namespace voiceops::engine {
+
+enum class Phase {
+  identify,        // Ops line: confirming who is calling
+  identify_pin,    // Ops line: waiting for a keypad PIN
+  choose_intent,   // waiting for what the caller wants
+  ask,             // waiting for the answer to the current step's question
+  confirm,         // waiting for yes/no on a read-back of the current step's slot
+  tool,            // waiting for a tool result
+  transfer,        // waiting for the result of a transfer
+  ended,
+};
+
+struct SlotValue {
+  std::string value;
+  bool confirmed = false;
+};
+
+struct CallState {
+  std::string workflow;  // contract workflow id
+  std::string call_id;   // the carrier's CallSid
+  std::string from, to;
+  std::int64_t started_at = 0;  // Unix seconds
+  bool after_hours = false;
+  Phase phase = Phase::choose_intent;
+  std::string intent;
+  std::string step;          // current step id
+  int attempts = 0;          // failed tries at the current prompt
+  int clarifications = 0;    // failed tries at understanding the intent
+  std::string last_prompt;   // repeated on "sorry, what?"
+  bool last_prompt_is_confirmation = false;
+  std::map<std::string, SlotValue> slots;
+  std::vector<int> escalations;  // escalation rows fired, in order
+  int transfer_row = -1;         // row of a pending transfer; -1 for a transfer step
+  std::string transfer_destination;
+  std::vector<std::string> tool_failures;  // "<tool>:<status>"
+  std::string person_id, person_name;      // Ops line: who is calling
+  int turns = 0;
+  std::optional<Outcome> outcome;
+  std::string event;
+};
+
+// MessagePack through nlohmann::json: compact, versioned, and tolerant of added fields.
+std::string serialize(const CallState& state);
+Result<CallState, std::string> deserialize(std::string_view blob);
+
+}  // namespace voiceops::engine

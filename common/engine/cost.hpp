@@ -1,0 +1,16 @@
+#pragma once
+// What a call costs under the contract's pricing model.
+#include "contract/model.hpp"
+
+namespace voiceops::engine {
+
+struct CallUsage {
+  double seconds = 0;         // call duration
+  int speech_requests = 0;    // recognised caller turns
+  long spoken_characters = 0; // text the agent spoke (text to speech)
+};
+
+// Telephony is billed per started minute, as carriers do.
+double call_cost(const contract::CostModel& cost, const CallUsage& usage);
+
+}  // namespace voiceops::engine

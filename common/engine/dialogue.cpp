@@ -1,0 +1,920 @@
+#include "engine/dialogue.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "crypto/pin_hash.hpp"
+#include "engine/business_hours.hpp"
+#include "nlu/nlu.hpp"
+
+namespace voiceops::engine {
+namespace {
+
+using contract::EscalationRow;
+using contract::Question;
+using contract::Step;
+using contract::StepKind;
+
+int count_words(std::string_view text) {
+  int words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    const bool letter = !std::isspace(static_cast<unsigned char>(c));
+    if (letter && !in_word) ++words;
+    in_word = letter;
+  }
+  return words;
+}
+
+// The words of `text` after the first `skip` words.
+std::string words_after(std::string_view text, int skip) {
+  std::size_t i = 0;
+  for (int w = 0; w < skip && i < text.size(); ++w) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  }
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  return std::string(text.substr(i));
+}
+
+std::vector<std::string> list_of(const contract::TextList& list) {
+  std::vector<std::string> out;
+  for (const auto& t : list) out.push_back(t.value);
+  return out;
+}
+
+bool is_yes_no_type(const Question& q) { return q.type.value == "yes_no"; }
+
+const char* month_names[] = {"January", "February", "March",     "April",   "May",      "June",
+                             "July",    "August",   "September", "October", "November", "December"};
+
+}  // namespace
+
+int spoken_milliseconds(std::string_view text, int words_per_minute) {
+  return count_words(text) * 60000 / std::max(1, words_per_minute);
+}
+
+// One event's worth of work on one call.
+class Dialogue::Turn {
+ public:
+  Turn(const Dialogue& dialogue, CallState& state)
+      : d_(dialogue), c_(dialogue.contract_), s_(state) {}
+
+  std::vector<Action> take() { return std::move(actions_); }
+
+  void arrive(const CallArrived& arrived, std::chrono::sys_seconds now) {
+    const std::string call_id = s_.call_id;
+    s_ = CallState{};
+    s_.call_id = call_id;
+    s_.workflow = c_.workflow.id.value;
+    s_.from = arrived.from;
+    s_.to = arrived.to;
+    s_.started_at = now.time_since_epoch().count();
+    if (auto local = to_local(c_.hours.time_zone.value, now)) {
+      s_.after_hours = !in_business_hours(c_.hours, *local);
+    } else {
+      s_.after_hours = true;  // unknown zone: promise nothing that needs staff on hand
+    }
+    std::string opening = c_.answers.greeting.value;
+    if (c_.recording.record_calls && !c_.recording.disclosure.value.empty()) {
+      say(opening);
+      opening = c_.recording.disclosure.value;
+    }
+    if (c_.workflow.internal()) {
+      identify_by_caller_id(opening);
+      return;
+    }
+    s_.phase = Phase::choose_intent;
+    ask_open(opening);
+  }
+
+  void speech(const SpeechHeard& heard) {
+    ++s_.turns;
+    const std::string text = nlu::normalize(heard.text);
+    const bool talked_over = heard.barge_in_ms &&
+                             *heard.barge_in_ms < spoken_milliseconds(s_.last_prompt, d_.settings_.words_per_minute);
+    // A backchannel while the agent is still talking is not an answer: finish the prompt.
+    if (talked_over && nlu::is_backchannel(text)) {
+      const int heard_words = *heard.barge_in_ms * d_.settings_.words_per_minute / 60000;
+      const std::string rest = words_after(s_.last_prompt, heard_words);
+      gather_raw(rest.empty() ? s_.last_prompt : rest);
+      return;
+    }
+    // Safety and escalation rules come before anything else, whatever the confidence.
+    if (check_triggers(text)) return;
+    if (nlu::is_repeat_request(text) || text.empty()) {
+      if (text.empty()) return no_input();
+      repeat_prompt();
+      return;
+    }
+    if (heard.confidence < d_.settings_.min_confidence) {
+      failed_attempt("Sorry, I didn't quite catch that. ");
+      return;
+    }
+    if (apply_correction(text)) return;
+    switch (s_.phase) {
+      case Phase::identify: return identify_answer(text);
+      case Phase::identify_pin: return failed_attempt("I need your PIN on the keypad. ");
+      case Phase::choose_intent: return choose_intent(text);
+      case Phase::ask: return answer(text, heard.text);
+      case Phase::confirm: return confirm_answer(text, talked_over);
+      case Phase::tool:
+      case Phase::transfer:
+      case Phase::ended: return;
+    }
+  }
+
+  void keypad(const KeypadDigits& keys) {
+    ++s_.turns;
+    for (std::size_t i = 0; i < c_.escalation.size(); ++i) {
+      const EscalationRow& row = c_.escalation[i];
+      if (!row.dtmf.value.empty() && row.dtmf.value == keys.digits && row_applies(row) &&
+          s_.phase != Phase::identify_pin) {
+        return escalate(static_cast<int>(i));
+      }
+    }
+    switch (s_.phase) {
+      case Phase::identify_pin: return check_pin(keys.digits);
+      case Phase::ask: {
+        const Question* q = current_question();
+        if (!q) return;
+        if (is_yes_no_type(*q) && (keys.digits == "1" || keys.digits == "2")) {
+          return answer(keys.digits == "1" ? "yes" : "no", keys.digits);
+        }
+        if (q->type.value == "digits" || q->type.value == "phone" || q->type.value == "scale") {
+          return answer(keys.digits, keys.digits);
+        }
+        return failed_attempt("");
+      }
+      case Phase::confirm:
+        if (keys.digits == "1") return confirm_answer("yes", false);
+        if (keys.digits == "2") return confirm_answer("no", false);
+        return failed_attempt("");
+      default: return failed_attempt("");
+    }
+  }
+
+  void no_input() {
+    if (s_.phase == Phase::ended || s_.phase == Phase::tool || s_.phase == Phase::transfer) return;
+    ++s_.turns;
+    failed_attempt("");
+  }
+
+  void tool_result(const ToolResult& result) {
+    if (s_.phase != Phase::tool) return;
+    const Step* step = c_.step(s_.step);
+    if (!step) return fallback();
+    if (result.status == ToolStatus::ok || result.status == ToolStatus::duplicate) {
+      return go_to(step->on_ok.value);
+    }
+    s_.tool_failures.push_back(result.name + ":" + to_string(result.status));
+    if (!step->on_error.value.empty()) return go_to(step->on_error.value);
+    if (int row = find_row("tool_failure"); row >= 0) return escalate(row);
+    fallback();
+  }
+
+  void transfer_result(const TransferResult& result) {
+    if (s_.phase != Phase::transfer) return;
+    if (result.status == TransferStatus::completed) {
+      const std::string trigger =
+          s_.transfer_row >= 0 ? c_.escalation[s_.transfer_row].trigger.value : "transfer";
+      return end(Outcome::escalated, "escalation." + trigger);
+    }
+    if (s_.transfer_row < 0) {
+      if (const Step* step = c_.step(s_.step); step && !step->next.value.empty()) {
+        return go_to(step->next.value);
+      }
+    }
+    // Nobody picked up: never leave the caller hanging, pass the details on instead.
+    say("I couldn't reach them just now, so I've sent them your details and they'll follow up.");
+    message_destination(s_.transfer_destination);
+    const std::string trigger =
+        s_.transfer_row >= 0 ? c_.escalation[s_.transfer_row].trigger.value : "transfer";
+    end(Outcome::escalated, "escalation." + trigger);
+  }
+
+  void hung_up() {
+    if (s_.phase == Phase::ended) return;
+    s_.phase = Phase::ended;
+    s_.outcome = Outcome::abandoned;
+    s_.event = "caller_hung_up";
+  }
+
+ private:
+  // --- output ---------------------------------------------------------------------------------------
+
+  void say(std::string text) {
+    if (!text.empty()) actions_.push_back(Say{std::move(text)});
+  }
+
+  // Speaks `prompt` while listening; remembers it for "sorry, what?".
+  void gather_raw(std::string prompt, bool confirmation = false) {
+    Gather gather;
+    gather.prompt = prompt;
+    gather.hints = hints();
+    if (const Question* q = current_question(); q && s_.phase == Phase::ask) {
+      if (q->type.value == "digits") gather.num_digits = q->digits;
+    }
+    if (s_.phase == Phase::identify_pin) {
+      gather.speech = false;
+      gather.num_digits = c_.identification.pin_digits;
+    }
+    s_.last_prompt = std::move(prompt);
+    s_.last_prompt_is_confirmation = confirmation;
+    actions_.push_back(std::move(gather));
+  }
+
+  std::vector<std::string> hints() const {
+    std::vector<std::string> out;
+    if (s_.phase == Phase::choose_intent) {
+      for (const auto& intent : c_.intents) {
+        for (const auto& k : intent.keywords) out.push_back(k.value);
+      }
+    } else if (const Question* q = current_question()) {
+      for (const auto& choice : q->choices) out.push_back(choice.value);
+    }
+    if (out.size() > 20) out.resize(20);
+    return out;
+  }
+
+  void ask_open(const std::string& opening) { gather_raw(opening); }
+
+  void end(Outcome outcome, std::string event) {
+    s_.phase = Phase::ended;
+    s_.outcome = outcome;
+    s_.event = event;
+    actions_.push_back(EndCall{outcome, std::move(event)});
+  }
+
+  // --- identification (Ops line) --------------------------------------------------------------------
+
+  std::vector<const contract::Person*> people_on(const std::string& phone) const {
+    std::vector<const contract::Person*> out;
+    if (!d_.directory_) return out;
+    for (const auto& p : d_.directory_->people) {
+      for (const auto& number : p.phones) {
+        if (number.value == phone) out.push_back(&p);
+      }
+    }
+    return out;
+  }
+
+  void identified(const contract::Person& person, const std::string& lead_in) {
+    s_.person_id = person.id;
+    s_.person_name = person.name.value;
+    s_.slots["caller_name"] = {person.name.value, true};
+    if (!person.roles.empty()) s_.slots["role"] = {person.roles.front().value, true};
+    s_.phase = Phase::choose_intent;
+    const std::string first = person.name.value.substr(0, person.name.value.find(' '));
+    ask_open(lead_in + "Hi " + first + ". What are we doing: " + flow_menu(person) + "?");
+  }
+
+  std::string flow_menu(const contract::Person& person) const {
+    std::vector<std::string> flows;
+    for (const auto& role : c_.roles) {
+      const bool has_role = std::any_of(person.roles.begin(), person.roles.end(),
+                                        [&](const contract::Text& r) { return r.value == role.id; });
+      if (!has_role) continue;
+      for (const auto& f : role.flows) {
+        if (std::find(flows.begin(), flows.end(), f.value) == flows.end()) flows.push_back(f.value);
+      }
+    }
+    std::string menu;
+    for (std::size_t i = 0; i < flows.size(); ++i) {
+      std::string name = flows[i];
+      std::replace(name.begin(), name.end(), '_', ' ');
+      if (i > 0) menu += i + 1 == flows.size() ? ", or " : ", ";
+      menu += name;
+    }
+    return menu.empty() ? "how can I help" : menu;
+  }
+
+  void identify_by_caller_id(const std::string& opening) {
+    const auto people = people_on(s_.from);
+    if (people.size() == 1 && !(people[0]->shared_phone && c_.identification.confirm_shared_phone)) {
+      return identified(*people[0], opening.empty() ? "" : opening + " ");
+    }
+    s_.phase = Phase::identify;
+    if (!people.empty()) {
+      std::string names;
+      for (std::size_t i = 0; i < people.size(); ++i) {
+        if (i > 0) names += i + 1 == people.size() ? " or " : ", ";
+        names += people[i]->name.value.substr(0, people[i]->name.value.find(' '));
+      }
+      return gather_raw(opening + " Who's calling: " + names + "?");
+    }
+    if (c_.identification.pin_fallback) {
+      s_.phase = Phase::identify_pin;
+      return gather_raw(opening + " I don't recognise this number. Please key in your staff PIN.");
+    }
+    return gather_raw(opening + " I don't recognise this number. What's your name?");
+  }
+
+  void identify_answer(const std::string& text) {
+    // "this is dee, i'm on rob's phone": match a directory name said by the caller.
+    if (!d_.directory_) return fallback();
+    const contract::Person* match = nullptr;
+    for (const auto& person : d_.directory_->people) {
+      std::string first = nlu::normalize(person.name.value);
+      first = first.substr(0, first.find(' '));
+      if (nlu::mentions(text, nlu::normalize(person.name.value)) || nlu::mentions(text, first)) {
+        // The first name said wins over the phone's owner mentioned later ("rob's phone").
+        if (!match || text.find(first) < text.find(nlu::normalize(match->name.value).substr(0, nlu::normalize(match->name.value).find(' ')))) {
+          match = &person;
+        }
+      }
+    }
+    if (!match) return failed_attempt("Sorry, I didn't get your name. ");
+    const auto on_phone = people_on(s_.from);
+    const bool phone_is_theirs =
+        std::find(on_phone.begin(), on_phone.end(), match) != on_phone.end();
+    if (phone_is_theirs || !c_.identification.pin_fallback) return identified(*match, "");
+    // Someone else's phone: a name is not enough, ask for the PIN.
+    s_.person_id = match->id;
+    s_.phase = Phase::identify_pin;
+    s_.attempts = 0;
+    gather_raw("Thanks. Please key in your staff PIN.");
+  }
+
+  void check_pin(const std::string& digits) {
+    const contract::Person* person = nullptr;
+    if (d_.directory_) {
+      if (!s_.person_id.empty()) {
+        person = d_.directory_->person(s_.person_id);
+        if (person && (person->pin_hash.value.empty() || !crypto::verify_pin(digits, person->pin_hash.value))) {
+          person = nullptr;
+        }
+      } else {
+        for (const auto& p : d_.directory_->people) {
+          if (!p.pin_hash.value.empty() && crypto::verify_pin(digits, p.pin_hash.value)) {
+            person = &p;
+            break;
+          }
+        }
+      }
+    }
+    if (person) return identified(*person, "Thanks. ");
+    if (++s_.attempts >= c_.identification.max_pin_attempts) return fallback();
+    gather_raw("That PIN didn't match. Please try again.");
+  }
+
+  // --- triggers -------------------------------------------------------------------------------------
+
+  bool row_applies(const EscalationRow& row) const {
+    switch (row.hours.value) {
+      case contract::Hours::always: return true;
+      case contract::Hours::business_hours: return !s_.after_hours;
+      case contract::Hours::after_hours: return s_.after_hours;
+      case contract::Hours::never: return false;
+    }
+    return false;
+  }
+
+  int find_row(std::string_view trigger) const {
+    for (std::size_t i = 0; i < c_.escalation.size(); ++i) {
+      if (c_.escalation[i].trigger.value == trigger && row_applies(c_.escalation[i])) return int(i);
+    }
+    return -1;
+  }
+
+  bool check_triggers(const std::string& text) {
+    for (std::size_t i = 0; i < c_.escalation.size(); ++i) {
+      const EscalationRow& row = c_.escalation[i];
+      if (!row_applies(row)) continue;
+      const std::string& trigger = row.trigger.value;
+      bool fired = false;
+      if (trigger == "asks_for_person") {
+        fired = nlu::asks_for_person(text) || nlu::mentions_any(text, list_of(row.keywords));
+      } else if (trigger == "safety" || trigger == "high_value_lead" || trigger == "custom") {
+        std::vector<std::string> keywords;
+        for (const auto& k : row.keywords) keywords.push_back(nlu::normalize(k.value));
+        fired = !keywords.empty() && nlu::mentions_any(text, keywords);
+      }
+      if (fired) {
+        escalate(static_cast<int>(i));
+        return true;
+      }
+    }
+    if (s_.phase != Phase::choose_intent && s_.phase != Phase::identify &&
+        s_.phase != Phase::identify_pin && out_of_scope(text)) {
+      if (int row = find_row("out_of_scope"); row >= 0) {
+        escalate(row);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Out of scope mid-flow only on a clear keyword hit or a strong match: answers to questions
+  // share many words with out-of-scope examples.
+  bool out_of_scope(const std::string& text) const {
+    for (const auto& oos : c_.out_of_scope) {
+      std::vector<std::string> keywords;
+      for (const auto& k : oos.keywords) keywords.push_back(nlu::normalize(k.value));
+      if (!keywords.empty() && nlu::mentions_any(text, keywords)) return true;
+      nlu::IntentPattern pattern{oos.id, list_of(oos.examples), {}};
+      const auto ranked = nlu::rank_intents(text, {pattern});
+      if (!ranked.empty() && ranked.front().score >= 0.75) return true;
+    }
+    return false;
+  }
+
+  void check_slot_rows(const std::string& slot, const std::string& value) {
+    for (std::size_t i = 0; i < c_.escalation.size(); ++i) {
+      const EscalationRow& row = c_.escalation[i];
+      if (row.slot.value != slot || !row_applies(row)) continue;
+      for (const auto& v : row.values) {
+        if (nlu::normalize(v.value) == nlu::normalize(value)) {
+          escalate(static_cast<int>(i));
+          return;
+        }
+      }
+    }
+  }
+
+  const contract::Destination* destination_for(const EscalationRow& row) const {
+    const std::string& id = s_.after_hours && !row.after_hours_destination.value.empty()
+                                ? row.after_hours_destination.value
+                                : row.destination.value;
+    return c_.destination(id);
+  }
+
+  void escalate(int row_index) {
+    const EscalationRow& row = c_.escalation[row_index];
+    s_.escalations.push_back(row_index);
+    const std::string& promise = s_.after_hours && !row.after_hours_promise.value.empty()
+                                     ? row.after_hours_promise.value
+                                     : row.promise.value;
+    const contract::Destination* destination = destination_for(row);
+    say(promise);
+    const std::string& action = row.action.value;
+    if (action == "transfer" && destination && !destination->number.value.empty() &&
+        (destination->kind.value == "phone" || destination->kind.value == "voicemail")) {
+      s_.phase = Phase::transfer;
+      s_.transfer_row = row_index;
+      s_.transfer_destination = destination->id;
+      actions_.push_back(Transfer{destination->id, destination->number.value, d_.summary(s_)});
+      return;
+    }
+    if (action == "end_workflow") return end(Outcome::failure, c_.workflow.failure_event.value);
+    if (destination) message_destination(destination->id);
+    end(Outcome::escalated, "escalation." + row.trigger.value);
+  }
+
+  // Sends the call summary to a destination that can take a text.
+  void message_destination(const std::string& destination_id) {
+    const contract::Destination* destination = c_.destination(destination_id);
+    if (!destination || destination->number.value.empty()) return;
+    if (destination->kind.value != "phone" && destination->kind.value != "sms") return;
+    actions_.push_back(SendSms{destination->id, destination->number.value, d_.summary(s_)});
+  }
+
+  // When the agent cannot go on: the repeated-confusion row if there is one, else the contract's
+  // human fallback, transferred if staffed now and messaged otherwise.
+  void fallback() {
+    if (int row = find_row("repeated_confusion"); row >= 0) return escalate(row);
+    const contract::Destination* destination = c_.destination(c_.workflow.human_fallback.value);
+    const bool staffed =
+        destination && (destination->staffed.value == contract::Hours::always ||
+                        (destination->staffed.value == contract::Hours::business_hours && !s_.after_hours) ||
+                        (destination->staffed.value == contract::Hours::after_hours && s_.after_hours));
+    if (destination && staffed && !destination->number.value.empty() &&
+        destination->kind.value == "phone") {
+      say("Let me get you to someone who can help.");
+      s_.phase = Phase::transfer;
+      s_.transfer_row = -1;
+      s_.transfer_destination = destination->id;
+      s_.step.clear();
+      actions_.push_back(Transfer{destination->id, destination->number.value, d_.summary(s_)});
+      return;
+    }
+    say("I'm sorry I couldn't sort this out. I've passed your details to the team and they'll follow up.");
+    if (destination) message_destination(destination->id);
+    end(Outcome::failure, c_.workflow.failure_event.value);
+  }
+
+  // --- understanding --------------------------------------------------------------------------------
+
+  void failed_attempt(const std::string& lead_in) {
+    if (s_.phase == Phase::choose_intent) {
+      if (++s_.clarifications > d_.settings_.max_clarifications) return fallback();
+      return gather_raw(lead_in + "What can I help you with today?");
+    }
+    const Question* q = current_question();
+    const int limit = q ? q->max_attempts : c_.identification.max_pin_attempts;
+    if (++s_.attempts >= limit) return fallback();
+    // Each retry starts from the plain prompt, so lead-ins never pile up.
+    switch (s_.phase) {
+      case Phase::confirm: return gather_raw(lead_in + (q ? render(q->confirm.value) : s_.last_prompt), true);
+      case Phase::identify_pin: return gather_raw(lead_in + "Please key in your staff PIN.");
+      case Phase::identify: return gather_raw(lead_in + "Who's calling, please?");
+      default: return gather_raw(lead_in + (q ? q->reprompt.value : s_.last_prompt));
+    }
+  }
+
+  void repeat_prompt() {
+    if (s_.last_prompt.empty()) return failed_attempt("");
+    gather_raw(s_.last_prompt, s_.last_prompt_is_confirmation);
+  }
+
+  void choose_intent(const std::string& text) {
+    std::vector<nlu::IntentPattern> patterns;
+    for (const auto& intent : c_.intents) {
+      patterns.push_back({intent.id, list_of(intent.examples), list_of(intent.keywords)});
+    }
+    for (const auto& oos : c_.out_of_scope) {
+      patterns.push_back({"\x01" + oos.id, list_of(oos.examples), list_of(oos.keywords)});
+    }
+    const auto ranked = nlu::rank_intents(text, patterns);
+    if (ranked.empty() || ranked.front().score < d_.settings_.min_intent_score) {
+      return failed_attempt("Sorry, I'm not sure I follow. ");
+    }
+    if (ranked.front().id[0] == '\x01') {
+      if (int row = find_row("out_of_scope"); row >= 0) return escalate(row);
+      return fallback();
+    }
+    s_.intent = ranked.front().id;
+    s_.attempts = 0;
+    fill_from_utterance(text);
+    go_to(c_.intent(s_.intent)->start.value);
+  }
+
+  // Several answers at once ("it's tom reyes at 40 birch and it's the furnace"): keep what is
+  // unmistakable so the flow need not ask for it again.
+  void fill_from_utterance(const std::string& text) {
+    for (const auto& q : c_.questions) {
+      if (s_.slots.count(q.id)) continue;
+      std::optional<std::string> value;
+      if (q.type.value == "name" &&
+          (text.find("my name is") != std::string::npos || text.find("this is") != std::string::npos ||
+           text.find("name is") != std::string::npos)) {
+        value = nlu::extract_name(text);
+      } else if (q.type.value == "address" &&
+                 (text.find(" street") != std::string::npos || text.find(" st ") != std::string::npos ||
+                  text.find(" road") != std::string::npos || text.find(" avenue") != std::string::npos ||
+                  text.find(" drive") != std::string::npos || text.find(" lane") != std::string::npos)) {
+        value = nlu::extract_address(text);
+      }
+      if (value) s_.slots[q.id] = {*value, false};
+    }
+  }
+
+  const Question* current_question() const {
+    const Step* step = c_.step(s_.step);
+    if (!step || step->kind != StepKind::ask) return nullptr;
+    return c_.question(step->target.value);
+  }
+
+  std::optional<std::string> extract(const Question& q, const std::string& text,
+                                     const std::string& raw) const {
+    const std::string& type = q.type.value;
+    if (type == "name") return nlu::extract_name(text);
+    if (type == "phone") return nlu::extract_phone(text, s_.from);
+    if (type == "address") return nlu::extract_address(text);
+    if (type == "yes_no") {
+      auto yes_no = nlu::extract_yes_no(text);
+      if (!yes_no) return std::nullopt;
+      return std::string(*yes_no == nlu::YesNo::yes ? "yes" : "no");
+    }
+    if (type == "scale") {
+      auto n = nlu::extract_scale(text);
+      if (!n) return std::nullopt;
+      return std::to_string(*n);
+    }
+    if (type == "digits") return nlu::extract_digits(text, q.digits);
+    if (type == "choice") {
+      std::vector<nlu::Choice> choices;
+      for (const auto& c : q.choices) {
+        nlu::Choice choice{c.value, {}};
+        if (auto it = q.synonyms.find(c.value); it != q.synonyms.end()) choice.synonyms = list_of(it->second);
+        choices.push_back(std::move(choice));
+      }
+      return nlu::extract_choice(text, choices);
+    }
+    if (type == "datetime") {
+      auto local = to_local(c_.hours.time_zone.value, std::chrono::sys_seconds{std::chrono::seconds{s_.started_at}});
+      if (!local) return std::nullopt;
+      auto when = nlu::extract_datetime(text, local->wall);
+      if (!when) return std::nullopt;
+      return when->text();
+    }
+    // Free text keeps the caller's words, minus fillers.
+    std::string cleaned = nlu::normalize(raw);
+    if (cleaned.empty()) return std::nullopt;
+    return cleaned;
+  }
+
+  void answer(const std::string& text, const std::string& raw) {
+    const Question* q = current_question();
+    if (!q) return;
+    auto value = extract(*q, text, raw);
+    if (!value) return failed_attempt("");
+    set_slot(*q, *value);
+  }
+
+  void set_slot(const Question& q, const std::string& value) {
+    s_.slots[q.id] = {value, q.confirm.value.empty()};
+    s_.attempts = 0;
+    check_slot_rows(q.id, value);
+    if (s_.phase == Phase::ended || s_.phase == Phase::transfer) return;
+    if (!q.confirm.value.empty()) {
+      s_.phase = Phase::confirm;
+      return gather_raw(render(q.confirm.value), true);
+    }
+    continue_after_answer();
+  }
+
+  void confirm_answer(const std::string& text, bool talked_over) {
+    const Question* q = current_question();
+    if (!q) return;
+    auto yes_no = nlu::extract_yes_no(text);
+    if (yes_no == nlu::YesNo::yes) {
+      // The caller spoke over the read-back, so they did not hear all of it: read it again.
+      if (talked_over) return gather_raw("Just to be sure: " + render(q->confirm.value), true);
+      s_.slots[q->id].confirmed = true;
+      return continue_after_answer();
+    }
+    if (yes_no == nlu::YesNo::no) {
+      // "no, it's 21 oak street": the answer may carry the right value.
+      auto corrected = extract(*q, text, text);
+      if (corrected && nlu::normalize(*corrected) != "no") return set_slot(*q, *corrected);
+      s_.slots.erase(q->id);
+      s_.phase = Phase::ask;
+      return gather_raw("Sorry about that. " + q->prompt.value);
+    }
+    // Not a yes or no: maybe the value itself, restated.
+    auto restated = extract(*q, text, text);
+    if (restated && q->type.value != "text") return set_slot(*q, *restated);
+    failed_attempt("");
+  }
+
+  // Overwrites the slot a correction refers to, reads it back, and carries on where we were.
+  bool apply_correction(const std::string& text) {
+    const nlu::Correction correction = nlu::detect_correction(text);
+    if (!correction.is_correction || correction.replacement.empty()) return false;
+    if (s_.phase == Phase::choose_intent || s_.phase == Phase::identify || s_.phase == Phase::identify_pin) {
+      return false;
+    }
+    // Which slot: the one holding the replaced words, else the last one filled of a fitting type.
+    const Question* target = nullptr;
+    std::string new_value;
+    if (!correction.replaced.empty()) {
+      for (const auto& [name, slot] : s_.slots) {
+        const std::string normalized = nlu::words_to_digits(nlu::normalize(slot.value));
+        const std::string replaced = nlu::words_to_digits(correction.replaced);
+        const auto at = normalized.find(replaced);
+        if (at == std::string::npos) continue;
+        const Question* q = c_.question(name);
+        if (!q) continue;
+        const std::string replacement = nlu::words_to_digits(correction.replacement);
+        // "21 oak street" replaces the whole value; "21" replaces only the "12".
+        std::string candidate = replacement.find(' ') != std::string::npos
+                                    ? replacement
+                                    : normalized.substr(0, at) + replacement + normalized.substr(at + replaced.size());
+        auto parsed = extract(*q, candidate, candidate);
+        if (!parsed) continue;
+        target = q;
+        new_value = *parsed;
+        break;
+      }
+    }
+    if (!target) {
+      for (const auto& q : c_.questions) {
+        if (!s_.slots.count(q.id) || q.type.value == "text" || q.type.value == "yes_no") continue;
+        auto parsed = extract(q, correction.replacement, correction.replacement);
+        if (parsed) {
+          target = &q;
+          new_value = *parsed;
+        }
+      }
+    }
+    if (!target) return false;
+    s_.slots[target->id] = {new_value, true};
+    const std::string ack = "Got it, " + speakable(*target, new_value) + ".";
+    const Question* current = current_question();
+    if (s_.phase == Phase::confirm && current && current->id == target->id) {
+      say(ack);
+      return continue_after_answer(), true;
+    }
+    say(ack);
+    repeat_prompt();
+    return true;
+  }
+
+  // --- the flow -------------------------------------------------------------------------------------
+
+  void continue_after_answer() {
+    const Step* step = c_.step(s_.step);
+    if (!step) return fallback();
+    const Question* q = c_.question(step->target.value);
+    const std::string value = q && s_.slots.count(q->id) ? nlu::normalize(s_.slots[q->id].value) : "";
+    for (const auto& [answer, target] : step->branch) {
+      if (answer.value != "other" && nlu::normalize(answer.value) == value) return go_to(target.value);
+    }
+    for (const auto& [answer, target] : step->branch) {
+      if (answer.value == "other") return go_to(target.value);
+    }
+    go_to(step->next.value);
+  }
+
+  void go_to(const std::string& step_id) {
+    // Bounded: a contract's say/ask-already-filled chain cannot loop forever.
+    std::string next = step_id;
+    for (int hops = 0; hops < 256; ++hops) {
+      const Step* step = c_.step(next);
+      if (!step) return fallback();
+      s_.step = step->id;
+      s_.attempts = 0;
+      switch (step->kind) {
+        case StepKind::say:
+          say(render(step->target.value));
+          next = step->next.value;
+          continue;
+        case StepKind::ask: {
+          const Question* q = c_.question(step->target.value);
+          if (!q) return fallback();
+          if (auto it = s_.slots.find(q->id); it != s_.slots.end()) {
+            if (!q->confirm.value.empty() && !it->second.confirmed) {
+              s_.phase = Phase::confirm;
+              return gather_raw(render(q->confirm.value), true);
+            }
+            s_.phase = Phase::ask;
+            return continue_after_answer();
+          }
+          s_.phase = Phase::ask;
+          return gather_raw(q->prompt.value);
+        }
+        case StepKind::call: {
+          s_.phase = Phase::tool;
+          CallTool call{step->target.value, step->timeout_ms, {}};
+          for (const auto& [name, slot] : s_.slots) call.arguments.emplace_back(name, slot.value);
+          call.arguments.emplace_back("call_id", s_.call_id);
+          actions_.push_back(std::move(call));
+          return;
+        }
+        case StepKind::transfer: {
+          const contract::Destination* destination = c_.destination(step->target.value);
+          if (!destination || destination->number.value.empty()) {
+            next = step->next.value;
+            continue;
+          }
+          s_.phase = Phase::transfer;
+          s_.transfer_row = -1;
+          s_.transfer_destination = destination->id;
+          std::string summary = step->summary.value.empty() ? d_.summary(s_) : render(step->summary.value);
+          actions_.push_back(Transfer{destination->id, destination->number.value, std::move(summary)});
+          return;
+        }
+        case StepKind::end:
+          say(render(step->say_before_end.value));
+          if (step->target.value == "success") return end(Outcome::success, c_.workflow.success_event.value);
+          return end(Outcome::failure, c_.workflow.failure_event.value);
+      }
+    }
+    fallback();
+  }
+
+  // --- speaking values ------------------------------------------------------------------------------
+
+  std::string speakable(const Question& q, const std::string& value) const {
+    const std::string& type = q.type.value;
+    if (type == "phone") return nlu::speak_phone(value);
+    if (type == "digits") return nlu::speak_digits(value);
+    if (type == "address") {
+      // "415 Oak Street" is said "four fifteen Oak Street", never "four hundred fifteen".
+      std::size_t digits = 0;
+      while (digits < value.size() && std::isdigit(static_cast<unsigned char>(value[digits]))) ++digits;
+      if (digits > 0 && digits < 6) {
+        return nlu::speak_house_number(std::stoi(value.substr(0, digits))) + value.substr(digits);
+      }
+      return value;
+    }
+    if (type == "datetime") {
+      // "2026-11-24 15:00" -> "November 24 at 3 p.m."
+      if (value.size() >= 10 && value[4] == '-') {
+        const int month = std::stoi(value.substr(5, 2));
+        std::string out = std::string(month_names[(month + 11) % 12]) + " " + std::to_string(std::stoi(value.substr(8, 2)));
+        if (value.size() >= 16 && value[13] == ':') {
+          out += " at " + nlu::speak_time(std::stoi(value.substr(11, 2)), std::stoi(value.substr(14, 2)));
+        } else if (value.size() > 11) {
+          out += " in the " + value.substr(11);
+        }
+        return out;
+      }
+    }
+    return value;
+  }
+
+  // Replaces {slot} placeholders with the slot's value as it should be spoken.
+  std::string render(const std::string& text) const {
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+      if (text[i] == '{') {
+        const auto close = text.find('}', i);
+        if (close != std::string::npos) {
+          const std::string name = text.substr(i + 1, close - i - 1);
+          auto it = s_.slots.find(name);
+          const Question* q = c_.question(name);
+          if (it != s_.slots.end()) {
+            out += q ? speakable(*q, it->second.value) : it->second.value;
+          }
+          i = close + 1;
+          continue;
+        }
+      }
+      out += text[i++];
+    }
+    return out;
+  }
+
+  const Dialogue& d_;
+  const contract::Contract& c_;
+  CallState& s_;
+  std::vector<Action> actions_;
+};
+
+Dialogue::Dialogue(const contract::Contract& contract, const contract::Directory* directory,
+                   DialogueSettings settings)
+    : contract_(contract), directory_(directory), settings_(settings) {}
+
+std::vector<Action> Dialogue::handle(CallState& state, const Event& event,
+                                     std::chrono::sys_seconds now) const {
+  Turn turn(*this, state);
+  if (state.phase == Phase::ended && !std::holds_alternative<CallArrived>(event)) return {};
+  std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, CallArrived>) turn.arrive(e, now);
+        else if constexpr (std::is_same_v<E, SpeechHeard>) turn.speech(e);
+        else if constexpr (std::is_same_v<E, KeypadDigits>) turn.keypad(e);
+        else if constexpr (std::is_same_v<E, NoInput>) turn.no_input();
+        else if constexpr (std::is_same_v<E, ToolResult>) turn.tool_result(e);
+        else if constexpr (std::is_same_v<E, TransferResult>) turn.transfer_result(e);
+        else if constexpr (std::is_same_v<E, HungUp>) turn.hung_up();
+      },
+      event);
+  return turn.take();
+}
+
+std::string Dialogue::summary(const CallState& s) const {
+  auto slot = [&](const std::string& name) -> std::string {
+    auto it = s.slots.find(name);
+    return it == s.slots.end() ? "" : it->second.value;
+  };
+  std::string who;
+  for (const auto& q : contract_.questions) {
+    if (q.type.value == "name" && !slot(q.id).empty()) {
+      who = slot(q.id);
+      break;
+    }
+  }
+  if (who.empty()) who = s.person_name.empty() ? "Caller" : s.person_name;
+  who += " (" + s.from + ")";
+  std::string need;
+  if (const auto* intent = contract_.intent(s.intent)) {
+    need = intent->id;
+    std::replace(need.begin(), need.end(), '_', ' ');
+  } else {
+    need = "unclear request";
+  }
+  std::string details;
+  for (const auto& q : contract_.questions) {
+    const std::string value = slot(q.id);
+    if (value.empty() || q.type.value == "name") continue;
+    if (q.type.value == "yes_no" && value == "no") continue;
+    std::string shown = q.type.value == "yes_no" ? q.id : value;
+    std::replace(shown.begin(), shown.end(), '_', ' ');
+    details += (details.empty() ? "" : "; ") + shown;
+  }
+  std::string outcome;
+  if (!s.escalations.empty()) {
+    const auto& row = contract_.escalation[s.escalations.back()];
+    std::string trigger = row.trigger.value;
+    std::replace(trigger.begin(), trigger.end(), '_', ' ');
+    outcome = "ESCALATED (" + trigger + ")";
+    if (!s.transfer_destination.empty()) outcome += " to " + s.transfer_destination;
+  } else if (s.outcome == Outcome::success) {
+    outcome = "done: " + s.event;
+  } else if (s.outcome == Outcome::abandoned) {
+    outcome = "caller hung up";
+  } else if (s.outcome) {
+    outcome = "not completed";
+  } else {
+    outcome = "in progress";
+  }
+  if (!s.tool_failures.empty()) outcome += "; " + s.tool_failures.back() + " failed";
+  const std::string next = s.outcome == Outcome::success ? "" : " Next: call back.";
+  std::string text = who + " - " + need + (details.empty() ? "" : ": " + details) + ". " + outcome + "." + next;
+  constexpr std::size_t limit = 300;
+  if (text.size() > limit) {
+    // Keep who and the outcome; shorten the details in between.
+    const std::string tail = ". " + outcome + "." + next;
+    const std::string head = who + " - " + need + ": ";
+    const std::size_t room = limit > head.size() + tail.size() + 3 ? limit - head.size() - tail.size() - 3 : 0;
+    text = head + details.substr(0, room) + "..." + tail;
+    if (text.size() > limit) text.resize(limit);
+  }
+  return text;
+}
+
+}  // namespace voiceops::engine

@@ -1,0 +1,97 @@
+#pragma once
+// What happens on a call (events in) and what the agent does about it (actions out).
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace voiceops::engine {
+
+// --- events ---------------------------------------------------------------------------------------
+
+struct CallArrived {
+  std::string from, to;  // E.164 caller id and the number called
+};
+
+struct SpeechHeard {
+  std::string text;
+  double confidence = 1.0;
+  // Milliseconds into the agent's last prompt at which the caller started talking; none when the
+  // caller waited for the prompt to finish.
+  std::optional<int> barge_in_ms;
+};
+
+struct KeypadDigits {
+  std::string digits;
+};
+
+struct NoInput {};
+
+enum class ToolStatus { ok, error, timeout, duplicate, malformed };
+
+struct ToolResult {
+  std::string name;  // "odoo.helpdesk.ticket.create"
+  ToolStatus status = ToolStatus::ok;
+  std::string detail;  // e.g. a record id, or the error text
+};
+
+enum class TransferStatus { completed, busy, no_answer, failed, canceled };
+
+struct TransferResult {
+  TransferStatus status = TransferStatus::completed;
+};
+
+struct HungUp {};
+
+using Event =
+    std::variant<CallArrived, SpeechHeard, KeypadDigits, NoInput, ToolResult, TransferResult, HungUp>;
+
+// --- actions --------------------------------------------------------------------------------------
+
+struct Say {
+  std::string text;
+};
+
+// Listen for the caller's answer, speaking `prompt` while listening (barge-in allowed).
+struct Gather {
+  std::string prompt;
+  std::vector<std::string> hints;
+  bool speech = true, dtmf = true;
+  int timeout_s = 5;
+  int num_digits = 0;  // keypad: stop after this many digits (0 = until #)
+};
+
+struct Transfer {
+  std::string destination;  // destination id in the contract
+  std::string number;       // E.164
+  std::string summary;      // what the staff member who answers is told first
+};
+
+struct SendSms {
+  std::string destination;
+  std::string number;
+  std::string text;
+};
+
+struct CallTool {
+  std::string name;  // "<system>.<operation>"
+  int timeout_ms = 0;
+  std::vector<std::pair<std::string, std::string>> arguments;  // slot name -> value
+};
+
+enum class Outcome { success, failure, escalated, abandoned };
+
+struct EndCall {
+  Outcome outcome = Outcome::failure;
+  std::string event;  // the contract's success/failure event, or "escalation.<trigger>"
+};
+
+using Action = std::variant<Say, Gather, Transfer, SendSms, CallTool, EndCall>;
+
+const char* to_string(ToolStatus status);
+const char* to_string(TransferStatus status);
+const char* to_string(Outcome outcome);
+std::optional<ToolStatus> tool_status_from(std::string_view text);
+std::optional<TransferStatus> transfer_status_from(std::string_view text);
+
+}  // namespace voiceops::engine

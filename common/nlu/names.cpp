@@ -1,0 +1,327 @@
+// Names of people ("it's dana k o w a l s k i") and street addresses ("forty one oh six elm").
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "nlu/detail.hpp"
+#include "nlu/nlu.hpp"
+
+namespace voiceops::nlu {
+
+namespace {
+
+using detail::is_one_of;
+
+bool is_single_letter(std::string_view w) { return w.size() == 1 && w[0] >= 'a' && w[0] <= 'z'; }
+
+char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// "o'neill" -> "O'Neill", "mcdonald" -> "McDonald", "21st" stays.
+std::string title_case(std::string_view word) {
+  std::string out(word);
+  if (out.empty()) return out;
+  out[0] = upper(out[0]);
+  if (out.size() > 2 && out[1] == '\'') out[2] = upper(out[2]);
+  if (out.size() > 3 && out.starts_with("Mc")) out[2] = upper(out[2]);
+  return out;
+}
+
+std::string title_case_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += ' ';
+    out += title_case(w);
+  }
+  return out;
+}
+
+// --- names ---------------------------------------------------------------------------------------
+
+// Words that end a name: "tom reyes at 40 birch", "dee i'm on rob's phone".
+bool ends_name(std::string_view w) {
+  return is_one_of(
+      w, {"at",      "and",     "from",      "with",      "on",        "in",     "of",
+          "for",     "about",   "calling",   "call",      "called",    "i",      "my",
+          "me",      "we",      "our",       "us",        "it",        "is",     "was",
+          "are",     "am",      "be",        "the",       "a",         "an",     "to",
+          "but",     "so",      "because",   "here",      "there",     "speaking", "phone",
+          "number",  "address", "please",    "thanks",    "thank",     "you",    "your",
+          "yes",     "yeah",    "no",        "not",       "sorry",     "who",    "what",
+          "that",    "this",    "just",      "also",      "too",       "again",  "okay",
+          "by",      "as",      "or",        "if",        "name",      "spelled", "spelling",
+          "like",    "she",     "he",        "they",      "her",       "his",    "him",
+          "them",    "do",      "does",      "did",       "have",      "has",    "had",
+          "will",    "would",   "can",       "could",     "should",    "live",   "living",
+          "over",    "up",      "down",      "out",       "off",       "into",   "regarding",
+          "today",   "tomorrow", "tonight",  "now",       "then",      "when",   "where",
+          "why",     "how",     "which",     "all",       "right",     "well",   "wait",
+          "hold",    "hi",      "hello",     "hey",       "good",      "morning", "afternoon",
+          "evening", "first",   "last",      "middle",    "only",      "really", "very",
+          "actually", "anyway", "mm-hmm",    "uh-huh",    "sure",      "yep",    "nope"});
+}
+
+// What follows "i'm" or "it's" is often not a name: "i'm freezing", "it's the furnace".
+// `any_ing`: every -ing word is taken for a verb ("i'm calling", "it's leaking"); after "this is"
+// only the common ones are, so "this is sterling" stays a name.
+bool cannot_start_name(std::string_view w, bool any_ing) {
+  if (ends_name(w)) return true;
+  if (any_ing && w.size() >= 6 && w.ends_with("ing")) return true;
+  if (is_one_of(w, {"calling", "getting", "going", "having", "trying", "looking", "leaking",
+                    "making", "concerning", "wondering", "checking", "following", "reaching"})) {
+    return true;
+  }
+  return is_one_of(w, {"fine",    "great",   "cold",     "freezing", "hot",     "warm",
+                       "still",   "so",      "afraid",   "worried",  "concerned", "wondering",
+                       "interested", "new",  "ready",    "done",     "back",    "home",
+                       "furnace", "heat",    "heater",   "ac",       "air",     "water",
+                       "boiler",  "thermostat", "problem", "issue",  "leak",    "gas",
+                       "noise",   "smell",   "emergency", "pretty",  "kind",    "sort",
+                       "almost",  "stuck",   "tired",    "sick",     "upstairs", "downstairs",
+                       "broken",  "one",     "dead",     "gone",     "busy",    "late",
+                       "urgent",  "bad",     "terrible", "awful",    "weird",   "strange",
+                       "quiet",   "loud",    "fixed",    "off",      "there",   "wrong",
+                       "cool",    "perfect", "awesome",  "nothing",  "something", "whatever",
+                       "maybe",   "huh",     "pardon",   "repeat",   "help",    "operator",
+                       "representative", "agent", "human", "person", "somebody", "someone",
+                       "anyone",  "nobody",  "everything", "correct", "back",   "sounds"});
+}
+
+// "k o w a l s k i", "o n e i double l", letters separated by pauses: at least two letters.
+struct Spelled {
+  std::string word;
+  std::size_t end = 0;
+};
+std::optional<Spelled> spelled_at(const std::vector<std::string>& words, std::size_t i) {
+  std::string letters;
+  std::size_t j = i;
+  while (j < words.size()) {
+    const std::string& w = words[j];
+    if (is_single_letter(w)) {
+      letters += w;
+      ++j;
+    } else if (w == "double" && j + 1 < words.size() && is_single_letter(words[j + 1])) {
+      letters += words[j + 1] + words[j + 1];
+      j += 2;
+    } else if (w == "oh" && !letters.empty() && j + 1 < words.size() &&
+               is_single_letter(words[j + 1])) {
+      letters += 'o';
+      ++j;
+    } else {
+      break;
+    }
+  }
+  if (letters.size() < 2) return std::nullopt;
+  return Spelled{letters, j};
+}
+
+bool is_name_word(std::string_view w) {
+  return detail::is_alphabetic(w) && !ends_name(w) && !detail::is_number_word(w) &&
+         !detail::weekday_index(w) && !w.ends_with("'s");
+}
+
+struct NameSpan {
+  std::vector<std::string> parts;
+  std::size_t end = 0;
+};
+
+NameSpan collect_name(const detail::Tokens& tokens, const std::vector<std::string>& words,
+                      std::size_t start) {
+  NameSpan span;
+  std::size_t i = start;
+  while (i < words.size() && span.parts.size() < 4) {
+    if (const auto spelled = spelled_at(words, i)) {
+      // A spelling that repeats the word just said confirms it: "dana, d a n a".
+      if (span.parts.empty() || span.parts.back() != spelled->word) {
+        span.parts.push_back(spelled->word);
+      }
+      i = spelled->end;
+      if (i > 0 && tokens[i - 1].pause_after && !spelled_at(words, i)) break;
+      continue;
+    }
+    const std::string& w = words[i];
+    if ((w == "oh" || w == "o") && i + 1 < words.size() && is_name_word(words[i + 1]) &&
+        !is_single_letter(words[i + 1]) && !span.parts.empty()) {
+      span.parts.push_back("o'" + words[i + 1]);  // "shivon oh neil" -> "Shivon O'Neil"
+      i += 2;
+    } else if (is_single_letter(w) && !is_one_of(w, {"a", "i"})) {
+      span.parts.push_back(w);  // an initial
+      ++i;
+    } else if (is_name_word(w) && !is_single_letter(w)) {
+      if (span.parts.size() == 1 && span.parts.front() == w) {
+        span.parts.clear();  // the caller started again: "tom, tom reyes"
+      }
+      span.parts.push_back(w);
+      ++i;
+    } else {
+      break;
+    }
+    // A pause ends the name unless a spelling or a restart follows: "maria, maria lopez".
+    if (tokens[i - 1].pause_after && !spelled_at(words, i) &&
+        !(i < words.size() && words[i] == span.parts.front())) {
+      break;
+    }
+  }
+  span.end = i;
+  return span;
+}
+
+std::vector<std::size_t> phrase_ends(const detail::Tokens& tokens, std::string_view phrase) {
+  const detail::Tokens wanted = detail::normalize_tokens(phrase, false);
+  std::vector<std::size_t> ends;
+  for (auto at = detail::find_phrase(tokens, wanted); at;
+       at = detail::find_phrase(tokens, wanted, *at + 1)) {
+    ends.push_back(*at + wanted.size());
+  }
+  return ends;
+}
+
+}  // namespace
+
+std::optional<std::string> extract_name(std::string_view utterance) {
+  const detail::Tokens tokens = detail::normalize_tokens(utterance);
+  const std::vector<std::string> words = detail::words_of(tokens);
+  if (words.empty()) return std::nullopt;
+
+  // Introductions that announce a name whatever follows, then ones that often introduce
+  // something else ("it's the furnace", "i'm freezing"); the earliest of each kind first.
+  constexpr auto strong = std::to_array<std::string_view>({"name is",     "surname is", "i said",
+                                                      "spelled",     "spelling is", "spell it"});
+  constexpr auto weak = std::to_array<std::string_view>({"this is", "it is", "i am", "it was",
+                                                         "call me"});
+  const auto try_intros = [&](const auto& intros, bool strict) -> std::optional<std::string> {
+    std::vector<std::pair<std::size_t, bool>> starts;  // where a name would start; any -ing verb
+    for (const auto intro : intros) {
+      for (const std::size_t end : phrase_ends(tokens, intro)) {
+        starts.emplace_back(end, intro != "this is");
+      }
+    }
+    std::sort(starts.begin(), starts.end());
+    for (const auto& [start, any_ing] : starts) {
+      if (start >= words.size()) continue;
+      if (strict && cannot_start_name(words[start], any_ing) && !spelled_at(words, start)) {
+        continue;
+      }
+      const NameSpan span = collect_name(tokens, words, start);
+      if (!span.parts.empty()) return title_case_words(span.parts);
+    }
+    return std::nullopt;
+  };
+  if (auto name = try_intros(strong, false)) return name;
+  if (auto name = try_intros(weak, true)) return name;
+
+  // No introduction: the answer is the name itself ("maria lopez", "dana here", "tom reyes at
+  // 40 birch"), so it must start the utterance and end at a natural boundary.
+  std::size_t start = 0;
+  while (start < words.size() &&
+         is_one_of(words[start], {"yes", "yeah", "yep", "sure", "hi", "hello", "hey", "so", "well",
+                                  "okay", "oh", "sorry", "good", "morning", "afternoon",
+                                  "evening", "there", "it", "um"})) {
+    ++start;
+  }
+  if (start >= words.size()) return std::nullopt;
+  if (cannot_start_name(words[start], true) && !spelled_at(words, start)) return std::nullopt;
+  const NameSpan span = collect_name(tokens, words, start);
+  if (span.parts.empty()) return std::nullopt;
+  const bool at_boundary =
+      span.end >= words.size() || tokens[span.end - 1].pause_after ||
+      is_one_of(words[span.end], {"at", "and", "from", "here", "speaking", "calling", "with", "on",
+                                  "i", "my", "phone", "over", "again"});
+  if (!at_boundary) return std::nullopt;
+  return title_case_words(span.parts);
+}
+
+// --- addresses -----------------------------------------------------------------------------------
+
+namespace {
+
+bool is_street_suffix(std::string_view w) {
+  return is_one_of(w, {"street", "st",      "avenue",  "ave",     "road",    "rd",     "drive",
+                       "dr",     "lane",    "ln",      "court",   "ct",      "boulevard", "blvd",
+                       "way",    "place",   "pl",      "circle",  "cir",     "terrace", "parkway",
+                       "pkwy",   "highway", "hwy",     "trail",   "loop",    "square", "plaza",
+                       "alley",  "crescent", "pike"});
+}
+
+bool is_direction(std::string_view w) {
+  return is_one_of(w, {"north", "south", "east", "west", "northeast", "northwest", "southeast",
+                       "southwest"});
+}
+
+// After a number these say it is not a house number: "89 in the bedroom", "2 kids", "3 days".
+bool cannot_be_street(std::string_view w) {
+  if (detail::weekday_index(w) || detail::month_number(w)) return true;
+  return is_one_of(
+      w, {"and",     "or",      "in",      "on",      "at",      "the",     "is",      "it",
+          "i",       "my",      "we",      "but",     "so",      "to",      "of",      "for",
+          "with",    "near",    "by",      "from",    "off",     "am",      "pm",      "o'clock",
+          "degrees", "degree",  "year",    "years",   "old",     "day",     "days",    "week",
+          "weeks",   "hour",    "hours",   "minute",  "minutes", "month",   "months",  "time",
+          "times",   "kid",     "kids",    "people",  "children", "dollars", "bucks",  "percent",
+          "ago",     "more",    "less",    "today",   "tomorrow", "tonight", "morning", "afternoon",
+          "evening", "please",  "not",     "no",      "yes",     "yeah",    "a",       "an",
+          "that",    "this",    "thing",   "things",  "was",     "are",     "were",    "has",
+          "have",    "had",     "will",    "would",   "can",     "could",   "should",  "then",
+          "than",    "out",     "up",      "down",    "ish",     "plus",    "feet",    "foot",
+          "inches",  "miles",   "as",      "now",     "last",    "next",    "ago",     "units",
+          "floors",  "stories", "rooms",   "bedrooms", "bathrooms", "times", "sec",   "seconds",
+          "about",   "if",      "when",    "because", "too",     "ok",      "okay",    "right"});
+}
+
+struct AddressCandidate {
+  std::string text;
+  bool has_suffix = false;
+};
+
+std::optional<AddressCandidate> address_at(const detail::Tokens& tokens, std::size_t i) {
+  const std::string& number = tokens[i].text;
+  if (!detail::is_digits(number) || number.size() > 6 || number.find_first_not_of('0') ==
+      std::string::npos || tokens[i].pause_after) {
+    return std::nullopt;
+  }
+  std::vector<std::string> street;
+  bool has_suffix = false, has_name = false;
+  std::size_t j = i + 1;
+  while (j < tokens.size() && street.size() < 5) {
+    const std::string& w = tokens[j].text;
+    const bool ordinal = !w.empty() && w[0] >= '0' && w[0] <= '9' && detail::ordinal_at({w}, 0);
+    if (is_street_suffix(w) && !street.empty()) {
+      street.push_back(w);
+      has_suffix = has_name = true;  // "40 north street" names a street too
+      ++j;
+      break;
+    }
+    if (!(ordinal || detail::is_alphabetic(w)) || cannot_be_street(w)) break;
+    street.push_back(w);
+    has_name = has_name || !is_direction(w);
+    ++j;
+    if (tokens[j - 1].pause_after || street.size() >= 3) break;
+  }
+  // A trailing direction word is not a street name: "40 north" alone says nothing.
+  if (!has_name) return std::nullopt;
+  AddressCandidate candidate{number + " " + title_case_words(street), has_suffix};
+  if (j + 1 < tokens.size() && is_one_of(tokens[j].text, {"apartment", "apt", "unit", "suite"}) &&
+      (detail::is_digits(tokens[j + 1].text) || is_single_letter(tokens[j + 1].text) ||
+       std::isdigit(static_cast<unsigned char>(tokens[j + 1].text[0])))) {
+    std::string unit = tokens[j + 1].text;
+    for (char& c : unit) c = upper(c);
+    candidate.text += ", " + title_case(tokens[j].text) + " " + unit;
+  }
+  return candidate;
+}
+
+}  // namespace
+
+std::optional<std::string> extract_address(std::string_view utterance) {
+  const detail::Tokens tokens = detail::numbers_as_digits(detail::normalize_tokens(utterance));
+  std::optional<AddressCandidate> first;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    auto candidate = address_at(tokens, i);
+    if (!candidate) continue;
+    if (candidate->has_suffix) return candidate->text;
+    if (!first) first = std::move(candidate);
+  }
+  if (first) return first->text;
+  return std::nullopt;
+}
+
+}  // namespace voiceops::nlu

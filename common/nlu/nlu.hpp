@@ -1,0 +1,128 @@
+#pragma once
+// Understanding what callers say: normalisation, slot extraction, intent ranking and the
+// turn-taking cues (backchannels, repeat requests, corrections) of CALLERS.md. Rules only,
+// deterministic, no I/O. Input is what the carrier's speech recogniser delivers: lower case,
+// little punctuation, number words, fillers, recogniser errors.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace voiceops::nlu {
+
+// Lower case; punctuation dropped except inside numbers ("7:30", "3.5"); contractions expanded
+// ("it's" -> "it is", "can't" -> "can not", "i'm" -> "i am"); fillers removed ("um", "uh", "er",
+// "erm", "hmm", "like" used as a filler, "you know"); whitespace collapsed. Number words are kept.
+std::string normalize(std::string_view utterance);
+std::vector<std::string> tokens(std::string_view normalized);
+
+// Number words to digits where the reading is unambiguous in context:
+// "twenty one" -> "21", "forty one oh six" -> "4106", "twenty four oh nine" -> "2409",
+// "nineteen seventy" -> "1970", "six eighteen" -> "618", "a hundred and five" -> "105".
+std::string words_to_digits(std::string_view normalized);
+
+// --- slots ---------------------------------------------------------------------------------------
+
+// A spoken phone number to E.164: "five one two, five five five, zero one four two" ->
+// "+15125550142"; "512 555 0142"; "one five one two ..." (leading country code); "double five" ->
+// "55". `caller_id` answers "this number's fine" / "the one i'm calling from". Default country 1.
+std::optional<std::string> extract_phone(std::string_view utterance, std::string_view caller_id = {});
+
+// "my name is maria lopez" / "it's dana k o w a l s k i" / "this is tom reyes at 40 birch" ->
+// "Maria Lopez", "Dana Kowalski", "Tom Reyes" (title case; spelled letters joined).
+std::optional<std::string> extract_name(std::string_view utterance);
+
+// "twelve oak street" -> "12 Oak Street"; "forty one oh six elm" -> "4106 Elm";
+// "it's 21 oak street not 12" handled by the correction logic, not here.
+std::optional<std::string> extract_address(std::string_view utterance);
+
+enum class YesNo { yes, no };
+// yes/no and their variants ("yeah", "yep", "sure", "correct", "that's right", "uh-huh" as an
+// answer, "nope", "nah", "not really", "no it isn't"). Negated yes ("not really") is no.
+std::optional<YesNo> extract_yes_no(std::string_view utterance);
+
+// A number in [low, high]; the last number stated wins ("a four, well, a three really" -> 3,
+// "between two and three, say two" -> 2, "four-ish" -> 4, "dragging today, a two" -> 2).
+std::optional<int> extract_scale(std::string_view utterance, int low = 1, int high = 5);
+
+struct Choice {
+  std::string name;                   // e.g. "furnace"
+  std::vector<std::string> synonyms;  // e.g. {"heater", "heat"}
+};
+// The choice whose name or synonym appears (whole words, after normalisation); the last mentioned
+// wins when several do.
+std::optional<std::string> extract_choice(std::string_view utterance, const std::vector<Choice>& choices);
+
+// Digits spoken or keyed: "job two six oh eight one, no, two six oh one eight" -> "26018"
+// (a correction inside one utterance: the part after "no" wins). expected_length 0 = any.
+std::optional<std::string> extract_digits(std::string_view utterance, int expected_length = 0);
+
+// A date/time relative to the call's local time. "tomorrow morning" -> next day, part_of_day
+// "morning" (no clock time was said; "tomorrow morning at 9" -> 09:00),
+// "next tuesday at 3" -> 15:00 (1-6 without am/pm means pm), "after 5" -> 17:00,
+// "the thirtieth" -> that day this month (or next month if past), "noon", "two thirty" -> 14:30,
+// "monday at 9 am". `now_local` is the call's local wall time (no time zone math here).
+struct LocalDateTime {
+  int year = 0, month = 0, day = 0;
+  int hour = -1, minute = 0;  // hour -1: no time given
+  std::string part_of_day;    // "morning", "afternoon", "evening" when said instead of a time
+  std::string text() const;   // "2026-11-24 15:00" or "2026-11-24 morning" or "2026-11-24"
+};
+std::optional<LocalDateTime> extract_datetime(std::string_view utterance,
+                                              std::chrono::sys_seconds now_local);
+
+// --- intents and triggers ---------------------------------------------------------------------
+
+struct IntentPattern {
+  std::string id;
+  std::vector<std::string> examples, keywords;
+};
+struct IntentScore {
+  std::string id;
+  double score = 0;  // 0..1
+};
+// Best first; deterministic order on ties (by id). Scores compare normalised token overlap with
+// the examples (with a small stemming: plural s, -ing, -ed) and keyword hits.
+std::vector<IntentScore> rank_intents(std::string_view utterance, const std::vector<IntentPattern>& intents);
+
+// True when `phrase` (normalised, whole words) occurs in the utterance and is not negated: a
+// negator ("no", "not", "never", "doesn't", "don't", "isn't", "without", "nothing", "no sign of")
+// within the three words before it negates it ("doesn't smell like gas", "no alarms going off").
+bool mentions(std::string_view utterance, std::string_view phrase);
+bool mentions_any(std::string_view utterance, const std::vector<std::string>& phrases);
+
+// "can i talk to somebody", "is there a real person", "operator", "representative", "a human",
+// "speak to someone", "agent" (when asking for one).
+bool asks_for_person(std::string_view utterance);
+
+// --- turn-taking ----------------------------------------------------------------------------------
+
+// "mm-hmm", "uh-huh", "okay", "ok", "yeah", "right", "sure", "got it" on their own.
+bool is_backchannel(std::string_view utterance);
+// "hold on", "sorry what", "say that again", "can you repeat that", "what was that", "pardon".
+bool is_repeat_request(std::string_view utterance);
+
+// A correction: "no, it's 21 not 12" -> {true, "21", "12"}; "actually wednesday" -> {true,
+// "wednesday", ""}; "i said maria" -> {true, "maria", ""}; "no wait it's 21 oak street not 12" ->
+// {true, "21 oak street", "12"}; "not the ninth, the nineteenth" -> {true, "the nineteenth", "the ninth"}.
+struct Correction {
+  bool is_correction = false;
+  std::string replacement;  // the corrected value as said (normalised)
+  std::string replaced;     // what it replaces, when said
+};
+Correction detect_correction(std::string_view utterance);
+
+// --- speaking back --------------------------------------------------------------------------------
+
+// "+15125550142" -> "5 1 2, 5 5 5, 0 1 4 2" (digit by digit in groups; never "four hundred").
+std::string speak_phone(std::string_view e164);
+// 15:00 -> "3 p.m.", 9:30 -> "9:30 a.m.", 12:00 -> "noon", 0:00 -> "midnight".
+std::string speak_time(int hour, int minute);
+// House numbers the way people say them: 415 -> "four fifteen", 4106 -> "forty one oh six",
+// 21 -> "twenty one", 1200 -> "twelve hundred", 7 -> "seven".
+std::string speak_house_number(int number);
+// Digits one by one: "26018" -> "2 6 0 1 8".
+std::string speak_digits(std::string_view digits);
+
+}  // namespace voiceops::nlu

@@ -1,0 +1,148 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "nlu/nlu.hpp"
+
+using namespace voiceops::nlu;
+
+TEST_CASE("mentions matches whole normalised words", "[nlu][mentions]") {
+  CHECK(mentions("it smells like gas", "smells like gas"));
+  CHECK(mentions("It smells like GAS!", "gas"));
+  CHECK(mentions("yeah um it uh smells like gas", "smells like gas"));
+  CHECK(mentions("there's a gas smell", "gas smell"));
+  CHECK(mentions("it's leaking", "it is leaking"));
+  CHECK(mentions("the alarms are going off", "alarm"));
+  CHECK(mentions("my dad's eighty nine", "dad"));
+  CHECK(mentions("the smoke detector keeps beeping", "smoke detector"));
+  // Whole words only.
+  CHECK_FALSE(mentions("i know", "no"));
+  CHECK_FALSE(mentions("the gasket broke", "gas"));
+  CHECK_FALSE(mentions("gaslight", "gas"));
+  CHECK_FALSE(mentions("smells like gas", "smells like propane"));
+  CHECK_FALSE(mentions("it smells", ""));
+  CHECK_FALSE(mentions("", "gas"));
+}
+
+TEST_CASE("mentions: a negator within three words negates", "[nlu][mentions]") {
+  CHECK_FALSE(mentions("doesn't smell like anything weird", "smell"));
+  CHECK_FALSE(mentions("doesn't smell like anything weird", "weird"));
+  CHECK_FALSE(mentions("no alarms going off", "alarms going off"));
+  CHECK_FALSE(mentions("no alarms going off", "alarm"));
+  CHECK_FALSE(mentions("it's not an emergency", "emergency"));
+  CHECK_FALSE(mentions("i don't smell gas", "gas"));
+  CHECK_FALSE(mentions("never smelled gas", "gas"));
+  CHECK_FALSE(mentions("nothing smells weird", "smells"));
+  CHECK_FALSE(mentions("we're without heat", "heat"));
+  CHECK_FALSE(mentions("there's no sign of smoke", "smoke"));
+  CHECK_FALSE(mentions("no gas or smoke", "smoke"));
+  CHECK_FALSE(mentions("isn't leaking", "leaking"));
+  CHECK(mentions("this is an emergency", "emergency"));
+  // Too far from the negator.
+  CHECK(mentions("no one came to fix the furnace", "furnace"));
+}
+
+TEST_CASE("mentions: negation stops at a pause, a new clause or an answering 'no'",
+          "[nlu][mentions]") {
+  // Safety first: a "no" that answers the agent does not cancel what follows.
+  CHECK(mentions("no, it smells like gas", "gas"));
+  CHECK(mentions("no it smells like gas", "gas"));
+  CHECK(mentions("no the furnace is leaking", "furnace"));
+  CHECK(mentions("i don't know, it smells like gas", "gas"));
+  CHECK(mentions("not sure but it smells like gas", "gas"));
+  CHECK(mentions("no heat and the alarm is going off", "alarm"));
+  CHECK(mentions("i don't think it's gas", "gas"));
+  // A phrase that contains its own negation.
+  CHECK(mentions("there's no heat", "no heat"));
+  CHECK_FALSE(mentions("there's no heat", "heat"));
+}
+
+TEST_CASE("mentions_any is true when one phrase is mentioned", "[nlu][mentions]") {
+  CHECK(mentions_any("we're all dizzy and sleepy", {"carbon monoxide", "dizzy", "headache"}));
+  CHECK_FALSE(mentions_any("nobody is dizzy", {"dizzy", "headache"}));
+  CHECK_FALSE(mentions_any("no headache, not dizzy", {"dizzy", "headache"}));
+  CHECK_FALSE(mentions_any("it smells like gas", {}));
+}
+
+TEST_CASE("asks_for_person recognises requests for a person in many forms", "[nlu][person]") {
+  for (const char* text :
+       {"can i talk to somebody", "is there a real person", "operator", "representative",
+        "Representative!", "a human please", "speak to someone", "agent", "agent please",
+        "can i speak with a live agent", "let me speak with a manager", "i want an agent",
+        "get me a representative", "transfer me please", "i need a real person",
+        "why can't i talk to a person", "put me through to someone", "customer service",
+        "can i just talk to a human being", "0", "i pressed zero", "talk to someone please"}) {
+    INFO(text);
+    CHECK(asks_for_person(text));
+  }
+}
+
+TEST_CASE("asks_for_person ignores people mentioned for other reasons", "[nlu][person]") {
+  for (const char* text :
+       {"", "i don't want to talk to anyone", "no i don't need a human",
+        "i need someone to come fix it", "can you send somebody out", "are you an agent",
+        "can i talk to you about my bill", "my agent said", "is somebody coming today",
+        "zero", "the furnace", "a person came by yesterday", "the technician"}) {
+    INFO(text);
+    CHECK_FALSE(asks_for_person(text));
+  }
+}
+
+TEST_CASE("rank_intents ranks by example overlap and keywords", "[nlu][intents]") {
+  const std::vector<IntentPattern> intents = {
+      {"no_heat", {"my heat is not working", "the furnace stopped", "no heat"}, {"furnace"}},
+      {"gas_leak", {"i smell gas", "it smells like gas"}, {"gas", "propane"}},
+      {"billing", {"i have a question about my bill", "dispute my bill"}, {"bill", "invoice"}},
+      {"emergency", {"this is an emergency"}, {"emergency"}},
+  };
+  const auto top = [&](std::string_view utterance) {
+    return rank_intents(utterance, intents).front().id;
+  };
+  CHECK(top("yeah um so the thing upstairs uh it just quit on us like an hour ago, the furnace") ==
+        "no_heat");
+  CHECK(top("the heat stopped working") == "no_heat");
+  CHECK(top("we've got no heat") == "no_heat");
+  CHECK(top("it smells like propane in here") == "gas_leak");
+  CHECK(top("i'm smelling gas") == "gas_leak");
+  CHECK(top("i want to dispute my bill") == "billing");
+  CHECK(top("there's a problem with my invoice") == "billing");
+
+  const auto ranked = rank_intents("my heat isn't working", intents);
+  REQUIRE(ranked.size() == intents.size());
+  CHECK(ranked[0].id == "no_heat");
+  CHECK(ranked[0].score > 0.9);
+  for (std::size_t i = 1; i < ranked.size(); ++i) {
+    CHECK(ranked[i - 1].score >= ranked[i].score);
+    CHECK(ranked[i].score >= 0.0);
+    CHECK(ranked[i].score <= 1.0);
+  }
+}
+
+TEST_CASE("rank_intents: negated words and keywords do not count", "[nlu][intents]") {
+  const std::vector<IntentPattern> intents = {
+      {"emergency", {"this is an emergency"}, {"emergency"}},
+      {"no_heat", {"no heat", "the heat is not working"}, {}},
+      {"heat_ok", {"the heat is working"}, {}},
+  };
+  const auto ranked = rank_intents("it's not an emergency", intents);
+  for (const auto& r : ranked) {
+    if (r.id == "emergency") CHECK(r.score == 0.0);
+  }
+  CHECK(rank_intents("the heat is working fine", intents).front().id == "heat_ok");
+  CHECK(rank_intents("the heat isn't working", intents).front().id == "no_heat");
+}
+
+TEST_CASE("rank_intents breaks ties by id and handles empty input", "[nlu][intents]") {
+  const std::vector<IntentPattern> intents = {{"b", {"furnace repair"}, {}},
+                                              {"a", {"furnace repair"}, {}},
+                                              {"c", {"water heater"}, {}}};
+  const auto ranked = rank_intents("furnace repair", intents);
+  REQUIRE(ranked.size() == 3);
+  CHECK(ranked[0].id == "a");
+  CHECK(ranked[1].id == "b");
+  CHECK(ranked[2].id == "c");
+  CHECK(ranked[2].score == 0.0);
+  CHECK(rank_intents("", intents).front().score == 0.0);
+  CHECK(rank_intents("hello", {}).empty());
+}
