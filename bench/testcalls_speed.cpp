@@ -37,13 +37,21 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s: not a valid pack\n", argv[i]);
       return 65;
     }
-    auto loaded = std::make_unique<Loaded>(Loaded{std::move(*outcome.pack), contract::check_contract_file(outcome.pack->contract, false), {}});
-    if (!loaded->contract.contract) return 65;
+    auto checked = contract::check_contract_file(outcome.pack->contract, false);
+    auto loaded =
+        std::make_unique<Loaded>(Loaded{std::move(*outcome.pack), std::move(checked), {}});
+    if (!loaded->contract.contract) {
+      std::fprintf(stderr, "%s: its contract is not valid\n", argv[i]);
+      return 65;
+    }
     const auto& c = *loaded->contract.contract;
     if (c.workflow.internal()) {
       Diagnostics ignored("");
-      loaded->directory = contract::load_directory(
-          (std::filesystem::path(c.file).parent_path() / c.identification.directory.value).string(), ignored).directory;
+      loaded->directory = contract::load_directory((std::filesystem::path(c.file).parent_path() /
+                                                    c.identification.directory.value)
+                                                       .string(),
+                                                   ignored)
+                              .directory;
     }
     packs.push_back(std::move(loaded));
   }
@@ -53,22 +61,29 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   for (int r = 0; r < rounds; ++r) {
     for (const auto& p : packs) {
-      auto report = testcalls::run_pack(p->pack, *p->contract.contract, p->directory ? &*p->directory : nullptr);
+      auto report = testcalls::run_pack(p->pack, *p->contract.contract,
+                                        p->directory ? &*p->directory : nullptr);
       for (const auto& call : report.calls) {
         simulated_s += call.duration_s;
-        webhook_us.insert(webhook_us.end(), call.webhook_microseconds.begin(), call.webhook_microseconds.end());
+        webhook_us.insert(webhook_us.end(), call.webhook_microseconds.begin(),
+                          call.webhook_microseconds.end());
         ++calls;
       }
     }
   }
-  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::sort(webhook_us.begin(), webhook_us.end());
-  auto pct = [&](double p) { return webhook_us.empty() ? 0.0 : webhook_us[static_cast<std::size_t>(p * (webhook_us.size() - 1))]; };
+  auto pct = [&](double p) {
+    return webhook_us.empty() ? 0.0
+                              : webhook_us[static_cast<std::size_t>(p * (webhook_us.size() - 1))];
+  };
   std::printf("calls run:                 %d (%d rounds)\n", calls, rounds);
   std::printf("simulated call time:       %.0f s\n", simulated_s);
   std::printf("wall time (engine + sim):  %.3f s\n", wall_s);
-  std::printf("ratio, simulated / wall:   %.0fx real time (aim: above 100000x)\n", simulated_s / wall_s);
-  std::printf("engine time per webhook:   p50 %.1f us  p90 %.1f us  p99 %.1f us  max %.1f us\n", pct(0.5), pct(0.9),
-              pct(0.99), pct(1.0));
+  std::printf("ratio, simulated / wall:   %.0fx real time (aim: above 100000x)\n",
+              simulated_s / wall_s);
+  std::printf("engine time per webhook:   p50 %.1f us  p90 %.1f us  p99 %.1f us  max %.1f us\n",
+              pct(0.5), pct(0.9), pct(0.99), pct(1.0));
   return 0;
 }

@@ -2,10 +2,12 @@
 # README command (2): set up a fresh Debian 12 machine, build, and run every test:
 #   1. the unit, CLI and man-page tests (CTest) in a normal build;
 #   2. the same tests under AddressSanitizer and UndefinedBehaviorSanitizer (clang);
-#   3. the fuzzers for a bounded time: the contract fuzzer, seeded from contracts/ and the test
-#      fixtures, then the webhook form fuzzer, seeded from fuzz/seeds/form.
-# FUZZ_SECONDS (default 60) bounds step 3 as a whole, split evenly between the fuzzers;
-# SKIP_SANITIZERS=1 or SKIP_FUZZ=1 skip steps 2 and 3.
+#   3. the shipped five-call packs with the built CLI, as a user's CI would (JUnit XML in
+#      build/testcalls.xml, transcripts in build/transcripts/);
+#   4. the fuzzers for a bounded time, each seeded from the shipped files: contracts, webhook
+#      forms, call scripts and TwiML.
+# FUZZ_SECONDS (default 90) bounds step 4 as a whole, split evenly between the fuzzers;
+# SKIP_SANITIZERS=1 or SKIP_FUZZ=1 skip steps 2 and 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
@@ -13,6 +15,9 @@ bash scripts/setup-debian.sh
 echo "== build and test (gcc)"
 bash scripts/build.sh -DBUILD_TESTING=ON
 ctest --test-dir build --output-on-failure -j 2
+
+echo "== the shipped five-call packs, run with the built CLI as a user's CI would"
+build/cli/voiceops testcalls run --junit build/testcalls.xml --transcripts build/transcripts testcalls/*/
 
 if [[ ${SKIP_SANITIZERS:-0} != 1 ]]; then
   echo "== build and test under ASan + UBSan (clang)"
@@ -23,23 +28,20 @@ if [[ ${SKIP_SANITIZERS:-0} != 1 ]]; then
 fi
 
 if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
-  fuzz_total=${FUZZ_SECONDS:-60}
-  fuzz_contract=$((fuzz_total / 2))
-  fuzz_form=$((fuzz_total - fuzz_contract))
-  ((fuzz_contract > 0)) || fuzz_contract=1
-  ((fuzz_form > 0)) || fuzz_form=1
-  echo "== fuzz the contract parser (${fuzz_contract} s) and the webhook form decoder (${fuzz_form} s) (libFuzzer)"
+  fuzz_total=${FUZZ_SECONDS:-90}
+  fuzz_each=$((fuzz_total / 3))
+  ((fuzz_each > 0)) || fuzz_each=1
+  echo "== fuzz for ${fuzz_total} s (libFuzzer): contracts, webhook forms, call scripts and TwiML"
   CXX=clang++-14 BUILD_DIR=build-fuzz bash scripts/build.sh -DBUILD_TESTING=OFF -DVOICEOPS_FUZZ=ON \
     -DVOICEOPS_BUILD_DAEMON=OFF
-  corpus=build-fuzz/corpus
-  mkdir -p "$corpus"
-  find contracts tests/contracts -name '*.toml' -exec cp {} "$corpus/" \;
-  build-fuzz/fuzz/contract_fuzzer -max_total_time="$fuzz_contract" -max_len=65536 \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -n 20
-  form_corpus=build-fuzz/corpus-form
-  mkdir -p "$form_corpus"
-  cp fuzz/seeds/form/* "$form_corpus/"
-  build-fuzz/fuzz/form_fuzzer -max_total_time="$fuzz_form" -max_len=65536 \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$form_corpus" 2>&1 | tail -n 20
+  mkdir -p build-fuzz/corpus-contract build-fuzz/corpus-form build-fuzz/corpus-testcalls
+  find contracts tests/contracts -name '*.toml' -exec cp {} build-fuzz/corpus-contract/ \;
+  cp fuzz/seeds/form/* build-fuzz/corpus-form/
+  find testcalls -name '*.toml' -exec cp {} build-fuzz/corpus-testcalls/ \;
+  cp fuzz/seeds/twiml/* build-fuzz/corpus-testcalls/
+  for target in contract form testcalls; do
+    build-fuzz/fuzz/${target}_fuzzer -max_total_time="$fuzz_each" -max_len=65536 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 "build-fuzz/corpus-$target" 2>&1 | tail -n 6
+  done
   echo "fuzz: no crash in ${fuzz_total} s"
 fi

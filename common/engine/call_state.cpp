@@ -29,6 +29,8 @@ std::string serialize(const CallState& s) {
       {"lpc", s.last_prompt_is_confirmation},
       {"sl", slots},
       {"es", s.escalations},
+      {"ew", s.escalation_words},
+      {"fp", s.flags_pending},
       {"tr", s.transfer_row},
       {"td", s.transfer_destination},
       {"tf", s.tool_failures},
@@ -58,7 +60,8 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
     s.started_at = j.at("t0").get<std::int64_t>();
     s.after_hours = j.at("ah").get<bool>();
     const int phase = j.at("ph").get<int>();
-    if (phase < 0 || phase > static_cast<int>(Phase::ended)) return unexpected(std::string("bad phase"));
+    if (phase < 0 || phase > static_cast<int>(Phase::ended))
+      return unexpected(std::string("bad phase"));
     s.phase = static_cast<Phase>(phase);
     s.intent = j.at("in").get<std::string>();
     s.step = j.at("st").get<std::string>();
@@ -70,6 +73,8 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
       s.slots[name] = {slot.at(0).get<std::string>(), slot.at(1).get<bool>()};
     }
     s.escalations = j.at("es").get<std::vector<int>>();
+    s.escalation_words = j.value("ew", std::string());
+    s.flags_pending = j.value("fp", false);
     s.transfer_row = j.at("tr").get<int>();
     s.transfer_destination = j.at("td").get<std::string>();
     s.tool_failures = j.at("tf").get<std::vector<std::string>>();
@@ -77,7 +82,8 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
     s.person_name = j.at("pn").get<std::string>();
     s.turns = j.at("tu").get<int>();
     const int outcome = j.at("oc").get<int>();
-    if (outcome > static_cast<int>(Outcome::abandoned)) return unexpected(std::string("bad outcome"));
+    if (outcome > static_cast<int>(Outcome::abandoned))
+      return unexpected(std::string("bad outcome"));
     if (outcome >= 0) s.outcome = static_cast<Outcome>(outcome);
     s.event = j.at("ev").get<std::string>();
     return s;

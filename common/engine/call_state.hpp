@@ -13,13 +13,13 @@
 namespace voiceops::engine {
 
 enum class Phase {
-  identify,        // Ops line: confirming who is calling
-  identify_pin,    // Ops line: waiting for a keypad PIN
-  choose_intent,   // waiting for what the caller wants
-  ask,             // waiting for the answer to the current step's question
-  confirm,         // waiting for yes/no on a read-back of the current step's slot
-  tool,            // waiting for a tool result
-  transfer,        // waiting for the result of a transfer
+  identify,       // Ops line: confirming who is calling
+  identify_pin,   // Ops line: waiting for a keypad PIN
+  choose_intent,  // waiting for what the caller wants
+  ask,            // waiting for the answer to the current step's question
+  confirm,        // waiting for yes/no on a read-back of the current step's slot
+  tool,           // waiting for a tool result
+  transfer,       // waiting for the result of a transfer
   ended,
 };
 
@@ -36,13 +36,15 @@ struct CallState {
   bool after_hours = false;
   Phase phase = Phase::choose_intent;
   std::string intent;
-  std::string step;          // current step id
-  int attempts = 0;          // failed tries at the current prompt
-  int clarifications = 0;    // failed tries at understanding the intent
-  std::string last_prompt;   // repeated on "sorry, what?"
+  std::string step;         // current step id
+  int attempts = 0;         // failed tries at the current prompt
+  int clarifications = 0;   // failed tries at understanding the intent
+  std::string last_prompt;  // repeated on "sorry, what?"
   bool last_prompt_is_confirmation = false;
   std::map<std::string, SlotValue> slots;
   std::vector<int> escalations;  // escalation rows fired, in order
+  std::string escalation_words;  // what the caller said that fired the last one
+  bool flags_pending = false;    // a non-urgent row flagged this answer; the flow goes on
   int transfer_row = -1;         // row of a pending transfer; -1 for a transfer step
   std::string transfer_destination;
   std::vector<std::string> tool_failures;  // "<tool>:<status>"

@@ -6,6 +6,7 @@
 #include "crypto/pin_hash.hpp"
 #include "engine/business_hours.hpp"
 #include "nlu/nlu.hpp"
+#include "util/spelling.hpp"
 
 namespace voiceops::engine {
 namespace {
@@ -43,7 +44,9 @@ std::vector<std::string> list_of(const contract::TextList& list) {
   return out;
 }
 
-bool is_yes_no_type(const Question& q) { return q.type.value == "yes_no"; }
+bool is_yes_no_type(const Question& q) {
+  return q.type.value == "yes_no";
+}
 
 const char* month_names[] = {"January", "February", "March",     "April",   "May",      "June",
                              "July",    "August",   "September", "October", "November", "December"};
@@ -91,8 +94,10 @@ class Dialogue::Turn {
   void speech(const SpeechHeard& heard) {
     ++s_.turns;
     const std::string text = nlu::normalize(heard.text);
-    const bool talked_over = heard.barge_in_ms &&
-                             *heard.barge_in_ms < spoken_milliseconds(s_.last_prompt, d_.settings_.words_per_minute);
+    last_text_ = text;
+    const bool talked_over =
+        heard.barge_in_ms &&
+        *heard.barge_in_ms < spoken_milliseconds(s_.last_prompt, d_.settings_.words_per_minute);
     // A backchannel while the agent is still talking is not an answer: finish the prompt.
     if (talked_over && nlu::is_backchannel(text)) {
       const int heard_words = *heard.barge_in_ms * d_.settings_.words_per_minute / 60000;
@@ -201,7 +206,8 @@ class Dialogue::Turn {
   }
 
  private:
-  // --- output ---------------------------------------------------------------------------------------
+  // --- output
+  // ---------------------------------------------------------------------------------------
 
   void say(std::string text) {
     if (!text.empty()) actions_.push_back(Say{std::move(text)});
@@ -246,7 +252,8 @@ class Dialogue::Turn {
     actions_.push_back(EndCall{outcome, std::move(event)});
   }
 
-  // --- identification (Ops line) --------------------------------------------------------------------
+  // --- identification (Ops line)
+  // --------------------------------------------------------------------
 
   std::vector<const contract::Person*> people_on(const std::string& phone) const {
     std::vector<const contract::Person*> out;
@@ -266,14 +273,17 @@ class Dialogue::Turn {
     if (!person.roles.empty()) s_.slots["role"] = {person.roles.front().value, true};
     s_.phase = Phase::choose_intent;
     const std::string first = person.name.value.substr(0, person.name.value.find(' '));
+    // The contract's greeting already asks what the call is for; otherwise offer the role's flows.
+    if (!opening_.empty()) return ask_open("Hi " + first + ". " + opening_);
     ask_open(lead_in + "Hi " + first + ". What are we doing: " + flow_menu(person) + "?");
   }
 
   std::string flow_menu(const contract::Person& person) const {
     std::vector<std::string> flows;
     for (const auto& role : c_.roles) {
-      const bool has_role = std::any_of(person.roles.begin(), person.roles.end(),
-                                        [&](const contract::Text& r) { return r.value == role.id; });
+      const bool has_role =
+          std::any_of(person.roles.begin(), person.roles.end(),
+                      [&](const contract::Text& r) { return r.value == role.id; });
       if (!has_role) continue;
       for (const auto& f : role.flows) {
         if (std::find(flows.begin(), flows.end(), f.value) == flows.end()) flows.push_back(f.value);
@@ -291,8 +301,10 @@ class Dialogue::Turn {
 
   void identify_by_caller_id(const std::string& opening) {
     const auto people = people_on(s_.from);
-    if (people.size() == 1 && !(people[0]->shared_phone && c_.identification.confirm_shared_phone)) {
-      return identified(*people[0], opening.empty() ? "" : opening + " ");
+    if (people.size() == 1 &&
+        !(people[0]->shared_phone && c_.identification.confirm_shared_phone)) {
+      opening_ = opening;
+      return identified(*people[0], "");
     }
     s_.phase = Phase::identify;
     if (!people.empty()) {
@@ -319,7 +331,9 @@ class Dialogue::Turn {
       first = first.substr(0, first.find(' '));
       if (nlu::mentions(text, nlu::normalize(person.name.value)) || nlu::mentions(text, first)) {
         // The first name said wins over the phone's owner mentioned later ("rob's phone").
-        if (!match || text.find(first) < text.find(nlu::normalize(match->name.value).substr(0, nlu::normalize(match->name.value).find(' ')))) {
+        if (!match || text.find(first) <
+                          text.find(nlu::normalize(match->name.value)
+                                        .substr(0, nlu::normalize(match->name.value).find(' ')))) {
           match = &person;
         }
       }
@@ -341,7 +355,8 @@ class Dialogue::Turn {
     if (d_.directory_) {
       if (!s_.person_id.empty()) {
         person = d_.directory_->person(s_.person_id);
-        if (person && (person->pin_hash.value.empty() || !crypto::verify_pin(digits, person->pin_hash.value))) {
+        if (person && (person->pin_hash.value.empty() ||
+                       !crypto::verify_pin(digits, person->pin_hash.value))) {
           person = nullptr;
         }
       } else {
@@ -358,7 +373,8 @@ class Dialogue::Turn {
     gather_raw("That PIN didn't match. Please try again.");
   }
 
-  // --- triggers -------------------------------------------------------------------------------------
+  // --- triggers
+  // -------------------------------------------------------------------------------------
 
   bool row_applies(const EscalationRow& row) const {
     switch (row.hours.value) {
@@ -386,20 +402,12 @@ class Dialogue::Turn {
       if (trigger == "asks_for_person") {
         fired = nlu::asks_for_person(text) || nlu::mentions_any(text, list_of(row.keywords));
       } else if (trigger == "safety" || trigger == "high_value_lead" || trigger == "custom") {
-        std::vector<std::string> keywords;
-        for (const auto& k : row.keywords) keywords.push_back(nlu::normalize(k.value));
-        fired = !keywords.empty() && nlu::mentions_any(text, keywords);
+        fired = !row.keywords.empty() && nlu::mentions_any(text, list_of(row.keywords));
       }
       if (fired) {
         escalate(static_cast<int>(i));
-        return true;
-      }
-    }
-    if (s_.phase != Phase::choose_intent && s_.phase != Phase::identify &&
-        s_.phase != Phase::identify_pin && out_of_scope(text)) {
-      if (int row = find_row("out_of_scope"); row >= 0) {
-        escalate(row);
-        return true;
+        // A flag for staff lets the caller's words still answer the question.
+        return s_.phase == Phase::ended || s_.phase == Phase::transfer;
       }
     }
     return false;
@@ -409,9 +417,7 @@ class Dialogue::Turn {
   // share many words with out-of-scope examples.
   bool out_of_scope(const std::string& text) const {
     for (const auto& oos : c_.out_of_scope) {
-      std::vector<std::string> keywords;
-      for (const auto& k : oos.keywords) keywords.push_back(nlu::normalize(k.value));
-      if (!keywords.empty() && nlu::mentions_any(text, keywords)) return true;
+      if (!oos.keywords.empty() && nlu::mentions_any(text, list_of(oos.keywords))) return true;
       nlu::IntentPattern pattern{oos.id, list_of(oos.examples), {}};
       const auto ranked = nlu::rank_intents(text, {pattern});
       if (!ranked.empty() && ranked.front().score >= 0.75) return true;
@@ -442,6 +448,7 @@ class Dialogue::Turn {
   void escalate(int row_index) {
     const EscalationRow& row = c_.escalation[row_index];
     s_.escalations.push_back(row_index);
+    if (!last_text_.empty()) s_.escalation_words = last_text_;
     const std::string& promise = s_.after_hours && !row.after_hours_promise.value.empty()
                                      ? row.after_hours_promise.value
                                      : row.promise.value;
@@ -456,17 +463,28 @@ class Dialogue::Turn {
       actions_.push_back(Transfer{destination->id, destination->number.value, d_.summary(s_)});
       return;
     }
-    if (action == "end_workflow") return end(Outcome::failure, c_.workflow.failure_event.value);
     if (destination) message_destination(destination->id);
+    if (action == "end_workflow") return end(Outcome::failure, c_.workflow.failure_event.value);
+    // A ticket or a text about a non-urgent finding is a flag for staff, not the end of the call:
+    // the flow goes on ("photos not uploaded" still gets the rest of the close-out logged).
+    const bool flag_only =
+        (action == "create_ticket" || action == "send_sms") && row.trigger.value != "safety" &&
+        row.trigger.value != "asks_for_person" && row.trigger.value != "repeated_confusion" &&
+        (s_.phase == Phase::ask || s_.phase == Phase::confirm) && !s_.step.empty();
+    if (flag_only) {
+      s_.flags_pending = true;
+      return;
+    }
     end(Outcome::escalated, "escalation." + row.trigger.value);
   }
 
-  // Sends the call summary to a destination that can take a text.
+  // Hands the call summary to a destination: a text, a queue item or a voicemail.
   void message_destination(const std::string& destination_id) {
     const contract::Destination* destination = c_.destination(destination_id);
-    if (!destination || destination->number.value.empty()) return;
-    if (destination->kind.value != "phone" && destination->kind.value != "sms") return;
-    actions_.push_back(SendSms{destination->id, destination->number.value, d_.summary(s_)});
+    if (!destination) return;
+    const std::string& address =
+        destination->kind.value == "queue" ? destination->queue.value : destination->number.value;
+    actions_.push_back(Notify{destination->id, destination->kind.value, address, d_.summary(s_)});
   }
 
   // When the agent cannot go on: the repeated-confusion row if there is one, else the contract's
@@ -475,9 +493,10 @@ class Dialogue::Turn {
     if (int row = find_row("repeated_confusion"); row >= 0) return escalate(row);
     const contract::Destination* destination = c_.destination(c_.workflow.human_fallback.value);
     const bool staffed =
-        destination && (destination->staffed.value == contract::Hours::always ||
-                        (destination->staffed.value == contract::Hours::business_hours && !s_.after_hours) ||
-                        (destination->staffed.value == contract::Hours::after_hours && s_.after_hours));
+        destination &&
+        (destination->staffed.value == contract::Hours::always ||
+         (destination->staffed.value == contract::Hours::business_hours && !s_.after_hours) ||
+         (destination->staffed.value == contract::Hours::after_hours && s_.after_hours));
     if (destination && staffed && !destination->number.value.empty() &&
         destination->kind.value == "phone") {
       say("Let me get you to someone who can help.");
@@ -488,12 +507,14 @@ class Dialogue::Turn {
       actions_.push_back(Transfer{destination->id, destination->number.value, d_.summary(s_)});
       return;
     }
-    say("I'm sorry I couldn't sort this out. I've passed your details to the team and they'll follow up.");
+    say("I'm sorry I couldn't sort this out. I've passed your details to the team and they'll "
+        "follow up.");
     if (destination) message_destination(destination->id);
     end(Outcome::failure, c_.workflow.failure_event.value);
   }
 
-  // --- understanding --------------------------------------------------------------------------------
+  // --- understanding
+  // --------------------------------------------------------------------------------
 
   void failed_attempt(const std::string& lead_in) {
     if (s_.phase == Phase::choose_intent) {
@@ -505,7 +526,8 @@ class Dialogue::Turn {
     if (++s_.attempts >= limit) return fallback();
     // Each retry starts from the plain prompt, so lead-ins never pile up.
     switch (s_.phase) {
-      case Phase::confirm: return gather_raw(lead_in + (q ? render(q->confirm.value) : s_.last_prompt), true);
+      case Phase::confirm:
+        return gather_raw(lead_in + (q ? render(q->confirm.value) : s_.last_prompt), true);
       case Phase::identify_pin: return gather_raw(lead_in + "Please key in your staff PIN.");
       case Phase::identify: return gather_raw(lead_in + "Who's calling, please?");
       default: return gather_raw(lead_in + (q ? q->reprompt.value : s_.last_prompt));
@@ -520,6 +542,7 @@ class Dialogue::Turn {
   void choose_intent(const std::string& text) {
     std::vector<nlu::IntentPattern> patterns;
     for (const auto& intent : c_.intents) {
+      if (!may_use(intent.id)) continue;
       patterns.push_back({intent.id, list_of(intent.examples), list_of(intent.keywords)});
     }
     for (const auto& oos : c_.out_of_scope) {
@@ -539,21 +562,44 @@ class Dialogue::Turn {
     go_to(c_.intent(s_.intent)->start.value);
   }
 
+  // On the Ops line a caller may use only the flows of their roles.
+  bool may_use(const std::string& intent) const {
+    if (!c_.workflow.internal() || s_.person_id.empty() || !d_.directory_) return true;
+    const contract::Person* person = d_.directory_->person(s_.person_id);
+    if (!person) return true;
+    for (const auto& role_id : person->roles) {
+      for (const auto& role : c_.roles) {
+        if (role.id != role_id.value) continue;
+        for (const auto& flow : role.flows) {
+          if (flow.value == intent) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   // Several answers at once ("it's tom reyes at 40 birch and it's the furnace"): keep what is
   // unmistakable so the flow need not ask for it again.
   void fill_from_utterance(const std::string& text) {
     for (const auto& q : c_.questions) {
       if (s_.slots.count(q.id)) continue;
       std::optional<std::string> value;
-      if (q.type.value == "name" &&
-          (text.find("my name is") != std::string::npos || text.find("this is") != std::string::npos ||
-           text.find("name is") != std::string::npos)) {
+      if (q.type.value == "name" && (text.find("my name is") != std::string::npos ||
+                                     text.find("this is") != std::string::npos ||
+                                     text.find("name is") != std::string::npos)) {
         value = nlu::extract_name(text);
-      } else if (q.type.value == "address" &&
-                 (text.find(" street") != std::string::npos || text.find(" st ") != std::string::npos ||
-                  text.find(" road") != std::string::npos || text.find(" avenue") != std::string::npos ||
-                  text.find(" drive") != std::string::npos || text.find(" lane") != std::string::npos)) {
+      } else if (q.type.value == "address" && (text.find(" street") != std::string::npos ||
+                                               text.find(" st ") != std::string::npos ||
+                                               text.find(" road") != std::string::npos ||
+                                               text.find(" avenue") != std::string::npos ||
+                                               text.find(" drive") != std::string::npos ||
+                                               text.find(" lane") != std::string::npos)) {
         value = nlu::extract_address(text);
+      }
+      if (!value && q.type.value == "digits" && q.digits > 0) {
+        // "closeout for two six oh two seven": a job number said with the request.
+        auto digits = nlu::extract_digits(text, q.digits);
+        if (digits && static_cast<int>(digits->size()) == q.digits) value = digits;
       }
       if (value) s_.slots[q.id] = {*value, false};
     }
@@ -586,13 +632,15 @@ class Dialogue::Turn {
       std::vector<nlu::Choice> choices;
       for (const auto& c : q.choices) {
         nlu::Choice choice{c.value, {}};
-        if (auto it = q.synonyms.find(c.value); it != q.synonyms.end()) choice.synonyms = list_of(it->second);
+        if (auto it = q.synonyms.find(c.value); it != q.synonyms.end())
+          choice.synonyms = list_of(it->second);
         choices.push_back(std::move(choice));
       }
       return nlu::extract_choice(text, choices);
     }
     if (type == "datetime") {
-      auto local = to_local(c_.hours.time_zone.value, std::chrono::sys_seconds{std::chrono::seconds{s_.started_at}});
+      auto local = to_local(c_.hours.time_zone.value,
+                            std::chrono::sys_seconds{std::chrono::seconds{s_.started_at}});
       if (!local) return std::nullopt;
       auto when = nlu::extract_datetime(text, local->wall);
       if (!when) return std::nullopt;
@@ -608,13 +656,20 @@ class Dialogue::Turn {
     const Question* q = current_question();
     if (!q) return;
     auto value = extract(*q, text, raw);
-    if (!value) return failed_attempt("");
+    if (!value) {
+      // Not an answer: maybe a question the agent must not guess at ("how much is a new system").
+      if (out_of_scope(text)) {
+        if (int row = find_row("out_of_scope"); row >= 0) return escalate(row);
+      }
+      return failed_attempt("");
+    }
     set_slot(*q, *value);
   }
 
   void set_slot(const Question& q, const std::string& value) {
     s_.slots[q.id] = {value, q.confirm.value.empty()};
     s_.attempts = 0;
+    s_.flags_pending = false;
     check_slot_rows(q.id, value);
     if (s_.phase == Phase::ended || s_.phase == Phase::transfer) return;
     if (!q.confirm.value.empty()) {
@@ -635,8 +690,9 @@ class Dialogue::Turn {
       return continue_after_answer();
     }
     if (yes_no == nlu::YesNo::no) {
-      // "no, it's 21 oak street": the answer may carry the right value.
-      auto corrected = extract(*q, text, text);
+      // "no, it's 21 oak street": the answer may carry the right value, after the "no".
+      const std::string rest = without_leading_no(text);
+      auto corrected = rest.empty() ? std::nullopt : extract(*q, rest, rest);
       if (corrected && nlu::normalize(*corrected) != "no") return set_slot(*q, *corrected);
       s_.slots.erase(q->id);
       s_.phase = Phase::ask;
@@ -652,14 +708,24 @@ class Dialogue::Turn {
   bool apply_correction(const std::string& text) {
     const nlu::Correction correction = nlu::detect_correction(text);
     if (!correction.is_correction || correction.replacement.empty()) return false;
-    if (s_.phase == Phase::choose_intent || s_.phase == Phase::identify || s_.phase == Phase::identify_pin) {
-      return false;
+    if (s_.phase != Phase::ask && s_.phase != Phase::confirm) return false;
+    // "no, we're one tech short" answers a yes/no question; it corrects nothing.
+    if (correction.replaced.empty() && s_.phase == Phase::ask) {
+      if (const Question* q = current_question(); q && extract(*q, text, text)) return false;
     }
     // Which slot: the one holding the replaced words, else the last one filled of a fitting type.
     const Question* target = nullptr;
     std::string new_value;
     if (!correction.replaced.empty()) {
-      for (const auto& [name, slot] : s_.slots) {
+      // The slot being asked or read back first: "no it's twenty one not twelve" at the address.
+      std::vector<std::pair<std::string, SlotValue>> candidates;
+      const Question* asked = current_question();
+      if (asked && s_.slots.count(asked->id))
+        candidates.emplace_back(asked->id, s_.slots.at(asked->id));
+      for (const auto& entry : s_.slots) {
+        if (!asked || entry.first != asked->id) candidates.push_back(entry);
+      }
+      for (const auto& [name, slot] : candidates) {
         const std::string normalized = nlu::words_to_digits(nlu::normalize(slot.value));
         const std::string replaced = nlu::words_to_digits(correction.replaced);
         const auto at = normalized.find(replaced);
@@ -668,9 +734,10 @@ class Dialogue::Turn {
         if (!q) continue;
         const std::string replacement = nlu::words_to_digits(correction.replacement);
         // "21 oak street" replaces the whole value; "21" replaces only the "12".
-        std::string candidate = replacement.find(' ') != std::string::npos
-                                    ? replacement
-                                    : normalized.substr(0, at) + replacement + normalized.substr(at + replaced.size());
+        std::string candidate =
+            replacement.find(' ') != std::string::npos
+                ? replacement
+                : normalized.substr(0, at) + replacement + normalized.substr(at + replaced.size());
         auto parsed = extract(*q, candidate, candidate);
         if (!parsed) continue;
         target = q;
@@ -679,13 +746,18 @@ class Dialogue::Turn {
       }
     }
     if (!target) {
+      const Question* asked = current_question();
       for (const auto& q : c_.questions) {
         if (!s_.slots.count(q.id) || q.type.value == "text" || q.type.value == "yes_no") continue;
         auto parsed = extract(q, correction.replacement, correction.replacement);
-        if (parsed) {
+        if (parsed && (!target || (asked && q.id == asked->id))) {
           target = &q;
           new_value = *parsed;
         }
+      }
+      // "i said kowalski with a k": a one-word fix to a name replaces the word it resembles.
+      if (target && target->type.value == "name" && new_value.find(' ') == std::string::npos) {
+        new_value = replace_similar_word(s_.slots[target->id].value, new_value);
       }
     }
     if (!target) return false;
@@ -701,15 +773,49 @@ class Dialogue::Turn {
     return true;
   }
 
-  // --- the flow -------------------------------------------------------------------------------------
+  static std::string replace_similar_word(const std::string& value, const std::string& word) {
+    std::vector<std::string> words;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const std::size_t end = std::min(value.find(' ', start), value.size());
+      if (end > start) words.push_back(value.substr(start, end - start));
+      start = end + 1;
+    }
+    if (words.size() < 2) return word;
+    std::size_t best = 0, best_distance = std::string::npos;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::size_t distance = edit_distance(nlu::normalize(words[i]), nlu::normalize(word));
+      if (distance < best_distance) {
+        best = i;
+        best_distance = distance;
+      }
+    }
+    if (best_distance > std::max<std::size_t>(2, word.size() / 2)) return word;
+    words[best] = word;
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+    return out;
+  }
+
+  static std::string without_leading_no(const std::string& text) {
+    for (std::string_view lead : {"no no ", "nope ", "nah ", "no "}) {
+      if (text.rfind(lead, 0) == 0) return text.substr(lead.size());
+    }
+    return text == "no" || text == "nope" || text == "nah" ? std::string() : text;
+  }
+
+  // --- the flow
+  // -------------------------------------------------------------------------------------
 
   void continue_after_answer() {
     const Step* step = c_.step(s_.step);
     if (!step) return fallback();
     const Question* q = c_.question(step->target.value);
-    const std::string value = q && s_.slots.count(q->id) ? nlu::normalize(s_.slots[q->id].value) : "";
+    const std::string value =
+        q && s_.slots.count(q->id) ? nlu::normalize(s_.slots[q->id].value) : "";
     for (const auto& [answer, target] : step->branch) {
-      if (answer.value != "other" && nlu::normalize(answer.value) == value) return go_to(target.value);
+      if (answer.value != "other" && nlu::normalize(answer.value) == value)
+        return go_to(target.value);
     }
     for (const auto& [answer, target] : step->branch) {
       if (answer.value == "other") return go_to(target.value);
@@ -761,20 +867,24 @@ class Dialogue::Turn {
           s_.phase = Phase::transfer;
           s_.transfer_row = -1;
           s_.transfer_destination = destination->id;
-          std::string summary = step->summary.value.empty() ? d_.summary(s_) : render(step->summary.value);
-          actions_.push_back(Transfer{destination->id, destination->number.value, std::move(summary)});
+          std::string summary =
+              step->summary.value.empty() ? d_.summary(s_) : render(step->summary.value);
+          actions_.push_back(
+              Transfer{destination->id, destination->number.value, std::move(summary)});
           return;
         }
         case StepKind::end:
           say(render(step->say_before_end.value));
-          if (step->target.value == "success") return end(Outcome::success, c_.workflow.success_event.value);
+          if (step->target.value == "success")
+            return end(Outcome::success, c_.workflow.success_event.value);
           return end(Outcome::failure, c_.workflow.failure_event.value);
       }
     }
     fallback();
   }
 
-  // --- speaking values ------------------------------------------------------------------------------
+  // --- speaking values
+  // ------------------------------------------------------------------------------
 
   std::string speakable(const Question& q, const std::string& value) const {
     const std::string& type = q.type.value;
@@ -783,7 +893,8 @@ class Dialogue::Turn {
     if (type == "address") {
       // "415 Oak Street" is said "four fifteen Oak Street", never "four hundred fifteen".
       std::size_t digits = 0;
-      while (digits < value.size() && std::isdigit(static_cast<unsigned char>(value[digits]))) ++digits;
+      while (digits < value.size() && std::isdigit(static_cast<unsigned char>(value[digits])))
+        ++digits;
       if (digits > 0 && digits < 6) {
         return nlu::speak_house_number(std::stoi(value.substr(0, digits))) + value.substr(digits);
       }
@@ -793,9 +904,11 @@ class Dialogue::Turn {
       // "2026-11-24 15:00" -> "November 24 at 3 p.m."
       if (value.size() >= 10 && value[4] == '-') {
         const int month = std::stoi(value.substr(5, 2));
-        std::string out = std::string(month_names[(month + 11) % 12]) + " " + std::to_string(std::stoi(value.substr(8, 2)));
+        std::string out = std::string(month_names[(month + 11) % 12]) + " " +
+                          std::to_string(std::stoi(value.substr(8, 2)));
         if (value.size() >= 16 && value[13] == ':') {
-          out += " at " + nlu::speak_time(std::stoi(value.substr(11, 2)), std::stoi(value.substr(14, 2)));
+          out += " at " +
+                 nlu::speak_time(std::stoi(value.substr(11, 2)), std::stoi(value.substr(14, 2)));
         } else if (value.size() > 11) {
           out += " in the " + value.substr(11);
         }
@@ -831,6 +944,8 @@ class Dialogue::Turn {
   const contract::Contract& c_;
   CallState& s_;
   std::vector<Action> actions_;
+  std::string last_text_;  // this turn's words, for the summary of an escalation
+  std::string opening_;    // the greeting, when identification does not need a question of its own
 };
 
 Dialogue::Dialogue(const contract::Contract& contract, const contract::Directory* directory,
@@ -844,13 +959,20 @@ std::vector<Action> Dialogue::handle(CallState& state, const Event& event,
   std::visit(
       [&](const auto& e) {
         using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, CallArrived>) turn.arrive(e, now);
-        else if constexpr (std::is_same_v<E, SpeechHeard>) turn.speech(e);
-        else if constexpr (std::is_same_v<E, KeypadDigits>) turn.keypad(e);
-        else if constexpr (std::is_same_v<E, NoInput>) turn.no_input();
-        else if constexpr (std::is_same_v<E, ToolResult>) turn.tool_result(e);
-        else if constexpr (std::is_same_v<E, TransferResult>) turn.transfer_result(e);
-        else if constexpr (std::is_same_v<E, HungUp>) turn.hung_up();
+        if constexpr (std::is_same_v<E, CallArrived>)
+          turn.arrive(e, now);
+        else if constexpr (std::is_same_v<E, SpeechHeard>)
+          turn.speech(e);
+        else if constexpr (std::is_same_v<E, KeypadDigits>)
+          turn.keypad(e);
+        else if constexpr (std::is_same_v<E, NoInput>)
+          turn.no_input();
+        else if constexpr (std::is_same_v<E, ToolResult>)
+          turn.tool_result(e);
+        else if constexpr (std::is_same_v<E, TransferResult>)
+          turn.transfer_result(e);
+        else if constexpr (std::is_same_v<E, HungUp>)
+          turn.hung_up();
       },
       event);
   return turn.take();
@@ -874,6 +996,8 @@ std::string Dialogue::summary(const CallState& s) const {
   if (const auto* intent = contract_.intent(s.intent)) {
     need = intent->id;
     std::replace(need.begin(), need.end(), '_', ' ');
+  } else if (!s.escalation_words.empty()) {
+    need = "said \"" + s.escalation_words.substr(0, 90) + "\"";
   } else {
     need = "unclear request";
   }
@@ -893,6 +1017,9 @@ std::string Dialogue::summary(const CallState& s) const {
     std::replace(trigger.begin(), trigger.end(), '_', ' ');
     outcome = "ESCALATED (" + trigger + ")";
     if (!s.transfer_destination.empty()) outcome += " to " + s.transfer_destination;
+    if (contract_.intent(s.intent) && !s.escalation_words.empty()) {
+      outcome += " on \"" + s.escalation_words.substr(0, 70) + "\"";
+    }
   } else if (s.outcome == Outcome::success) {
     outcome = "done: " + s.event;
   } else if (s.outcome == Outcome::abandoned) {
@@ -904,13 +1031,15 @@ std::string Dialogue::summary(const CallState& s) const {
   }
   if (!s.tool_failures.empty()) outcome += "; " + s.tool_failures.back() + " failed";
   const std::string next = s.outcome == Outcome::success ? "" : " Next: call back.";
-  std::string text = who + " - " + need + (details.empty() ? "" : ": " + details) + ". " + outcome + "." + next;
+  std::string text =
+      who + " - " + need + (details.empty() ? "" : ": " + details) + ". " + outcome + "." + next;
   constexpr std::size_t limit = 300;
   if (text.size() > limit) {
     // Keep who and the outcome; shorten the details in between.
     const std::string tail = ". " + outcome + "." + next;
     const std::string head = who + " - " + need + ": ";
-    const std::size_t room = limit > head.size() + tail.size() + 3 ? limit - head.size() - tail.size() - 3 : 0;
+    const std::size_t room =
+        limit > head.size() + tail.size() + 3 ? limit - head.size() - tail.size() - 3 : 0;
     text = head + details.substr(0, room) + "..." + tail;
     if (text.size() > limit) text.resize(limit);
   }

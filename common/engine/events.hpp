@@ -7,7 +7,8 @@
 
 namespace voiceops::engine {
 
-// --- events ---------------------------------------------------------------------------------------
+// --- events
+// ---------------------------------------------------------------------------------------
 
 struct CallArrived {
   std::string from, to;  // E.164 caller id and the number called
@@ -43,10 +44,11 @@ struct TransferResult {
 
 struct HungUp {};
 
-using Event =
-    std::variant<CallArrived, SpeechHeard, KeypadDigits, NoInput, ToolResult, TransferResult, HungUp>;
+using Event = std::variant<CallArrived, SpeechHeard, KeypadDigits, NoInput, ToolResult,
+                           TransferResult, HungUp>;
 
-// --- actions --------------------------------------------------------------------------------------
+// --- actions
+// --------------------------------------------------------------------------------------
 
 struct Say {
   std::string text;
@@ -67,9 +69,12 @@ struct Transfer {
   std::string summary;      // what the staff member who answers is told first
 };
 
-struct SendSms {
-  std::string destination;
-  std::string number;
+// Hands the call's summary to a staff destination outside the call: a text to a phone or SMS
+// destination, an item in a queue, a voicemail box. How is the host's business.
+struct Notify {
+  std::string destination;  // destination id in the contract
+  std::string kind;         // the destination's kind: phone, sms, queue, voicemail
+  std::string address;      // its number or queue name
   std::string text;
 };
 
@@ -86,7 +91,7 @@ struct EndCall {
   std::string event;  // the contract's success/failure event, or "escalation.<trigger>"
 };
 
-using Action = std::variant<Say, Gather, Transfer, SendSms, CallTool, EndCall>;
+using Action = std::variant<Say, Gather, Transfer, Notify, CallTool, EndCall>;
 
 const char* to_string(ToolStatus status);
 const char* to_string(TransferStatus status);

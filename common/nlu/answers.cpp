@@ -21,69 +21,130 @@ struct AnswerPhrase {
 
 constexpr std::array kAnswerPhrases = {
     // Unsure: no answer at all, whatever came before.
-    AnswerPhrase{"not sure", Answer::unsure}, AnswerPhrase{"do not know", Answer::unsure},
-    AnswerPhrase{"no idea", Answer::unsure}, AnswerPhrase{"maybe", Answer::unsure},
-    AnswerPhrase{"not certain", Answer::unsure}, AnswerPhrase{"possibly", Answer::unsure},
-    AnswerPhrase{"perhaps", Answer::unsure}, AnswerPhrase{"kind of", Answer::unsure},
-    AnswerPhrase{"sort of", Answer::unsure}, AnswerPhrase{"it depends", Answer::unsure},
-    AnswerPhrase{"hard to say", Answer::unsure}, AnswerPhrase{"yes and no", Answer::unsure},
+    AnswerPhrase{"not sure", Answer::unsure},
+    AnswerPhrase{"do not know", Answer::unsure},
+    AnswerPhrase{"no idea", Answer::unsure},
+    AnswerPhrase{"maybe", Answer::unsure},
+    AnswerPhrase{"not certain", Answer::unsure},
+    AnswerPhrase{"possibly", Answer::unsure},
+    AnswerPhrase{"perhaps", Answer::unsure},
+    AnswerPhrase{"kind of", Answer::unsure},
+    AnswerPhrase{"sort of", Answer::unsure},
+    AnswerPhrase{"it depends", Answer::unsure},
+    AnswerPhrase{"hard to say", Answer::unsure},
+    AnswerPhrase{"yes and no", Answer::unsure},
     // Words that look like answers but are not.
-    AnswerPhrase{"never mind", Answer::neither}, AnswerPhrase{"good morning", Answer::neither},
-    AnswerPhrase{"good afternoon", Answer::neither}, AnswerPhrase{"good evening", Answer::neither},
-    AnswerPhrase{"right now", Answer::neither}, AnswerPhrase{"right away", Answer::neither},
-    AnswerPhrase{"right here", Answer::neither}, AnswerPhrase{"right there", Answer::neither},
-    AnswerPhrase{"right side", Answer::neither}, AnswerPhrase{"right after", Answer::neither},
-    AnswerPhrase{"right before", Answer::neither}, AnswerPhrase{"right next", Answer::neither},
-    AnswerPhrase{"the right", Answer::neither}, AnswerPhrase{"sure if", Answer::neither},
+    AnswerPhrase{"never mind", Answer::neither},
+    AnswerPhrase{"good morning", Answer::neither},
+    AnswerPhrase{"good afternoon", Answer::neither},
+    AnswerPhrase{"good evening", Answer::neither},
+    AnswerPhrase{"right now", Answer::neither},
+    AnswerPhrase{"right away", Answer::neither},
+    AnswerPhrase{"right here", Answer::neither},
+    AnswerPhrase{"right there", Answer::neither},
+    AnswerPhrase{"right side", Answer::neither},
+    AnswerPhrase{"right after", Answer::neither},
+    AnswerPhrase{"right before", Answer::neither},
+    AnswerPhrase{"right next", Answer::neither},
+    AnswerPhrase{"the right", Answer::neither},
+    AnswerPhrase{"sure if", Answer::neither},
     // No.
-    AnswerPhrase{"no", Answer::no}, AnswerPhrase{"nope", Answer::no}, AnswerPhrase{"nah", Answer::no},
-    AnswerPhrase{"negative", Answer::no}, AnswerPhrase{"uh-uh", Answer::no},
-    AnswerPhrase{"never", Answer::no}, AnswerPhrase{"not really", Answer::no},
-    AnswerPhrase{"not at all", Answer::no}, AnswerPhrase{"not quite", Answer::no},
-    AnswerPhrase{"not exactly", Answer::no}, AnswerPhrase{"incorrect", Answer::no},
-    AnswerPhrase{"wrong", Answer::no}, AnswerPhrase{"do not think so", Answer::no},
-    AnswerPhrase{"absolutely not", Answer::no}, AnswerPhrase{"definitely not", Answer::no},
-    AnswerPhrase{"of course not", Answer::no}, AnswerPhrase{"certainly not", Answer::no},
-    AnswerPhrase{"not yet", Answer::no}, AnswerPhrase{"no way", Answer::no},
-    AnswerPhrase{"that is not it", Answer::no}, AnswerPhrase{"not that", Answer::no},
-    AnswerPhrase{"i do not", Answer::no, true}, AnswerPhrase{"it is not", Answer::no, true},
-    AnswerPhrase{"it does not", Answer::no, true}, AnswerPhrase{"we do not", Answer::no, true},
-    AnswerPhrase{"i have not", Answer::no, true}, AnswerPhrase{"it was not", Answer::no, true},
-    AnswerPhrase{"i did not", Answer::no, true}, AnswerPhrase{"is not", Answer::no, true},
-    AnswerPhrase{"does not", Answer::no, true}, AnswerPhrase{"do not", Answer::no, true},
-    AnswerPhrase{"did not", Answer::no, true}, AnswerPhrase{"was not", Answer::no, true},
-    AnswerPhrase{"have not", Answer::no, true}, AnswerPhrase{"has not", Answer::no, true},
-    AnswerPhrase{"are not", Answer::no, true}, AnswerPhrase{"am not", Answer::no, true},
-    AnswerPhrase{"can not", Answer::no, true}, AnswerPhrase{"will not", Answer::no, true},
+    AnswerPhrase{"no", Answer::no},
+    AnswerPhrase{"nope", Answer::no},
+    AnswerPhrase{"nah", Answer::no},
+    AnswerPhrase{"negative", Answer::no},
+    AnswerPhrase{"uh-uh", Answer::no},
+    AnswerPhrase{"never", Answer::no},
+    AnswerPhrase{"not really", Answer::no},
+    AnswerPhrase{"not at all", Answer::no},
+    AnswerPhrase{"not quite", Answer::no},
+    AnswerPhrase{"not exactly", Answer::no},
+    AnswerPhrase{"incorrect", Answer::no},
+    AnswerPhrase{"wrong", Answer::no},
+    AnswerPhrase{"do not think so", Answer::no},
+    AnswerPhrase{"absolutely not", Answer::no},
+    AnswerPhrase{"definitely not", Answer::no},
+    AnswerPhrase{"of course not", Answer::no},
+    AnswerPhrase{"certainly not", Answer::no},
+    AnswerPhrase{"not yet", Answer::no},
+    AnswerPhrase{"no way", Answer::no},
+    AnswerPhrase{"that is not it", Answer::no},
+    AnswerPhrase{"not that", Answer::no},
+    AnswerPhrase{"i do not", Answer::no, true},
+    AnswerPhrase{"it is not", Answer::no, true},
+    AnswerPhrase{"it does not", Answer::no, true},
+    AnswerPhrase{"we do not", Answer::no, true},
+    AnswerPhrase{"i have not", Answer::no, true},
+    AnswerPhrase{"it was not", Answer::no, true},
+    AnswerPhrase{"i did not", Answer::no, true},
+    AnswerPhrase{"is not", Answer::no, true},
+    AnswerPhrase{"does not", Answer::no, true},
+    AnswerPhrase{"do not", Answer::no, true},
+    AnswerPhrase{"did not", Answer::no, true},
+    AnswerPhrase{"was not", Answer::no, true},
+    AnswerPhrase{"have not", Answer::no, true},
+    AnswerPhrase{"has not", Answer::no, true},
+    AnswerPhrase{"are not", Answer::no, true},
+    AnswerPhrase{"am not", Answer::no, true},
+    AnswerPhrase{"can not", Answer::no, true},
+    AnswerPhrase{"will not", Answer::no, true},
     // Yes.
-    AnswerPhrase{"no problem", Answer::yes}, AnswerPhrase{"no worries", Answer::yes},
-    AnswerPhrase{"no doubt", Answer::yes}, AnswerPhrase{"yes", Answer::yes},
-    AnswerPhrase{"yeah", Answer::yes}, AnswerPhrase{"yep", Answer::yes},
-    AnswerPhrase{"yup", Answer::yes}, AnswerPhrase{"ya", Answer::yes},
-    AnswerPhrase{"sure", Answer::yes}, AnswerPhrase{"correct", Answer::yes},
-    AnswerPhrase{"right", Answer::yes}, AnswerPhrase{"exactly", Answer::yes},
-    AnswerPhrase{"absolutely", Answer::yes}, AnswerPhrase{"definitely", Answer::yes},
-    AnswerPhrase{"certainly", Answer::yes}, AnswerPhrase{"of course", Answer::yes},
-    AnswerPhrase{"affirmative", Answer::yes}, AnswerPhrase{"uh-huh", Answer::yes},
-    AnswerPhrase{"mm-hmm", Answer::yes}, AnswerPhrase{"okay", Answer::yes},
-    AnswerPhrase{"all right", Answer::yes}, AnswerPhrase{"fine", Answer::yes},
-    AnswerPhrase{"sounds good", Answer::yes}, AnswerPhrase{"sounds great", Answer::yes},
-    AnswerPhrase{"that works", Answer::yes}, AnswerPhrase{"works for me", Answer::yes},
-    AnswerPhrase{"perfect", Answer::yes}, AnswerPhrase{"go ahead", Answer::yes},
-    AnswerPhrase{"true", Answer::yes}, AnswerPhrase{"i think so", Answer::yes},
-    AnswerPhrase{"i guess so", Answer::yes}, AnswerPhrase{"i believe so", Answer::yes},
-    AnswerPhrase{"you bet", Answer::yes}, AnswerPhrase{"you got it", Answer::yes},
-    AnswerPhrase{"that is it", Answer::yes}, AnswerPhrase{"that is the one", Answer::yes},
-    AnswerPhrase{"indeed", Answer::yes}, AnswerPhrase{"totally", Answer::yes},
-    AnswerPhrase{"for sure", Answer::yes}, AnswerPhrase{"good", Answer::yes},
-    AnswerPhrase{"great", Answer::yes}, AnswerPhrase{"please do", Answer::yes, true},
-    AnswerPhrase{"please", Answer::yes, true}, AnswerPhrase{"i do", Answer::yes, true},
-    AnswerPhrase{"it is", Answer::yes, true}, AnswerPhrase{"it does", Answer::yes, true},
-    AnswerPhrase{"we do", Answer::yes, true}, AnswerPhrase{"i am", Answer::yes, true},
-    AnswerPhrase{"i have", Answer::yes, true}, AnswerPhrase{"we have", Answer::yes, true},
-    AnswerPhrase{"it was", Answer::yes, true}, AnswerPhrase{"i did", Answer::yes, true},
-    AnswerPhrase{"we did", Answer::yes, true}, AnswerPhrase{"there is", Answer::yes, true},
-    AnswerPhrase{"they are", Answer::yes, true}, AnswerPhrase{"it has", Answer::yes, true},
+    AnswerPhrase{"no problem", Answer::yes},
+    AnswerPhrase{"no worries", Answer::yes},
+    AnswerPhrase{"no doubt", Answer::yes},
+    AnswerPhrase{"yes", Answer::yes},
+    AnswerPhrase{"yeah", Answer::yes},
+    AnswerPhrase{"yep", Answer::yes},
+    AnswerPhrase{"yup", Answer::yes},
+    AnswerPhrase{"ya", Answer::yes},
+    AnswerPhrase{"sure", Answer::yes},
+    AnswerPhrase{"correct", Answer::yes},
+    AnswerPhrase{"right", Answer::yes},
+    AnswerPhrase{"exactly", Answer::yes},
+    AnswerPhrase{"absolutely", Answer::yes},
+    AnswerPhrase{"definitely", Answer::yes},
+    AnswerPhrase{"certainly", Answer::yes},
+    AnswerPhrase{"of course", Answer::yes},
+    AnswerPhrase{"affirmative", Answer::yes},
+    AnswerPhrase{"uh-huh", Answer::yes},
+    AnswerPhrase{"mm-hmm", Answer::yes},
+    AnswerPhrase{"okay", Answer::yes},
+    AnswerPhrase{"all right", Answer::yes},
+    AnswerPhrase{"fine", Answer::yes},
+    AnswerPhrase{"sounds good", Answer::yes},
+    AnswerPhrase{"sounds great", Answer::yes},
+    AnswerPhrase{"that works", Answer::yes},
+    AnswerPhrase{"works for me", Answer::yes},
+    AnswerPhrase{"perfect", Answer::yes},
+    AnswerPhrase{"go ahead", Answer::yes},
+    AnswerPhrase{"true", Answer::yes},
+    AnswerPhrase{"i think so", Answer::yes},
+    AnswerPhrase{"i guess so", Answer::yes},
+    AnswerPhrase{"i believe so", Answer::yes},
+    AnswerPhrase{"you bet", Answer::yes},
+    AnswerPhrase{"you got it", Answer::yes},
+    AnswerPhrase{"that is it", Answer::yes},
+    AnswerPhrase{"that is the one", Answer::yes},
+    AnswerPhrase{"indeed", Answer::yes},
+    AnswerPhrase{"totally", Answer::yes},
+    AnswerPhrase{"for sure", Answer::yes},
+    AnswerPhrase{"good", Answer::yes},
+    AnswerPhrase{"great", Answer::yes},
+    AnswerPhrase{"please do", Answer::yes, true},
+    AnswerPhrase{"please", Answer::yes, true},
+    AnswerPhrase{"i do", Answer::yes, true},
+    AnswerPhrase{"it is", Answer::yes, true},
+    AnswerPhrase{"it does", Answer::yes, true},
+    AnswerPhrase{"we do", Answer::yes, true},
+    AnswerPhrase{"i am", Answer::yes, true},
+    AnswerPhrase{"i have", Answer::yes, true},
+    AnswerPhrase{"we have", Answer::yes, true},
+    AnswerPhrase{"it was", Answer::yes, true},
+    AnswerPhrase{"i did", Answer::yes, true},
+    AnswerPhrase{"we did", Answer::yes, true},
+    AnswerPhrase{"there is", Answer::yes, true},
+    AnswerPhrase{"they are", Answer::yes, true},
+    AnswerPhrase{"it has", Answer::yes, true},
     AnswerPhrase{"that is", Answer::yes, true},
 };
 
@@ -124,19 +185,29 @@ std::optional<std::pair<Answer, std::size_t>> answer_at(const std::vector<Answer
 std::optional<YesNo> extract_yes_no(std::string_view utterance) {
   const std::vector<std::string> words = detail::words_of(detail::normalize_tokens(utterance));
   const std::vector<AnswerWords> phrases = answer_words();
-  // The last answer given wins: "yeah, no" is no, "okay yes that's right" is yes.
+  // The first answer given wins ("no that's okay", "no we're fine" are no; "yep, no gas leak" is
+  // yes), unless the caller turns it round at once ("yeah no") or corrects it ("no wait, yes").
   std::optional<Answer> last;
+  std::size_t previous_end = std::string::npos;
+  auto take = [&](Answer answer, std::size_t begin, std::size_t end) {
+    const bool adjacent = previous_end == begin;
+    const bool corrected =
+        begin > 0 && (words[begin - 1] == "actually" || words[begin - 1] == "wait" ||
+                      words[begin - 1] == "mean" || words[begin - 1] == "sorry");
+    if (!last || adjacent || corrected) last = answer;
+    previous_end = end;
+  };
   for (std::size_t i = 0; i < words.size();) {
     const auto found = answer_at(phrases, words, i);
     if (found) {
-      if (found->first != Answer::neither) last = found->first;
+      if (found->first != Answer::neither) take(found->first, i, i + found->second);
       i += found->second;
       continue;
     }
     // "not" before a yes: "not okay", "not true", "not good".
     if (words[i] == "not" && i + 1 < words.size()) {
       if (const auto next = answer_at(phrases, words, i + 1); next && next->first == Answer::yes) {
-        last = Answer::no;
+        take(Answer::no, i, i + 1 + next->second);
         i += 1 + next->second;
         continue;
       }
@@ -199,7 +270,8 @@ std::optional<std::string> extract_choice(std::string_view utterance,
       for (auto at = detail::find_phrase(words, wanted); at;
            at = detail::find_phrase(words, wanted, *at + 1)) {
         if (rejected(*at)) continue;
-        // The last mention wins; at the same place, the longer phrase ("water heater" over "heater").
+        // The last mention wins; at the same place, the longer phrase ("water heater" over
+        // "heater").
         const std::size_t end = *at + wanted.size();
         if (!best || end > best_start + best_length ||
             (end == best_start + best_length && wanted.size() > best_length)) {

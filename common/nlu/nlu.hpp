@@ -14,6 +14,9 @@ namespace voiceops::nlu {
 // Lower case; punctuation dropped except inside numbers ("7:30", "3.5"); contractions expanded
 // ("it's" -> "it is", "can't" -> "can not", "i'm" -> "i am"); fillers removed ("um", "uh", "er",
 // "erm", "hmm", "like" used as a filler, "you know"); whitespace collapsed. Number words are kept.
+// "like" is kept unless its surroundings make it a filler ("it smells like gas" keeps it, "it quit
+// like an hour ago" drops it); "mm-hmm", "uh-huh" and "uh-uh" stay one token each; possessives
+// stay ("rob's phone"); "9am" -> "9 am", "four-ish" -> "four ish", "+1" -> "plus 1".
 std::string normalize(std::string_view utterance);
 std::vector<std::string> tokens(std::string_view normalized);
 
@@ -26,20 +29,28 @@ std::string words_to_digits(std::string_view normalized);
 
 // A spoken phone number to E.164: "five one two, five five five, zero one four two" ->
 // "+15125550142"; "512 555 0142"; "one five one two ..." (leading country code); "double five" ->
-// "55". `caller_id` answers "this number's fine" / "the one i'm calling from". Default country 1.
-std::optional<std::string> extract_phone(std::string_view utterance, std::string_view caller_id = {});
+// "55". `caller_id` answers "this number's fine" / "the one i'm calling from". Default country 1:
+// 10 digits, or 11 starting with 1, must be a valid North American number (area code and
+// exchange not starting with 0 or 1); other countries only when said with "+" / "plus". Digits
+// said win over pointing at the caller ID; the last complete number said wins.
+std::optional<std::string> extract_phone(std::string_view utterance,
+                                         std::string_view caller_id = {});
 
 // "my name is maria lopez" / "it's dana k o w a l s k i" / "this is tom reyes at 40 birch" ->
-// "Maria Lopez", "Dana Kowalski", "Tom Reyes" (title case; spelled letters joined).
+// "Maria Lopez", "Dana Kowalski", "Tom Reyes" (title case; spelled letters joined). Nothing when
+// the words are clearly not a name ("it's the furnace", "i'm freezing", digits only).
 std::optional<std::string> extract_name(std::string_view utterance);
 
-// "twelve oak street" -> "12 Oak Street"; "forty one oh six elm" -> "4106 Elm";
+// "twelve oak street" -> "12 Oak Street"; "forty one oh six elm" -> "4106 Elm"; needs a house
+// number ("same address as last time" -> nothing);
 // "it's 21 oak street not 12" handled by the correction logic, not here.
 std::optional<std::string> extract_address(std::string_view utterance);
 
 enum class YesNo { yes, no };
 // yes/no and their variants ("yeah", "yep", "sure", "correct", "that's right", "uh-huh" as an
-// answer, "nope", "nah", "not really", "no it isn't"). Negated yes ("not really") is no.
+// answer, "nope", "nah", "not really", "no it isn't"). Negated yes ("not really") is no. The last
+// answer wins ("yeah, no" -> no); unsure answers ("i don't know", "maybe") give nothing. "okay"
+// and "mm-hmm" count as yes here: said while the agent talks, is_backchannel() filters them first.
 std::optional<YesNo> extract_yes_no(std::string_view utterance);
 
 // A number in [low, high]; the last number stated wins ("a four, well, a three really" -> 3,
@@ -51,18 +62,23 @@ struct Choice {
   std::vector<std::string> synonyms;  // e.g. {"heater", "heat"}
 };
 // The choice whose name or synonym appears (whole words, after normalisation); the last mentioned
-// wins when several do.
-std::optional<std::string> extract_choice(std::string_view utterance, const std::vector<Choice>& choices);
+// wins when several do, the longer phrase at the same place ("water heater" over "heater"), and a
+// rejected one does not count ("not the furnace", "the ac instead of the furnace").
+std::optional<std::string> extract_choice(std::string_view utterance,
+                                          const std::vector<Choice>& choices);
 
 // Digits spoken or keyed: "job two six oh eight one, no, two six oh one eight" -> "26018"
-// (a correction inside one utterance: the part after "no" wins). expected_length 0 = any.
+// (a correction inside one utterance: the part after "no" wins; "26018 not 26081" -> "26018").
+// expected_length 0 = any (the longest run of digits).
 std::optional<std::string> extract_digits(std::string_view utterance, int expected_length = 0);
 
 // A date/time relative to the call's local time. "tomorrow morning" -> next day, part_of_day
 // "morning" (no clock time was said; "tomorrow morning at 9" -> 09:00),
 // "next tuesday at 3" -> 15:00 (1-6 without am/pm means pm), "after 5" -> 17:00,
 // "the thirtieth" -> that day this month (or next month if past), "noon", "two thirty" -> 14:30,
-// "monday at 9 am". `now_local` is the call's local wall time (no time zone math here).
+// "monday at 9 am". `now_local` is the call's local wall time (no time zone math here). Without a
+// date the day is today, even when the time has passed. "tuesday" / "next tuesday": the next one
+// after today; "this friday": today if it is Friday.
 struct LocalDateTime {
   int year = 0, month = 0, day = 0;
   int hour = -1, minute = 0;  // hour -1: no time given
@@ -84,28 +100,41 @@ struct IntentScore {
 };
 // Best first; deterministic order on ties (by id). Scores compare normalised token overlap with
 // the examples (with a small stemming: plural s, -ing, -ed) and keyword hits.
-std::vector<IntentScore> rank_intents(std::string_view utterance, const std::vector<IntentPattern>& intents);
+std::vector<IntentScore> rank_intents(std::string_view utterance,
+                                      const std::vector<IntentPattern>& intents);
 
 // True when `phrase` (normalised, whole words) occurs in the utterance and is not negated: a
 // negator ("no", "not", "never", "doesn't", "don't", "isn't", "without", "nothing", "no sign of")
 // within the three words before it negates it ("doesn't smell like gas", "no alarms going off").
+// Filler-like words do not use up the three ("doesn't smell like anything weird"). For safety the
+// scope ends at a pause, a new subject or a conjunction, and a "no" that answers rather than
+// negates does not count: "no, it smells like gas", "i don't know, it smells like gas" and
+// "i don't think it's gas" all mention gas. Plurals and possessives match ("alarms" ~ "alarm").
 bool mentions(std::string_view utterance, std::string_view phrase);
 bool mentions_any(std::string_view utterance, const std::vector<std::string>& phrases);
 
 // "can i talk to somebody", "is there a real person", "operator", "representative", "a human",
-// "speak to someone", "agent" (when asking for one).
+// "speak to someone", "agent" (when asking for one), "0" keyed or "i pressed zero". Not "i need
+// someone to come out" (a dispatch request) nor "i don't want to talk to anyone".
 bool asks_for_person(std::string_view utterance);
 
-// --- turn-taking ----------------------------------------------------------------------------------
+// --- turn-taking
+// ----------------------------------------------------------------------------------
 
-// "mm-hmm", "uh-huh", "okay", "ok", "yeah", "right", "sure", "got it" on their own.
+// "mm-hmm", "uh-huh", "okay", "ok", "yeah", "right", "sure", "got it" on their own (or a few of
+// them: "oh okay", "yeah yeah"); hesitations alone ("um") too. Silence is not a backchannel.
 bool is_backchannel(std::string_view utterance);
 // "hold on", "sorry what", "say that again", "can you repeat that", "what was that", "pardon".
+// "what", "sorry", "wait" only on their own.
 bool is_repeat_request(std::string_view utterance);
 
 // A correction: "no, it's 21 not 12" -> {true, "21", "12"}; "actually wednesday" -> {true,
 // "wednesday", ""}; "i said maria" -> {true, "maria", ""}; "no wait it's 21 oak street not 12" ->
-// {true, "21 oak street", "12"}; "not the ninth, the nineteenth" -> {true, "the nineteenth", "the ninth"}.
+// {true, "21 oak street", "12"}; "not the ninth, the nineteenth" -> {true, "the nineteenth", "the
+// ninth"}; "job two six oh eight one, no, two six oh one eight" -> {true, "two six oh one eight",
+// "two six oh eight one"}; "i said kowalski, with a k" -> {true, "kowalski", ""}. Not a correction:
+// a bare "no", "no heat", "the heat is not working", "no that's wrong" (a rejection without a
+// value).
 struct Correction {
   bool is_correction = false;
   std::string replacement;  // the corrected value as said (normalised)
@@ -113,14 +142,15 @@ struct Correction {
 };
 Correction detect_correction(std::string_view utterance);
 
-// --- speaking back --------------------------------------------------------------------------------
+// --- speaking back
+// --------------------------------------------------------------------------------
 
 // "+15125550142" -> "5 1 2, 5 5 5, 0 1 4 2" (digit by digit in groups; never "four hundred").
 std::string speak_phone(std::string_view e164);
 // 15:00 -> "3 p.m.", 9:30 -> "9:30 a.m.", 12:00 -> "noon", 0:00 -> "midnight".
 std::string speak_time(int hour, int minute);
 // House numbers the way people say them: 415 -> "four fifteen", 4106 -> "forty one oh six",
-// 21 -> "twenty one", 1200 -> "twelve hundred", 7 -> "seven".
+// 21 -> "twenty one", 1200 -> "twelve hundred", 7 -> "seven"; 5 digits and more one by one.
 std::string speak_house_number(int number);
 // Digits one by one: "26018" -> "2 6 0 1 8".
 std::string speak_digits(std::string_view digits);

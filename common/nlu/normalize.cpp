@@ -12,13 +12,19 @@ namespace detail {
 
 namespace {
 
-bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ascii_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 // Bytes of multi-byte UTF-8 characters count as letters: "josé" stays one word.
 bool is_word_char(char c) {
   return is_ascii_letter(c) || is_digit(c) || static_cast<unsigned char>(c) >= 0x80;
 }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 struct RawToken {
   std::string text;
@@ -116,8 +122,8 @@ std::vector<RawToken> split_suffixes(std::vector<RawToken> words) {
   for (auto& word : words) {
     const std::string& text = word.text;
     std::size_t digits_end = 0;
-    while (digits_end < text.size() && (is_digit(text[digits_end]) || text[digits_end] == ':' ||
-                                        text[digits_end] == '.')) {
+    while (digits_end < text.size() &&
+           (is_digit(text[digits_end]) || text[digits_end] == ':' || text[digits_end] == '.')) {
       ++digits_end;
     }
     const std::string_view suffix = std::string_view(text).substr(digits_end);
@@ -178,37 +184,65 @@ struct Expansion {
 };
 // Spelled without the apostrophe by some recognisers, or spoken as one word.
 constexpr std::array kWholeWordExpansions = {
-    Expansion{"dont", "do not"},       Expansion{"doesnt", "does not"},
-    Expansion{"didnt", "did not"},     Expansion{"isnt", "is not"},
-    Expansion{"wasnt", "was not"},     Expansion{"werent", "were not"},
-    Expansion{"arent", "are not"},     Expansion{"havent", "have not"},
-    Expansion{"hasnt", "has not"},     Expansion{"hadnt", "had not"},
-    Expansion{"cant", "can not"},      Expansion{"cannot", "can not"},
-    Expansion{"couldnt", "could not"}, Expansion{"wouldnt", "would not"},
-    Expansion{"shouldnt", "should not"}, Expansion{"wont", "will not"},
-    Expansion{"aint", "is not"},       Expansion{"im", "i am"},
-    Expansion{"ive", "i have"},        Expansion{"youre", "you are"},
-    Expansion{"theyre", "they are"},   Expansion{"thats", "that is"},
-    Expansion{"whats", "what is"},     Expansion{"theres", "there is"},
-    Expansion{"heres", "here is"},     Expansion{"youve", "you have"},
-    Expansion{"weve", "we have"},      Expansion{"theyve", "they have"},
-    Expansion{"gonna", "going to"},    Expansion{"wanna", "want to"},
-    Expansion{"gotta", "got to"},      Expansion{"kinda", "kind of"},
-    Expansion{"sorta", "sort of"},     Expansion{"lemme", "let me"},
-    Expansion{"gimme", "give me"},     Expansion{"dunno", "do not know"},
-    Expansion{"ok", "okay"},           Expansion{"okey", "okay"},
-    Expansion{"alright", "all right"}, Expansion{"yea", "yeah"},
-    Expansion{"yeh", "yeah"},          Expansion{"cuz", "because"},
-    Expansion{"coz", "because"},       Expansion{"oclock", "o'clock"},
-    Expansion{"y'all", "you all"},     Expansion{"let's", "let us"},
-    Expansion{"can't", "can not"},     Expansion{"won't", "will not"},
-    Expansion{"shan't", "shall not"},  Expansion{"ain't", "is not"},
+    Expansion{"dont", "do not"},
+    Expansion{"doesnt", "does not"},
+    Expansion{"didnt", "did not"},
+    Expansion{"isnt", "is not"},
+    Expansion{"wasnt", "was not"},
+    Expansion{"werent", "were not"},
+    Expansion{"arent", "are not"},
+    Expansion{"havent", "have not"},
+    Expansion{"hasnt", "has not"},
+    Expansion{"hadnt", "had not"},
+    Expansion{"cant", "can not"},
+    Expansion{"cannot", "can not"},
+    Expansion{"couldnt", "could not"},
+    Expansion{"wouldnt", "would not"},
+    Expansion{"shouldnt", "should not"},
+    Expansion{"wont", "will not"},
+    Expansion{"aint", "is not"},
+    Expansion{"im", "i am"},
+    Expansion{"ive", "i have"},
+    Expansion{"youre", "you are"},
+    Expansion{"theyre", "they are"},
+    Expansion{"thats", "that is"},
+    Expansion{"whats", "what is"},
+    Expansion{"theres", "there is"},
+    Expansion{"heres", "here is"},
+    Expansion{"youve", "you have"},
+    Expansion{"weve", "we have"},
+    Expansion{"theyve", "they have"},
+    Expansion{"gonna", "going to"},
+    Expansion{"wanna", "want to"},
+    Expansion{"gotta", "got to"},
+    Expansion{"kinda", "kind of"},
+    Expansion{"sorta", "sort of"},
+    Expansion{"lemme", "let me"},
+    Expansion{"gimme", "give me"},
+    Expansion{"dunno", "do not know"},
+    Expansion{"ok", "okay"},
+    Expansion{"okey", "okay"},
+    Expansion{"alright", "all right"},
+    Expansion{"yea", "yeah"},
+    Expansion{"yeh", "yeah"},
+    Expansion{"cuz", "because"},
+    Expansion{"coz", "because"},
+    Expansion{"oclock", "o'clock"},
+    Expansion{"y'all", "you all"},
+    Expansion{"let's", "let us"},
+    Expansion{"can't", "can not"},
+    Expansion{"won't", "will not"},
+    Expansion{"shan't", "shall not"},
+    Expansion{"ain't", "is not"},
 };
 
 // "X's" means "X is" only for these; otherwise it is a possessive ("rob's phone") and stays.
 bool s_means_is(std::string_view word) {
-  return is_one_of(word, {"it", "that", "what", "there", "here", "he", "she", "who", "where", "how",
-                          "when", "why", "name", "everything", "nothing", "something", "this"});
+  return is_one_of(word,
+                   {"it",       "that",      "what",      "there",  "here",   "he",    "she",
+                    "who",      "where",     "how",       "when",   "why",    "name",  "everything",
+                    "nothing",  "something", "this",      "one",    "nobody", "noone", "someone",
+                    "somebody", "everyone",  "everybody", "anyone", "anybody"});
 }
 
 void append_words(std::vector<Token>& out, std::string_view text, bool pause_after) {
@@ -222,7 +256,8 @@ void append_words(std::vector<Token>& out, std::string_view text, bool pause_aft
   if (!out.empty()) out.back().pause_after = out.back().pause_after || pause_after;
 }
 
-void expand(std::vector<Token>& out, const RawToken& word) {
+// `next` is the word after, which decides "it's been" (has) and "i'd better" (had).
+void expand(std::vector<Token>& out, const RawToken& word, std::string_view next) {
   const std::string& w = word.text;
   for (const auto& [from, to] : kWholeWordExpansions) {
     if (w == from) return append_words(out, to, word.pause_after);
@@ -243,7 +278,10 @@ void expand(std::vector<Token>& out, const RawToken& word) {
     } else if (ending == "ll") {
       expanded = std::string(stem_part) + " will";
     } else if (ending == "d") {
-      expanded = std::string(stem_part) + " would";
+      const bool had = is_one_of(next, {"been", "better", "had", "gotten"});
+      expanded = std::string(stem_part) + (had ? " had" : " would");
+    } else if (ending == "s" && is_one_of(next, {"been", "got", "gotten", "had"})) {
+      expanded = std::string(stem_part) + " has";  // "it's been", "the furnace's been acting up"
     } else if (ending == "s" && s_means_is(stem_part)) {
       expanded = std::string(stem_part) + " is";
     }
@@ -267,11 +305,12 @@ bool like_is_filler(const std::vector<Token>& kept, bool after_filler,
   const Token* previous = kept.empty() ? nullptr : &kept.back();
   if (previous &&
       is_one_of(previous->text,
-                {"smell", "smells", "smelled", "smelling", "smelt", "sound", "sounds", "sounded",
-                 "sounding", "look", "looks", "looked", "looking", "feel", "feels", "feeling",
-                 "felt", "seem", "seems", "seemed", "taste", "tastes", "tasted", "i", "we", "you",
-                 "they", "would", "do", "did", "does", "not", "something", "anything", "nothing",
-                 "stuff", "things", "really", "more", "much", "just"})) {
+                {"smell",   "smells",   "smelled", "smelling", "smelt",     "sound",    "sounds",
+                 "sounded", "sounding", "look",    "looks",    "looked",    "looking",  "feel",
+                 "feels",   "feeling",  "felt",    "seem",     "seems",     "seemed",   "taste",
+                 "tastes",  "tasted",   "i",       "we",       "you",       "they",     "would",
+                 "do",      "did",      "does",    "not",      "something", "anything", "nothing",
+                 "stuff",   "things",   "really",  "more",     "much",      "just"})) {
     return false;
   }
   const bool opens_clause = !previous || previous->pause_after || after_filler ||
@@ -299,7 +338,9 @@ bool you_know_is_filler(const std::vector<Token>& kept) {
 Tokens normalize_tokens(std::string_view utterance, bool drop_fillers) {
   const std::vector<RawToken> raw = join_hums(split_suffixes(split_words(utterance)));
   std::vector<Token> expanded;
-  for (const auto& word : raw) expand(expanded, word);
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    expand(expanded, raw[i], i + 1 < raw.size() ? std::string_view(raw[i + 1].text) : "");
+  }
   if (!drop_fillers) return expanded;
 
   Tokens kept;

@@ -31,14 +31,16 @@ std::optional<engine::TransferStatus> dial_status(std::string_view status) {
 
 }  // namespace
 
-Result<std::optional<std::string>, std::string> MemorySessionStore::load(const std::string& call_id) {
+Result<std::optional<std::string>, std::string> MemorySessionStore::load(
+    const std::string& call_id) {
   for (const auto& [id, state] : states_) {
     if (id == call_id) return std::optional<std::string>(state);
   }
   return std::optional<std::string>();
 }
 
-Result<bool, std::string> MemorySessionStore::save(const std::string& call_id, const std::string& state) {
+Result<bool, std::string> MemorySessionStore::save(const std::string& call_id,
+                                                   const std::string& state) {
   for (auto& [id, saved] : states_) {
     if (id == call_id) {
       saved = state;
@@ -51,7 +53,10 @@ Result<bool, std::string> MemorySessionStore::save(const std::string& call_id, c
 
 CallService::CallService(std::vector<Workflow> workflows, SessionStore& sessions, ToolRunner& tools,
                          Messenger& messenger, CallServiceOptions options)
-    : workflows_(std::move(workflows)), sessions_(sessions), tools_(tools), messenger_(messenger),
+    : workflows_(std::move(workflows)),
+      sessions_(sessions),
+      tools_(tools),
+      messenger_(messenger),
       options_(std::move(options)) {
   for (const Workflow& w : workflows_) {
     dialogues_.push_back(std::make_unique<engine::Dialogue>(*w.contract, w.directory.get()));
@@ -65,15 +70,16 @@ CallService::CallService(std::vector<Workflow> workflows, SessionStore& sessions
 
 HttpResponse CallService::handle(const HttpRequest& request) {
   const std::string_view path = request.path();
-  const bool known = path == "/twilio/voice" || path == "/twilio/gather" || path == "/twilio/dial" ||
-                     path == "/twilio/status";
+  const bool known = path == "/twilio/voice" || path == "/twilio/gather" ||
+                     path == "/twilio/dial" || path == "/twilio/status";
   if (!known) return plain(404, "not found");
   if (request.method != "POST") return plain(405, "use POST");
   auto form = twilio::decode_form(request.body);
   if (!form) return plain(400, "malformed form: " + form.error().message);
   if (options_.validate_signatures) {
-    const auto check = twilio::verify_signature(options_.auth_token, options_.public_url + request.target,
-                                                *form, request.header("X-Twilio-Signature"));
+    const auto check =
+        twilio::verify_signature(options_.auth_token, options_.public_url + request.target, *form,
+                                 request.header("X-Twilio-Signature"));
     if (!check.valid) return plain(403, "invalid X-Twilio-Signature");
   }
   if (param(*form, "CallSid").empty()) return plain(400, "no CallSid");
@@ -83,7 +89,8 @@ HttpResponse CallService::handle(const HttpRequest& request) {
   return on_status(*form);
 }
 
-const Workflow* CallService::select_workflow(const std::string& to, std::chrono::sys_seconds now) const {
+const Workflow* CallService::select_workflow(const std::string& to,
+                                             std::chrono::sys_seconds now) const {
   const Workflow* fallback = nullptr;
   for (const Workflow& w : workflows_) {
     const contract::Contract& c = *w.contract;
@@ -149,7 +156,8 @@ HttpResponse CallService::on_gather(const twilio::FormParams& form) {
   if (const std::string barge = param(form, "VoiceopsBargeInMs"); !barge.empty()) {
     char* end = nullptr;
     const long value = std::strtol(barge.c_str(), &end, 10);
-    if (end && *end == '\0' && value >= 0 && value < 3'600'000) heard.barge_in_ms = static_cast<int>(value);
+    if (end && *end == '\0' && value >= 0 && value < 3'600'000)
+      heard.barge_in_ms = static_cast<int>(value);
   }
   return run_event(param(form, "CallSid"), heard);
 }
@@ -191,7 +199,8 @@ HttpResponse CallService::run_event(const std::string& call_id, const engine::Ev
     workflow = workflow_of(state);
   }
   if (!workflow) {
-    return apology("Sorry, this line isn't taking calls right now. Please call back during business hours.");
+    return apology(
+        "Sorry, this line isn't taking calls right now. Please call back during business hours.");
   }
   const engine::Dialogue& dialogue = *dialogue_of(*workflow);
 
@@ -205,7 +214,8 @@ HttpResponse CallService::run_event(const std::string& call_id, const engine::Ev
     actions.insert(actions.end(), more.begin(), more.end());
   }
   for (const auto& action : actions) {
-    if (const auto* sms = std::get_if<engine::SendSms>(&action)) messenger_.send_sms(state, *sms);
+    if (const auto* notice = std::get_if<engine::Notify>(&action))
+      messenger_.notify(state, *notice);
   }
   if (auto saved = sessions_.save(call_id, engine::serialize(state)); !saved) {
     // The turn already happened; the caller still gets an answer.
@@ -213,7 +223,8 @@ HttpResponse CallService::run_event(const std::string& call_id, const engine::Ev
   return render(state, actions);
 }
 
-HttpResponse CallService::render(const engine::CallState&, const std::vector<engine::Action>& actions) const {
+HttpResponse CallService::render(const engine::CallState&,
+                                 const std::vector<engine::Action>& actions) const {
   twilio::TwimlResponse twiml;
   bool waiting = false;
   for (const auto& action : actions) {
@@ -229,7 +240,8 @@ HttpResponse CallService::render(const engine::CallState&, const std::vector<eng
             options.method = "POST";
             options.timeout = a.timeout_s;
             options.speech_timeout = "auto";
-            for (const auto& hint : a.hints) options.hints += (options.hints.empty() ? "" : ",") + hint;
+            for (const auto& hint : a.hints)
+              options.hints += (options.hints.empty() ? "" : ",") + hint;
             if (a.num_digits > 0) options.num_digits = a.num_digits;
             options.action_on_empty_result = true;
             options.barge_in = true;

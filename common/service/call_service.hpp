@@ -44,11 +44,11 @@ class ToolRunner {
   virtual engine::ToolResult run(const engine::CallState& call, const engine::CallTool& tool) = 0;
 };
 
-// Texts staff (and later queues other side effects) outside the call's TwiML.
+// Passes call summaries to staff outside the call's TwiML (texts, queue items, voicemail).
 class Messenger {
  public:
   virtual ~Messenger() = default;
-  virtual void send_sms(const engine::CallState& call, const engine::SendSms& sms) = 0;
+  virtual void notify(const engine::CallState& call, const engine::Notify& notice) = 0;
 };
 
 struct Workflow {
@@ -84,7 +84,8 @@ class CallService {
   const Workflow* select_workflow(const std::string& to, std::chrono::sys_seconds now) const;
   const Workflow* workflow_of(const engine::CallState& state) const;
   const engine::Dialogue* dialogue_of(const Workflow& workflow) const;
-  HttpResponse render(const engine::CallState& state, const std::vector<engine::Action>& actions) const;
+  HttpResponse render(const engine::CallState& state,
+                      const std::vector<engine::Action>& actions) const;
   HttpResponse apology(const std::string& text) const;
 
   std::vector<Workflow> workflows_;

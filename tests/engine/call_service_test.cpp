@@ -20,12 +20,12 @@ struct NoTools final : service::ToolRunner {
   }
 };
 struct NoMessages final : service::Messenger {
-  void send_sms(const engine::CallState&, const engine::SendSms&) override {}
+  void notify(const engine::CallState&, const engine::Notify&) override {}
 };
 
 struct Fixture {
-  contract::CheckedContract checked =
-      contract::check_contract_file(testing::source_dir() + "/tests/contracts/valid/minimal.toml", false);
+  contract::CheckedContract checked = contract::check_contract_file(
+      testing::source_dir() + "/tests/contracts/valid/minimal.toml", false);
   service::MemorySessionStore sessions;
   NoTools tools;
   NoMessages messages;
@@ -36,20 +36,23 @@ struct Fixture {
     options.public_url = "https://voice.example.com";
     options.auth_token = "secret";
     options.clock = [] {
-      return std::chrono::sys_seconds{date::sys_days{date::year{2026} / 11 / 24}.time_since_epoch() + std::chrono::hours{3}};
+      return std::chrono::sys_seconds{
+          date::sys_days{date::year{2026} / 11 / 24}.time_since_epoch() + std::chrono::hours{3}};
     };
     auto contract = std::make_shared<contract::Contract>(*checked.contract);
-    service = std::make_unique<service::CallService>(std::vector<service::Workflow>{{contract, nullptr}}, sessions,
-                                                     tools, messages, options);
+    service = std::make_unique<service::CallService>(
+        std::vector<service::Workflow>{{contract, nullptr}}, sessions, tools, messages, options);
   }
 
-  service::HttpResponse post(const std::string& path, const twilio::FormParams& params, bool sign = true) {
+  service::HttpResponse post(const std::string& path, const twilio::FormParams& params,
+                             bool sign = true) {
     service::HttpRequest request;
     request.target = path;
     request.body = twilio::encode_form(params);
     if (sign) {
       request.headers.push_back(
-          {"X-Twilio-Signature", twilio::compute_signature("secret", "https://voice.example.com" + path, params)});
+          {"X-Twilio-Signature",
+           twilio::compute_signature("secret", "https://voice.example.com" + path, params)});
     }
     return service->handle(request);
   }
@@ -59,12 +62,15 @@ struct Fixture {
 
 TEST_CASE("a signed call gets TwiML that gathers speech", "[service]") {
   Fixture f;
-  auto r = f.post("/twilio/voice", {{"CallSid", "CA1"}, {"From", "+15125550142"}, {"To", "+15125550100"}});
+  auto r = f.post("/twilio/voice",
+                  {{"CallSid", "CA1"}, {"From", "+15125550142"}, {"To", "+15125550100"}});
   CHECK(r.status == 200);
   CHECK(r.content_type.find("xml") != std::string::npos);
   CHECK(r.body.find("<Gather") != std::string::npos);
   CHECK(r.body.find("action=\"/twilio/gather\"") != std::string::npos);
-  auto next = f.post("/twilio/gather", {{"CallSid", "CA1"}, {"SpeechResult", "can someone call me back"}, {"Confidence", "0.9"}});
+  auto next = f.post(
+      "/twilio/gather",
+      {{"CallSid", "CA1"}, {"SpeechResult", "can someone call me back"}, {"Confidence", "0.9"}});
   CHECK(next.status == 200);
   CHECK(next.body.find("What is your name?") != std::string::npos);
 }
@@ -78,7 +84,8 @@ TEST_CASE("forged, malformed and misrouted requests are refused", "[service]") {
   const twilio::FormParams signed_params = {{"CallSid", "CA2"}, {"To", "+15125550100"}};
   tampered.headers.push_back(
       {"X-Twilio-Signature",
-       twilio::compute_signature("secret", "https://voice.example.com/twilio/voice", signed_params)});
+       twilio::compute_signature("secret", "https://voice.example.com/twilio/voice",
+                                 signed_params)});
   CHECK(f.service->handle(tampered).status == 403);
   service::HttpRequest garbage;
   garbage.target = "/twilio/voice";
@@ -103,7 +110,8 @@ TEST_CASE("an unknown CallSid on the gather endpoint gets a graceful answer", "[
 
 TEST_CASE("a number with no workflow is answered politely, never with an error", "[service]") {
   Fixture f;
-  auto r = f.post("/twilio/voice", {{"CallSid", "CA9"}, {"From", "+15125550142"}, {"To", "+15125550999"}});
+  auto r = f.post("/twilio/voice",
+                  {{"CallSid", "CA9"}, {"From", "+15125550142"}, {"To", "+15125550999"}});
   CHECK(r.status == 200);
   CHECK(r.body.find("<Say>") != std::string::npos);
 }
@@ -112,7 +120,8 @@ TEST_CASE("repeated and late status callbacks are harmless", "[service]") {
   Fixture f;
   f.post("/twilio/voice", {{"CallSid", "CA1"}, {"From", "+15125550142"}, {"To", "+15125550100"}});
   for (int i = 0; i < 3; ++i) {
-    CHECK(f.post("/twilio/status", {{"CallSid", "CA1"}, {"CallStatus", "completed"}}).status == 200);
+    CHECK(f.post("/twilio/status", {{"CallSid", "CA1"}, {"CallStatus", "completed"}}).status ==
+          200);
   }
   auto state = f.service->call_state("CA1");
   REQUIRE(state);

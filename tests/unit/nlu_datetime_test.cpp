@@ -67,6 +67,14 @@ TEST_CASE("extract_datetime: weekdays", "[nlu][datetime]") {
   CHECK(when("monday") == "2026-11-30");
   CHECK(when("sunday") == "2026-11-29");
   CHECK_FALSE(when("last tuesday").has_value());
+  // Said on a Friday.
+  const auto friday = at(date::year{2026} / 11 / 27, 16);
+  CHECK(when("this friday", friday) == "2026-11-27");
+  CHECK(when("friday", friday) == "2026-12-04");
+  CHECK(when("next friday", friday) == "2026-12-04");
+  CHECK(when("saturday", friday) == "2026-11-28");
+  // Across a year end.
+  CHECK(when("monday", at(date::year{2026} / 12 / 30, 9)) == "2027-01-04");
 }
 
 TEST_CASE("extract_datetime: days of the month", "[nlu][datetime]") {
