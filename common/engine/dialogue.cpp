@@ -95,6 +95,7 @@ class Dialogue::Turn {
     ++s_.turns;
     const std::string text = nlu::normalize(heard.text);
     last_text_ = text;
+    last_raw_ = heard.text;
     const bool talked_over =
         heard.barge_in_ms &&
         *heard.barge_in_ms < spoken_milliseconds(s_.last_prompt, d_.settings_.words_per_minute);
@@ -405,6 +406,11 @@ class Dialogue::Turn {
         fired = !row.keywords.empty() && nlu::mentions_any(text, list_of(row.keywords));
       }
       if (fired) {
+        // "yeah my dad's eighty nine": the words that fired the row may answer the question too.
+        if (const Question* q = current_question();
+            q && s_.phase == Phase::ask && !s_.slots.count(q->id)) {
+          if (auto value = extract(*q, text, last_raw_)) s_.slots[q->id] = {*value, false};
+        }
         escalate(static_cast<int>(i));
         // A flag for staff lets the caller's words still answer the question.
         return s_.phase == Phase::ended || s_.phase == Phase::transfer;
@@ -646,10 +652,10 @@ class Dialogue::Turn {
       if (!when) return std::nullopt;
       return when->text();
     }
-    // Free text keeps the caller's words, minus fillers.
-    std::string cleaned = nlu::normalize(raw);
-    if (cleaned.empty()) return std::nullopt;
-    return cleaned;
+    // Free text keeps the caller's words as the recogniser gave them: it goes into tickets as said.
+    const auto first = raw.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || nlu::normalize(raw).empty()) return std::nullopt;
+    return raw.substr(first, raw.find_last_not_of(" \t\r\n") - first + 1);
   }
 
   void answer(const std::string& text, const std::string& raw) {
@@ -945,6 +951,7 @@ class Dialogue::Turn {
   CallState& s_;
   std::vector<Action> actions_;
   std::string last_text_;  // this turn's words, for the summary of an escalation
+  std::string last_raw_;   // and as the recogniser delivered them
   std::string opening_;    // the greeting, when identification does not need a question of its own
 };
 

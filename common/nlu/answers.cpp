@@ -223,6 +223,7 @@ std::optional<int> extract_scale(std::string_view utterance, int low, int high) 
   std::optional<int> result;
   std::size_t excluded_end = std::string::npos;  // where the last "out of 5" / "scale of 1" ended
   for (const auto& run : detail::number_runs(words)) {
+    if (run.segments.size() >= 3) continue;  // digits read out: "two six oh one eight"
     for (const auto& segment : run.segments) {
       const std::string_view before =
           segment.begin > 0 ? std::string_view(words[segment.begin - 1]) : std::string_view{};
@@ -239,6 +240,7 @@ std::optional<int> extract_scale(std::string_view utterance, int low, int high) 
         if (!is_one_of(w, {"a", "an", "like", "even", "quite", "really"})) break;
       }
       if (negated || segment.value < low || segment.value > high) continue;
+      if (segment.end < words.size() && detail::counts_things(words[segment.end])) continue;
       result = static_cast<int>(segment.value);
     }
   }
@@ -260,30 +262,48 @@ std::optional<std::string> extract_choice(std::string_view utterance,
     return k >= 2 && ((words[k - 2].text == "instead" && before == "of") ||
                       (words[k - 2].text == "rather" && before == "than"));
   };
-  const Choice* best = nullptr;
-  std::size_t best_start = 0, best_length = 0;
-  for (const auto& choice : choices) {
-    std::vector<std::string_view> phrases = {choice.name};
-    phrases.insert(phrases.end(), choice.synonyms.begin(), choice.synonyms.end());
+  struct Mention {
+    std::size_t choice = 0, begin = 0, end = 0;
+  };
+  std::vector<Mention> mentions;
+  std::optional<std::size_t> both_choice;  // a choice that means all of them: "both"
+  for (std::size_t c = 0; c < choices.size(); ++c) {
+    std::vector<std::string_view> phrases = {choices[c].name};
+    phrases.insert(phrases.end(), choices[c].synonyms.begin(), choices[c].synonyms.end());
     for (const auto phrase : phrases) {
       const detail::Tokens wanted = detail::normalize_tokens(phrase, false);
+      if (wanted.size() == 1 && is_one_of(wanted[0].text, {"both", "all"})) both_choice = c;
       for (auto at = detail::find_phrase(words, wanted); at;
            at = detail::find_phrase(words, wanted, *at + 1)) {
-        if (rejected(*at)) continue;
-        // The last mention wins; at the same place, the longer phrase ("water heater" over
-        // "heater").
-        const std::size_t end = *at + wanted.size();
-        if (!best || end > best_start + best_length ||
-            (end == best_start + best_length && wanted.size() > best_length)) {
-          best = &choice;
-          best_start = *at;
-          best_length = wanted.size();
-        }
+        if (!rejected(*at)) mentions.push_back({c, *at, *at + wanted.size()});
       }
     }
   }
-  if (!best) return std::nullopt;
-  return best->name;
+  if (mentions.empty()) return std::nullopt;
+  // The last mention wins; at the same place, the longer phrase ("water heater" over "heater").
+  const auto later = [](const Mention& a, const Mention& b) {
+    return a.end != b.end ? a.end > b.end : a.end - a.begin > b.end - b.begin;
+  };
+  std::sort(mentions.begin(), mentions.end(), later);
+  const Mention& last = mentions.front();
+  // Two options named together are both of them: "both, i guess, the heating and the ac".
+  if (both_choice && last.choice != *both_choice) {
+    for (std::size_t i = 1; i < mentions.size(); ++i) {
+      const Mention& other = mentions[i];
+      if (other.end > last.begin || other.choice == last.choice) continue;
+      bool joined = false, only_joiners = true;
+      for (std::size_t k = other.end; k < last.begin; ++k) {
+        joined = joined || is_one_of(words[k].text, {"and", "plus"});
+        only_joiners = only_joiners && is_one_of(words[k].text, {"and", "plus", "the", "my", "our",
+                                                                 "a", "also", "both"});
+      }
+      if (joined && only_joiners && other.choice != *both_choice) {
+        return choices[*both_choice].name;
+      }
+      break;
+    }
+  }
+  return choices[last.choice].name;
 }
 
 }  // namespace voiceops::nlu

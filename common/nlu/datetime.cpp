@@ -144,7 +144,8 @@ class DateTimeReader {
     if (!day) return;  // "may" is usually the verb
     std::size_t end = day_number_end(d);
     std::optional<int> year;
-    if (const auto* s = segment_at(end); s && !s->from_words && s->value >= 1900 && s->value < 2200) {
+    if (const auto* s = segment_at(end);
+        s && !s->from_words && s->value >= 1900 && s->value < 2200) {
       year = static_cast<int>(s->value);
       end = s->end;
     }
@@ -165,8 +166,8 @@ class DateTimeReader {
     }
     if (!typed && !month && !(i > 0 && at(i - 1) == "the")) return;  // "first thing", "a third"
     if (ordinal.value < 1 || ordinal.value > 31) return;
-    const auto resolved = month ? on_month_day(*month, ordinal.value, std::nullopt)
-                                : on_day_of_month(ordinal.value);
+    const auto resolved =
+        month ? on_month_day(*month, ordinal.value, std::nullopt) : on_day_of_month(ordinal.value);
     if (resolved) {
       date_ = *resolved;
       use(i, end);
@@ -326,7 +327,8 @@ class DateTimeReader {
       if (const auto* next = segment_at(end); next && is_free_segment(*next)) {
         const bool two_digits = next->from_words || next->digits.size() == 2;
         if (next->digits == "0" && next->from_words) {  // "two oh five"
-          if (const auto* after = segment_at(next->end); after && after->value >= 1 && after->value <= 9) {
+          if (const auto* after = segment_at(next->end);
+              after && after->value >= 1 && after->value <= 9) {
             minute = static_cast<int>(after->value);
             end = after->end;
           }
@@ -341,12 +343,20 @@ class DateTimeReader {
         continue;
       }
       const Meridiem meridiem = meridiem_after(end);
-      const bool cued = i > 0 && is_one_of(at(i - 1), {"at", "after", "before", "around", "about",
-                                                       "by", "till", "until", "from", "between",
-                                                       "say", "like", "than", "earliest", "latest"});
+      const bool cued =
+          i > 0 &&
+          is_one_of(at(i - 1), {"at", "after", "before", "around", "about", "by", "till", "until",
+                                "from", "between", "say", "like", "than", "earliest", "latest"});
       if (!cued && !minute && meridiem == Meridiem::none && at(end) != "o'clock") continue;
-      time_ = ClockTime{*hour, minute.value_or(0), meridiem, !hour_segment->from_words &&
-                                                                 (*hour == 0 || *hour > 12)};
+      // A bare "two thirty" is a time when nothing else follows it: in "one twenty three main
+      // street" it is a house number.
+      if (!cued && meridiem == Meridiem::none && at(end) != "o'clock" && end < words_.size() &&
+          !is_one_of(at(end), {"today", "tomorrow", "tonight", "on", "this", "next", "is", "works",
+                               "would", "please", "then", "or", "and", "if", "okay"})) {
+        continue;
+      }
+      time_ = ClockTime{*hour, minute.value_or(0), meridiem,
+                        !hour_segment->from_words && (*hour == 0 || *hour > 12)};
       use(i, end);
       i = end - 1;
     }

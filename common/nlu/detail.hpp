@@ -48,7 +48,7 @@ bool no_is_interjection(const Tokens& tokens, std::size_t index_of_no);
 // or a token of digits as typed ("0142", leading zeros kept).
 struct NumberSegment {
   std::string digits;
-  long long value = -1;  // -1 when too long to matter as a quantity
+  long long value = -1;            // -1 when too long to matter as a quantity
   std::size_t begin = 0, end = 0;  // word span [begin, end)
   bool from_words = false;         // said as words, not typed as digits
 };
@@ -67,7 +67,10 @@ std::vector<NumberRun> number_runs(const std::vector<std::string>& words,
 // words_to_digits() on tokens, keeping pauses.
 Tokens numbers_as_digits(const Tokens& tokens);
 
-bool is_number_word(std::string_view word);  // "one".."ninety", "hundred", "thousand", "zero"
+bool is_number_word(std::string_view word);
+// The word after a number makes it a count, not a rating or a house number: "two guys",
+// "four years", "one tech".
+bool counts_things(std::string_view next);  // "one".."ninety", "hundred", "thousand", "zero"
 // "ninth" -> 9, "thirtieth" -> 30, "21st" -> 21, and the compound "twenty first" -> {21, 2 words}.
 struct Ordinal {
   int value = 0;

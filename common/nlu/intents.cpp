@@ -1,6 +1,10 @@
 // Intent ranking by word overlap and keywords, and requests for a person.
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <iterator>
+#include <map>
+#include <set>
 
 #include "nlu/detail.hpp"
 #include "nlu/nlu.hpp"
@@ -13,16 +17,15 @@ using detail::is_one_of;
 
 bool is_stop_word(std::string_view w) {
   return is_one_of(
-      w, {"a",    "an",    "the",   "is",    "are",    "am",    "was",    "were",   "be",
-          "been", "being", "it",    "its",   "i",      "me",    "my",     "we",     "our",
-          "us",   "you",   "your",  "he",    "she",    "they",  "them",   "their",  "his",
-          "her",  "to",    "of",    "and",   "or",     "so",    "just",   "that",   "this",
-          "these", "those", "on",   "in",    "at",     "for",   "with",   "about",  "from",
-          "by",   "as",    "do",    "does",  "did",    "have",  "has",    "had",    "will",
-          "would", "can",  "could", "should", "there", "here",  "yeah",   "yes",    "okay",
-          "oh",   "well",  "like",  "really", "very",  "please", "hi",    "hello",  "get",
-          "got",  "some",  "any",   "if",    "then",   "than",  "too",    "also",   "need",
-          "want", "know",  "think", "um",    "uh",     "hey",   "all",    "right",  "now"});
+      w, {"a",     "an",   "the",  "is",    "are",   "am",    "was",    "were",   "be",     "been",
+          "being", "it",   "its",  "i",     "me",    "my",    "we",     "our",    "us",     "you",
+          "your",  "he",   "she",  "they",  "them",  "their", "his",    "her",    "to",     "of",
+          "and",   "or",   "so",   "just",  "that",  "this",  "these",  "those",  "on",     "in",
+          "at",    "for",  "with", "about", "from",  "by",    "as",     "do",     "does",   "did",
+          "have",  "has",  "had",  "will",  "would", "can",   "could",  "should", "there",  "here",
+          "yeah",  "yes",  "okay", "oh",    "well",  "like",  "really", "very",   "please", "hi",
+          "hello", "get",  "got",  "some",  "any",   "if",    "then",   "than",   "too",    "also",
+          "need",  "want", "know", "think", "um",    "uh",    "hey",    "all",    "right",  "now"});
 }
 
 // Content words as stems; a word in a negator's scope becomes "not_<stem>", so "it's not an
@@ -41,10 +44,11 @@ std::vector<std::string> content_keys(const detail::Tokens& tokens) {
   return keys;
 }
 
-std::size_t overlap(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+std::vector<std::string> overlap(const std::vector<std::string>& a,
+                                 const std::vector<std::string>& b) {
   std::vector<std::string> common;
   std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
-  return common.size();
+  return common;
 }
 
 bool mentioned(const detail::Tokens& words, std::string_view phrase) {
@@ -62,29 +66,54 @@ std::vector<IntentScore> rank_intents(std::string_view utterance,
                                       const std::vector<IntentPattern>& intents) {
   const detail::Tokens words = detail::normalize_tokens(utterance);
   const std::vector<std::string> said = content_keys(words);
+
+  std::vector<std::vector<std::vector<std::string>>> examples(intents.size());
+  std::map<std::string, int> intents_using;  // how many intents' examples use each word
+  for (std::size_t i = 0; i < intents.size(); ++i) {
+    std::set<std::string> used;
+    for (const auto& example : intents[i].examples) {
+      examples[i].push_back(content_keys(detail::normalize_tokens(example)));
+      used.insert(examples[i].back().begin(), examples[i].back().end());
+    }
+    for (const auto& key : used) ++intents_using[key];
+  }
+  // Words many intents share ("heat" in "heat pump" and "when the heat comes on") tell less than
+  // words of one intent ("noise"): weights decrease with the number of intents that use them.
+  const double intent_count = static_cast<double>(std::max<std::size_t>(1, intents.size()));
+  const auto weight = [&](const std::string& key) {
+    const auto found = intents_using.find(key);
+    const int using_it = found == intents_using.end() ? 1 : found->second;
+    return std::log(1.0 + intent_count / using_it);
+  };
+  const auto total = [&](const std::vector<std::string>& keys) {
+    double sum = 0;
+    for (const auto& key : keys) sum += weight(key);
+    return sum;
+  };
+  const double said_weight = total(said);
+
   std::vector<IntentScore> ranked;
   ranked.reserve(intents.size());
-  for (const auto& intent : intents) {
+  for (std::size_t i = 0; i < intents.size(); ++i) {
     // Mostly how much of an example the caller said, a little how much of the caller's words the
     // example explains: long rambling turns still match a short example.
     double best_example = 0;
-    for (const auto& example : intent.examples) {
-      const std::vector<std::string> wanted = content_keys(detail::normalize_tokens(example));
-      const std::size_t common = overlap(said, wanted);
-      if (common == 0) continue;
-      const double covered = static_cast<double>(common) / static_cast<double>(wanted.size());
-      const double explained = static_cast<double>(common) / static_cast<double>(said.size());
-      best_example = std::max(best_example, 0.75 * covered + 0.25 * explained);
+    for (const auto& wanted : examples[i]) {
+      const double common = total(overlap(said, wanted));
+      if (common <= 0) continue;
+      const double covered = common / total(wanted);
+      const double explained = common / said_weight;
+      best_example = std::max(best_example, 0.6 * covered + 0.4 * explained);
     }
     int keyword_hits = 0;
-    for (const auto& keyword : intent.keywords) {
+    for (const auto& keyword : intents[i].keywords) {
       if (mentioned(words, keyword)) ++keyword_hits;
     }
     double score = best_example;
     if (keyword_hits > 0) {
       score = std::max(score, std::min(1.0, 0.6 + 0.4 * best_example + 0.1 * (keyword_hits - 1)));
     }
-    ranked.push_back({intent.id, std::clamp(score, 0.0, 1.0)});
+    ranked.push_back({intents[i].id, std::clamp(score, 0.0, 1.0)});
   }
   std::sort(ranked.begin(), ranked.end(), [](const IntentScore& a, const IntentScore& b) {
     return a.score != b.score ? a.score > b.score : a.id < b.id;
@@ -98,25 +127,29 @@ bool asks_for_person(std::string_view utterance) {
   // Keyed or said: pressing 0. A spoken "zero" alone is more often an answer to a question.
   if (words.size() == 1 && words[0].text == "0") return true;
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-    if (is_one_of(words[i].text, {"press", "pressed", "pressing", "push", "pushing", "hit", "dial"}) &&
+    if (is_one_of(words[i].text,
+                  {"press", "pressed", "pressing", "push", "pushing", "hit", "dial"}) &&
         is_one_of(words[i + 1].text, {"0", "zero"})) {
       return true;
     }
   }
   // Asking for a person by naming one.
-  constexpr auto person_phrases = std::to_array<std::string_view>(
-      {"operator", "representative", "human", "real person", "live person", "actual person",
-       "real human", "live agent", "real agent", "human agent", "customer service",
-       "customer support", "somebody real", "someone real", "transfer me", "connect me",
-       "put me through", "real live person", "human being", "a person please"});
+  constexpr auto person_phrases =
+      std::to_array<std::string_view>({"operator",      "representative",   "human",
+                                       "real person",   "live person",      "actual person",
+                                       "real human",    "live agent",       "real agent",
+                                       "human agent",   "customer service", "customer support",
+                                       "somebody real", "someone real",     "transfer me",
+                                       "connect me",    "put me through",   "real live person",
+                                       "human being",   "a person please"});
   for (const auto phrase : person_phrases) {
     if (mentioned(words, phrase)) return true;
   }
   // "can i talk to somebody", "let me speak with someone", "i want a person".
   constexpr auto targets = std::to_array<std::string_view>(
-      {"someone", "somebody", "person", "human", "agent", "anyone", "anybody", "people",
-       "operator", "representative", "rep", "manager", "supervisor", "dispatcher",
-       "receptionist", "staff", "employee"});
+      {"someone", "somebody", "person", "human", "agent", "anyone", "anybody", "people", "operator",
+       "representative", "rep", "manager", "supervisor", "dispatcher", "receptionist", "staff",
+       "employee"});
   const auto target_within = [&](std::size_t from, std::size_t count,
                                  std::initializer_list<std::string_view> allowed) {
     for (std::size_t k = from; k < words.size() && k < from + count; ++k) {
@@ -129,8 +162,8 @@ bool asks_for_person(std::string_view utterance) {
   };
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i].text;
-    const bool talk = is_one_of(w, {"talk", "speak", "speaking", "talking", "chat", "transfer",
-                                    "connect", "put"});
+    const bool talk = is_one_of(
+        w, {"talk", "speak", "speaking", "talking", "chat", "transfer", "connect", "put"});
     const bool request = is_one_of(w, {"want", "need", "get", "give"});
     bool asks = false;
     if (talk) {
@@ -141,8 +174,9 @@ bool asks_for_person(std::string_view utterance) {
       }
     } else if (request) {
       // Only words that can only mean a person: "i need someone" is usually "to come out".
-      asks = target_within(i + 1, 4, {"person", "human", "operator", "representative", "agent",
-                                      "supervisor", "manager", "dispatcher"});
+      asks = target_within(i + 1, 4,
+                           {"person", "human", "operator", "representative", "agent", "supervisor",
+                            "manager", "dispatcher"});
     }
     if (asks && !detail::is_negated(words, i)) return true;
   }

@@ -21,10 +21,34 @@ bool starts_clause(std::string_view word) {
 
 // Words that do not use up the three-word window: "doesn't smell like anything weird".
 bool is_scope_transparent(std::string_view word) {
-  return is_one_of(word, {"a",    "an",   "the",    "any",  "anything", "anyone",  "anybody",
-                          "ever", "even", "really", "at",   "all",      "of",      "like",
-                          "some", "my",   "our",    "your", "his",      "her",     "their",
-                          "very", "too",  "much",   "more", "longer",   "actually"});
+  return is_one_of(word,
+                   {"a",    "an",     "the",      "any", "anything", "anyone", "anybody", "ever",
+                    "even", "really", "at",       "all", "of",       "like",   "some",    "my",
+                    "our",  "your",   "his",      "her", "their",    "very",   "too",     "much",
+                    "more", "longer", "actually", "to",  "be",       "been",   "being"});
+}
+
+// Negators that deny the noun phrase after them, whatever words lie between: "no alarms going
+// off", "without any heat".
+bool denies_what_follows(std::string_view word) {
+  return is_one_of(word, {"no", "without", "none", "neither", "nobody", "nobody's", "noone"});
+}
+
+// Words through which "not", "never", "nothing" reach a phrase: perceiving, having, being,
+// wanting. Any other verb takes the negation itself and leaves its object standing: "we can't
+// get rid of the gas smell" and "i can't turn off the alarm" still mention gas and the alarm.
+bool carries_negation(std::string_view word) {
+  return is_one_of(
+      word,
+      {"smell",   "smells", "smelled", "smelling", "smelt",   "see",     "saw",      "seen",
+       "seeing",  "hear",   "heard",   "hearing",  "notice",  "noticed", "noticing", "feel",
+       "feels",   "felt",   "feeling", "sense",    "sensed",  "detect",  "detected", "have",
+       "has",     "had",    "having",  "get",      "getting", "got",     "seem",     "seems",
+       "seemed",  "look",   "looks",   "looked",   "sound",   "sounds",  "sounded",  "is",
+       "are",     "was",    "were",    "am",       "appear",  "appears", "appeared", "want",
+       "need",    "wanna",  "going",   "find",     "found",   "sign",    "signs",    "trace",
+       "hint",    "kind",   "sort",    "type",     "enough",  "quite",   "exactly",  "currently",
+       "anymore", "yet",    "still",   "there"});
 }
 
 }  // namespace
@@ -48,12 +72,18 @@ bool no_is_interjection(const Tokens& tokens, std::size_t index_of_no) {
 
 bool is_negated(const Tokens& tokens, std::size_t index) {
   int words_between = 0;
+  bool only_carriers = true;
   for (std::size_t k = index; k-- > 0;) {
     const std::string& word = tokens[k].text;
     if (tokens[k].pause_after) return false;  // "no, it smells like gas"
-    if (is_negator(word)) return !(word == "no" && no_is_interjection(tokens, k));
+    if (is_negator(word)) {
+      if (word == "no" && no_is_interjection(tokens, k)) return false;
+      return denies_what_follows(word) || only_carriers;
+    }
     if (starts_clause(word)) return false;
-    if (!is_scope_transparent(word) && ++words_between > 2) return false;
+    if (is_scope_transparent(word)) continue;
+    if (++words_between > 2) return false;
+    only_carriers = only_carriers && carries_negation(word);
   }
   return false;
 }
@@ -63,12 +93,27 @@ bool is_negated(const Tokens& tokens, std::size_t index) {
 namespace {
 
 // A denial right after the phrase: "the co detector is not going off", "gas leaks none found".
+// Only a denial of presence counts: "the furnace is not working" still mentions the furnace, and
+// "the gas smell is not going away" is the opposite of a dismissal.
 bool denied_after(const detail::Tokens& words, std::size_t end) {
+  using detail::is_one_of;
   std::size_t k = end;
-  while (k < words.size() && detail::is_one_of(words[k].text, {"is", "are", "was", "were", "has",
-                                                               "have", "been", "it's"}))
+  while (k < words.size() &&
+         is_one_of(words[k].text, {"is", "are", "was", "were", "has", "have", "been"})) {
     ++k;
-  return k < words.size() && detail::is_one_of(words[k].text, {"not", "none", "never", "negative"});
+  }
+  if (k >= words.size()) return false;
+  if (is_one_of(words[k].text, {"none", "negative"})) return true;
+  if (!is_one_of(words[k].text, {"not", "never"})) return false;
+  if (k + 1 >= words.size()) return true;  // "is the alarm going off?" "the alarm is not"
+  const std::string& next = words[k + 1].text;
+  const std::string_view after = k + 2 < words.size() ? words[k + 2].text : std::string_view{};
+  // Presence denied; "not that strong", "not a lot" still report the thing.
+  return (next == "going" && after == "off") ||
+         ((next == "a" || next == "an") &&
+          is_one_of(after, {"problem", "issue", "emergency", "concern", "worry"})) ||
+         is_one_of(next, {"on", "there", "here", "present", "detected", "found", "sounding",
+                          "beeping", "chirping", "happening", "anything", "or", "smelling"});
 }
 
 bool mentions_in(const detail::Tokens& words, std::string_view phrase) {

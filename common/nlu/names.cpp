@@ -12,9 +12,13 @@ namespace {
 
 using detail::is_one_of;
 
-bool is_single_letter(std::string_view w) { return w.size() == 1 && w[0] >= 'a' && w[0] <= 'z'; }
+bool is_single_letter(std::string_view w) {
+  return w.size() == 1 && w[0] >= 'a' && w[0] <= 'z';
+}
 
-char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char upper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 // "o'neill" -> "O'Neill", "mcdonald" -> "McDonald", "21st" stays.
 std::string title_case(std::string_view word) {
@@ -40,24 +44,25 @@ std::string title_case_words(const std::vector<std::string>& words) {
 // Words that end a name: "tom reyes at 40 birch", "dee i'm on rob's phone".
 bool ends_name(std::string_view w) {
   return is_one_of(
-      w, {"at",      "and",     "from",      "with",      "on",        "in",     "of",
-          "for",     "about",   "calling",   "call",      "called",    "i",      "my",
-          "me",      "we",      "our",       "us",        "it",        "is",     "was",
-          "are",     "am",      "be",        "the",       "a",         "an",     "to",
-          "but",     "so",      "because",   "here",      "there",     "speaking", "phone",
-          "number",  "address", "please",    "thanks",    "thank",     "you",    "your",
-          "yes",     "yeah",    "no",        "not",       "sorry",     "who",    "what",
-          "that",    "this",    "just",      "also",      "too",       "again",  "okay",
-          "by",      "as",      "or",        "if",        "name",      "spelled", "spelling",
-          "like",    "she",     "he",        "they",      "her",       "his",    "him",
-          "them",    "do",      "does",      "did",       "have",      "has",    "had",
-          "will",    "would",   "can",       "could",     "should",    "live",   "living",
-          "over",    "up",      "down",      "out",       "off",       "into",   "regarding",
-          "today",   "tomorrow", "tonight",  "now",       "then",      "when",   "where",
-          "why",     "how",     "which",     "all",       "right",     "well",   "wait",
-          "hold",    "hi",      "hello",     "hey",       "good",      "morning", "afternoon",
-          "evening", "first",   "last",      "middle",    "only",      "really", "very",
-          "actually", "anyway", "mm-hmm",    "uh-huh",    "sure",      "yep",    "nope"});
+      w,
+      {"at",      "and",      "from",      "with",   "on",       "in",      "of",       "for",
+       "about",   "calling",  "call",      "called", "i",        "my",      "me",       "we",
+       "our",     "us",       "it",        "is",     "was",      "are",     "am",       "be",
+       "the",     "a",        "an",        "to",     "but",      "so",      "because",  "here",
+       "there",   "speaking", "phone",     "number", "address",  "please",  "thanks",   "thank",
+       "you",     "your",     "yes",       "yeah",   "no",       "not",     "sorry",    "who",
+       "what",    "that",     "this",      "just",   "also",     "too",     "again",    "okay",
+       "by",      "as",       "or",        "if",     "name",     "spelled", "spelling", "like",
+       "she",     "he",       "they",      "her",    "his",      "him",     "them",     "do",
+       "does",    "did",      "have",      "has",    "had",      "will",    "would",    "can",
+       "could",   "should",   "live",      "living", "over",     "up",      "down",     "out",
+       "off",     "into",     "regarding", "today",  "tomorrow", "tonight", "now",      "then",
+       "when",    "where",    "why",       "how",    "which",    "all",     "right",    "well",
+       "wait",    "hold",     "hi",        "hello",  "hey",      "good",    "morning",  "afternoon",
+       "evening", "first",    "last",      "middle", "only",     "really",  "very",     "actually",
+       "anyway",  "under",    "behind",    "inside", "outside",  "above",   "below",    "through",
+       "around",  "since",    "after",     "before", "until",    "mm-hmm",  "uh-huh",   "sure",
+       "yep",     "nope"});
 }
 
 // What follows "i'm" or "it's" is often not a name: "i'm freezing", "it's the furnace".
@@ -65,25 +70,31 @@ bool ends_name(std::string_view w) {
 // only the common ones are, so "this is sterling" stays a name.
 bool cannot_start_name(std::string_view w, bool any_ing) {
   if (ends_name(w)) return true;
-  if (any_ing && w.size() >= 6 && w.ends_with("ing")) return true;
+  if (any_ing && w.size() >= 5 && w.ends_with("ing")) return true;
   if (is_one_of(w, {"calling", "getting", "going", "having", "trying", "looking", "leaking",
                     "making", "concerning", "wondering", "checking", "following", "reaching"})) {
     return true;
   }
-  return is_one_of(w, {"fine",    "great",   "cold",     "freezing", "hot",     "warm",
-                       "still",   "so",      "afraid",   "worried",  "concerned", "wondering",
-                       "interested", "new",  "ready",    "done",     "back",    "home",
-                       "furnace", "heat",    "heater",   "ac",       "air",     "water",
-                       "boiler",  "thermostat", "problem", "issue",  "leak",    "gas",
-                       "noise",   "smell",   "emergency", "pretty",  "kind",    "sort",
-                       "almost",  "stuck",   "tired",    "sick",     "upstairs", "downstairs",
-                       "broken",  "one",     "dead",     "gone",     "busy",    "late",
-                       "urgent",  "bad",     "terrible", "awful",    "weird",   "strange",
-                       "quiet",   "loud",    "fixed",    "off",      "there",   "wrong",
-                       "cool",    "perfect", "awesome",  "nothing",  "something", "whatever",
-                       "maybe",   "huh",     "pardon",   "repeat",   "help",    "operator",
-                       "representative", "agent", "human", "person", "somebody", "someone",
-                       "anyone",  "nobody",  "everything", "correct", "back",   "sounds"});
+  return is_one_of(
+      w, {"fine",       "great",      "cold",    "freezing",  "hot",        "warm",
+          "still",      "so",         "afraid",  "worried",   "concerned",  "interested",
+          "new",        "ready",      "done",    "back",      "home",       "furnace",
+          "heat",       "heater",     "ac",      "air",       "water",      "boiler",
+          "thermostat", "problem",    "issue",   "leak",      "gas",        "noise",
+          "smell",      "emergency",  "pretty",  "kind",      "sort",       "almost",
+          "stuck",      "tired",      "sick",    "upstairs",  "downstairs", "broken",
+          "one",        "dead",       "gone",    "busy",      "late",       "urgent",
+          "bad",        "terrible",   "awful",   "weird",     "strange",    "quiet",
+          "loud",       "fixed",      "off",     "there",     "wrong",      "cool",
+          "perfect",    "awesome",    "nothing", "something", "whatever",   "maybe",
+          "huh",        "pardon",     "repeat",  "help",      "operator",   "representative",
+          "agent",      "human",      "person",  "somebody",  "someone",    "anyone",
+          "nobody",     "everything", "correct", "sounds",    "both",       "either",
+          "neither",    "none",       "all",     "full",      "empty",      "open",
+          "closed",     "wet",        "dry",     "flooded",   "dark",       "frozen",
+          "blank",      "hang",       "get",     "got",       "need",       "want",
+          "time",       "its",        "doing",   "being",     "okay",       "good",
+          "same",       "different",  "ready"});
 }
 
 // "k o w a l s k i", "o n e i double l", letters separated by pauses: at least two letters.
@@ -184,10 +195,10 @@ std::optional<std::string> extract_name(std::string_view utterance) {
 
   // Introductions that announce a name whatever follows, then ones that often introduce
   // something else ("it's the furnace", "i'm freezing"); the earliest of each kind first.
-  constexpr auto strong = std::to_array<std::string_view>({"name is",     "surname is", "i said",
-                                                      "spelled",     "spelling is", "spell it"});
-  constexpr auto weak = std::to_array<std::string_view>({"this is", "it is", "i am", "it was",
-                                                         "call me"});
+  constexpr auto strong = std::to_array<std::string_view>(
+      {"name is", "surname is", "i said", "spelled", "spelling is", "spell it"});
+  constexpr auto weak =
+      std::to_array<std::string_view>({"this is", "it is", "i am", "it was", "call me"});
   const auto try_intros = [&](const auto& intros, bool strict) -> std::optional<std::string> {
     std::vector<std::pair<std::size_t, bool>> starts;  // where a name would start; any -ing verb
     for (const auto intro : intros) {
@@ -213,9 +224,9 @@ std::optional<std::string> extract_name(std::string_view utterance) {
   // 40 birch"), so it must start the utterance and end at a natural boundary.
   std::size_t start = 0;
   while (start < words.size() &&
-         is_one_of(words[start], {"yes", "yeah", "yep", "sure", "hi", "hello", "hey", "so", "well",
-                                  "okay", "oh", "sorry", "good", "morning", "afternoon",
-                                  "evening", "there", "it", "um"})) {
+         is_one_of(words[start],
+                   {"yes", "yeah", "yep", "sure", "hi", "hello", "hey", "so", "well", "okay", "oh",
+                    "sorry", "good", "morning", "afternoon", "evening", "there", "um"})) {
     ++start;
   }
   if (start >= words.size()) return std::nullopt;
@@ -224,8 +235,8 @@ std::optional<std::string> extract_name(std::string_view utterance) {
   if (span.parts.empty()) return std::nullopt;
   const bool at_boundary =
       span.end >= words.size() || tokens[span.end - 1].pause_after ||
-      is_one_of(words[span.end], {"at", "and", "from", "here", "speaking", "calling", "with", "on",
-                                  "i", "my", "phone", "over", "again"});
+      is_one_of(words[span.end], {"at", "and", "from", "here", "speaking", "calling", "with", "i",
+                                  "my", "phone", "over", "again"});
   if (!at_boundary) return std::nullopt;
   return title_case_words(span.parts);
 }
@@ -235,36 +246,71 @@ std::optional<std::string> extract_name(std::string_view utterance) {
 namespace {
 
 bool is_street_suffix(std::string_view w) {
-  return is_one_of(w, {"street", "st",      "avenue",  "ave",     "road",    "rd",     "drive",
-                       "dr",     "lane",    "ln",      "court",   "ct",      "boulevard", "blvd",
-                       "way",    "place",   "pl",      "circle",  "cir",     "terrace", "parkway",
-                       "pkwy",   "highway", "hwy",     "trail",   "loop",    "square", "plaza",
-                       "alley",  "crescent", "pike"});
+  return is_one_of(
+      w, {"street", "st",     "avenue", "ave",     "road",      "rd",       "drive",   "dr",
+          "lane",   "ln",     "court",  "ct",      "boulevard", "blvd",     "way",     "place",
+          "pl",     "circle", "cir",    "terrace", "parkway",   "pkwy",     "highway", "hwy",
+          "trail",  "loop",   "square", "plaza",   "alley",     "crescent", "pike"});
 }
 
 bool is_direction(std::string_view w) {
-  return is_one_of(w, {"north", "south", "east", "west", "northeast", "northwest", "southeast",
-                       "southwest"});
+  return is_one_of(
+      w, {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"});
 }
 
 // After a number these say it is not a house number: "89 in the bedroom", "2 kids", "3 days".
 bool cannot_be_street(std::string_view w) {
   if (detail::weekday_index(w) || detail::month_number(w)) return true;
   return is_one_of(
-      w, {"and",     "or",      "in",      "on",      "at",      "the",     "is",      "it",
-          "i",       "my",      "we",      "but",     "so",      "to",      "of",      "for",
-          "with",    "near",    "by",      "from",    "off",     "am",      "pm",      "o'clock",
-          "degrees", "degree",  "year",    "years",   "old",     "day",     "days",    "week",
-          "weeks",   "hour",    "hours",   "minute",  "minutes", "month",   "months",  "time",
-          "times",   "kid",     "kids",    "people",  "children", "dollars", "bucks",  "percent",
-          "ago",     "more",    "less",    "today",   "tomorrow", "tonight", "morning", "afternoon",
-          "evening", "please",  "not",     "no",      "yes",     "yeah",    "a",       "an",
-          "that",    "this",    "thing",   "things",  "was",     "are",     "were",    "has",
-          "have",    "had",     "will",    "would",   "can",     "could",   "should",  "then",
-          "than",    "out",     "up",      "down",    "ish",     "plus",    "feet",    "foot",
-          "inches",  "miles",   "as",      "now",     "last",    "next",    "ago",     "units",
-          "floors",  "stories", "rooms",   "bedrooms", "bathrooms", "times", "sec",   "seconds",
-          "about",   "if",      "when",    "because", "too",     "ok",      "okay",    "right"});
+      w,
+      {"and",     "or",      "in",       "on",        "at",       "the",     "is",      "it",
+       "i",       "my",      "we",       "but",       "so",       "to",      "of",      "for",
+       "with",    "near",    "by",       "from",      "off",      "am",      "pm",      "o'clock",
+       "degrees", "degree",  "year",     "years",     "old",      "day",     "days",    "week",
+       "weeks",   "hour",    "hours",    "minute",    "minutes",  "month",   "months",  "time",
+       "times",   "kid",     "kids",     "people",    "children", "dollars", "bucks",   "percent",
+       "ago",     "more",    "less",     "today",     "tomorrow", "tonight", "morning", "afternoon",
+       "evening", "please",  "not",      "no",        "yes",      "yeah",    "a",       "an",
+       "that",    "this",    "thing",    "things",    "was",      "are",     "were",    "has",
+       "have",    "had",     "will",     "would",     "can",      "could",   "should",  "then",
+       "than",    "out",     "up",       "down",      "ish",      "plus",    "feet",    "foot",
+       "inches",  "miles",   "as",       "now",       "last",     "next",    "units",   "floors",
+       "stories", "rooms",   "bedrooms", "bathrooms", "sec",      "seconds", "about",   "if",
+       "when",    "because", "too",      "ok",        "okay",     "right"});
+}
+
+bool is_city_word(std::string_view w) {
+  return detail::is_alphabetic(w) && !cannot_be_street(w) && !ends_name(w) &&
+         !is_street_suffix(w) && !w.ends_with("'s") &&
+         !is_one_of(w, {"apartment", "apt", "unit", "suite", "back", "front", "town", "side",
+                        "thanks", "bye", "gate", "code", "basement", "attic", "garage", "house"});
+}
+
+// "apartment four b", "unit 12", "apt number 3": the words used and where they end.
+struct Unit {
+  std::string text;
+  std::size_t end = 0;
+};
+std::optional<Unit> unit_at(const detail::Tokens& tokens, std::size_t j) {
+  if (j >= tokens.size() || !is_one_of(tokens[j].text, {"apartment", "apt", "unit", "suite"})) {
+    return std::nullopt;
+  }
+  std::size_t k = j + 1;
+  if (k < tokens.size() && tokens[k].text == "number") ++k;
+  if (k >= tokens.size()) return std::nullopt;
+  const std::string& id = tokens[k].text;
+  const bool starts_with_digit = std::isdigit(static_cast<unsigned char>(id[0])) != 0;
+  if (!starts_with_digit && !is_single_letter(id)) return std::nullopt;
+  std::string unit = id;
+  ++k;
+  // "four b": a letter said after the number ("a" only when nothing else follows it).
+  if (starts_with_digit && detail::is_digits(id) && !tokens[k - 1].pause_after &&
+      k < tokens.size() && is_single_letter(tokens[k].text) &&
+      (tokens[k].text != "a" || k + 1 == tokens.size() || tokens[k].pause_after)) {
+    unit += tokens[k++].text;
+  }
+  for (char& c : unit) c = upper(c);
+  return Unit{title_case(tokens[j].text) + " " + unit, k};
 }
 
 struct AddressCandidate {
@@ -274,8 +320,8 @@ struct AddressCandidate {
 
 std::optional<AddressCandidate> address_at(const detail::Tokens& tokens, std::size_t i) {
   const std::string& number = tokens[i].text;
-  if (!detail::is_digits(number) || number.size() > 6 || number.find_first_not_of('0') ==
-      std::string::npos || tokens[i].pause_after) {
+  if (!detail::is_digits(number) || number.size() > 6 ||
+      number.find_first_not_of('0') == std::string::npos || tokens[i].pause_after) {
     return std::nullopt;
   }
   std::vector<std::string> street;
@@ -290,7 +336,10 @@ std::optional<AddressCandidate> address_at(const detail::Tokens& tokens, std::si
       ++j;
       break;
     }
-    if (!(ordinal || detail::is_alphabetic(w)) || cannot_be_street(w)) break;
+    if (!(ordinal || detail::is_alphabetic(w)) || cannot_be_street(w) ||
+        (street.empty() && detail::counts_things(w))) {
+      break;
+    }
     street.push_back(w);
     has_name = has_name || !is_direction(w);
     ++j;
@@ -298,14 +347,28 @@ std::optional<AddressCandidate> address_at(const detail::Tokens& tokens, std::si
   }
   // A trailing direction word is not a street name: "40 north" alone says nothing.
   if (!has_name) return std::nullopt;
+  // Without "street", "lane", ... a one-digit number needs "at" or "is" before it: "gave them 2
+  // options" is no address, "it's tom at 40 birch" is.
+  const bool cued = i > 0 && is_one_of(tokens[i - 1].text, {"at", "is", "on"});
+  if (!has_suffix && number.size() < 2 && !cued) return std::nullopt;
   AddressCandidate candidate{number + " " + title_case_words(street), has_suffix};
-  if (j + 1 < tokens.size() && is_one_of(tokens[j].text, {"apartment", "apt", "unit", "suite"}) &&
-      (detail::is_digits(tokens[j + 1].text) || is_single_letter(tokens[j + 1].text) ||
-       std::isdigit(static_cast<unsigned char>(tokens[j + 1].text[0])))) {
-    std::string unit = tokens[j + 1].text;
-    for (char& c : unit) c = upper(c);
-    candidate.text += ", " + title_case(tokens[j].text) + " " + unit;
+  bool city_may_follow = has_suffix || (j > 0 && tokens[j - 1].pause_after);
+  if (const auto unit = unit_at(tokens, j)) {
+    candidate.text += ", " + unit->text;
+    j = unit->end;
+    city_may_follow = true;
   }
+  // The city, when said after a full street or with "in": "elm street in round rock".
+  if (j < tokens.size() && tokens[j].text == "in") {
+    ++j;
+    city_may_follow = true;
+  }
+  std::vector<std::string> city;
+  while (city_may_follow && j < tokens.size() && city.size() < 3 && is_city_word(tokens[j].text)) {
+    city.push_back(tokens[j].text);
+    if (tokens[j++].pause_after) break;
+  }
+  if (!city.empty()) candidate.text += ", " + title_case_words(city);
   return candidate;
 }
 

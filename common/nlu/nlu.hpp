@@ -15,8 +15,9 @@ namespace voiceops::nlu {
 // ("it's" -> "it is", "can't" -> "can not", "i'm" -> "i am"); fillers removed ("um", "uh", "er",
 // "erm", "hmm", "like" used as a filler, "you know"); whitespace collapsed. Number words are kept.
 // "like" is kept unless its surroundings make it a filler ("it smells like gas" keeps it, "it quit
-// like an hour ago" drops it); "mm-hmm", "uh-huh" and "uh-uh" stay one token each; possessives
-// stay ("rob's phone"); "9am" -> "9 am", "four-ish" -> "four ish", "+1" -> "plus 1".
+// like an hour ago" drops it); "mm-hmm", "uh-huh" and "uh-uh" stay one token each; "'s" is "is"
+// or "has" where a possessive cannot be ("the heat's out", "it's been", "nobody's dizzy") and
+// stays otherwise ("rob's phone"); "9am" -> "9 am", "four-ish" -> "four ish", "+1" -> "plus 1".
 std::string normalize(std::string_view utterance);
 std::vector<std::string> tokens(std::string_view normalized);
 
@@ -41,20 +42,26 @@ std::optional<std::string> extract_phone(std::string_view utterance,
 // the words are clearly not a name ("it's the furnace", "i'm freezing", digits only).
 std::optional<std::string> extract_name(std::string_view utterance);
 
-// "twelve oak street" -> "12 Oak Street"; "forty one oh six elm" -> "4106 Elm"; needs a house
-// number ("same address as last time" -> nothing);
+// "twelve oak street" -> "12 Oak Street"; "forty one oh six elm" -> "4106 Elm"; with a unit and a
+// city when said: "one twenty three main street apartment four b austin" -> "123 Main Street,
+// Apartment 4B, Austin", "... elm street in round rock" -> "4106 Elm Street, Round Rock". Needs a
+// house number ("same address as last time" -> nothing) and no count ("gave them 2 options");
 // "it's 21 oak street not 12" handled by the correction logic, not here.
 std::optional<std::string> extract_address(std::string_view utterance);
 
 enum class YesNo { yes, no };
 // yes/no and their variants ("yeah", "yep", "sure", "correct", "that's right", "uh-huh" as an
-// answer, "nope", "nah", "not really", "no it isn't"). Negated yes ("not really") is no. The last
-// answer wins ("yeah, no" -> no); unsure answers ("i don't know", "maybe") give nothing. "okay"
-// and "mm-hmm" count as yes here: said while the agent talks, is_backchannel() filters them first.
+// answer, "nope", "nah", "not really", "no it isn't"). Negated yes ("not really") is no. The first
+// answer wins ("no we're fine" is no, "yep, no gas leak" is yes) unless it is turned round at once
+// ("yeah no" -> no) or corrected ("no wait, yes" -> yes); unsure answers ("i don't know",
+// "maybe") give nothing. "okay" and "mm-hmm" count as yes here: said while the agent talks,
+// is_backchannel() filters them first.
 std::optional<YesNo> extract_yes_no(std::string_view utterance);
 
 // A number in [low, high]; the last number stated wins ("a four, well, a three really" -> 3,
-// "between two and three, say two" -> 2, "four-ish" -> 4, "dragging today, a two" -> 2).
+// "between two and three, say two" -> 2, "four-ish" -> 4, "dragging today, a two" -> 2). Counts
+// ("about a three, two guys are out" -> 3), the scale itself ("3 out of 5") and digits read out
+// ("two six oh one eight") are not ratings.
 std::optional<int> extract_scale(std::string_view utterance, int low = 1, int high = 5);
 
 struct Choice {
@@ -63,7 +70,9 @@ struct Choice {
 };
 // The choice whose name or synonym appears (whole words, after normalisation); the last mentioned
 // wins when several do, the longer phrase at the same place ("water heater" over "heater"), and a
-// rejected one does not count ("not the furnace", "the ac instead of the furnace").
+// rejected one does not count ("not the furnace", "the ac instead of the furnace"). Two choices
+// named together ("the heating and the ac") are the choice named or aliased "both" / "all" when
+// there is one.
 std::optional<std::string> extract_choice(std::string_view utterance,
                                           const std::vector<Choice>& choices);
 
@@ -109,7 +118,11 @@ std::vector<IntentScore> rank_intents(std::string_view utterance,
 // Filler-like words do not use up the three ("doesn't smell like anything weird"). For safety the
 // scope ends at a pause, a new subject or a conjunction, and a "no" that answers rather than
 // negates does not count: "no, it smells like gas", "i don't know, it smells like gas" and
-// "i don't think it's gas" all mention gas. Plurals and possessives match ("alarms" ~ "alarm").
+// "i don't think it's gas" all mention gas; "not" and "never" reach past a verb only when it
+// perceives, has or is ("i don't see any smoke", "we don't have heat"), so "we can't get rid of
+// the gas smell" mentions gas. A denial right after the phrase counts too: "the co detector is not
+// going off", "checked for gas leaks, none found" (but not "the gas smell is not going away").
+// Plurals and possessives match ("alarms" ~ "alarm").
 bool mentions(std::string_view utterance, std::string_view phrase);
 bool mentions_any(std::string_view utterance, const std::vector<std::string>& phrases);
 

@@ -129,7 +129,10 @@ std::vector<RawToken> split_suffixes(std::vector<RawToken> words) {
     const std::string_view suffix = std::string_view(text).substr(digits_end);
     std::string_view head;
     std::string tail;
-    if (digits_end > 0 && is_one_of(suffix, {"am", "pm", "ish", "a", "p"})) {
+    // "9:30a" is a time; "4a" more likely an apartment.
+    const bool clock = text.find(':') < digits_end;
+    if (digits_end > 0 &&
+        (is_one_of(suffix, {"am", "pm", "ish"}) || (clock && is_one_of(suffix, {"a", "p"})))) {
       head = std::string_view(text).substr(0, digits_end);
       tail = suffix == "a" ? "am" : suffix == "p" ? "pm" : std::string(suffix);
     } else if (text.size() > 3 && text.ends_with("ish") &&
@@ -256,6 +259,22 @@ void append_words(std::vector<Token>& out, std::string_view text, bool pause_aft
   if (!out.empty()) out.back().pause_after = out.back().pause_after || pause_after;
 }
 
+// Words a possessive is never followed by, so "X's" before them is "X is": "the heat's out",
+// "afternoon's fine", "my dad's eighty nine" (but "rob's phone").
+bool s_is_before(std::string_view next) {
+  if (next.empty()) return false;
+  if (is_digits(next) || is_number_word(next)) return true;
+  if (next.size() >= 5 && next.ends_with("ing")) return true;  // "the ac's making a noise"
+  return is_one_of(
+      next, {"not",     "out",      "on",      "off",   "fine",   "good", "okay",   "great",
+             "perfect", "better",   "best",    "worse", "broken", "dead", "gone",   "down",
+             "up",      "back",     "here",    "there", "still",  "just", "always", "never",
+             "really",  "very",     "so",      "too",   "cold",   "hot",  "warm",   "freezing",
+             "stuck",   "frozen",   "fixed",   "done",  "ready",  "open", "closed", "empty",
+             "full",    "blank",    "a",       "an",    "the",    "in",   "at",     "all",
+             "also",    "probably", "usually", "home",  "busy",   "free", "bad",    "ok"});
+}
+
 // `next` is the word after, which decides "it's been" (has) and "i'd better" (had).
 void expand(std::vector<Token>& out, const RawToken& word, std::string_view next) {
   const std::string& w = word.text;
@@ -282,7 +301,7 @@ void expand(std::vector<Token>& out, const RawToken& word, std::string_view next
       expanded = std::string(stem_part) + (had ? " had" : " would");
     } else if (ending == "s" && is_one_of(next, {"been", "got", "gotten", "had"})) {
       expanded = std::string(stem_part) + " has";  // "it's been", "the furnace's been acting up"
-    } else if (ending == "s" && s_means_is(stem_part)) {
+    } else if (ending == "s" && (s_means_is(stem_part) || s_is_before(next))) {
       expanded = std::string(stem_part) + " is";
     }
     if (!expanded.empty()) return append_words(out, expanded, word.pause_after);

@@ -12,21 +12,21 @@ namespace detail {
 namespace {
 
 using Table = std::array<std::string_view, 10>;
-constexpr Table kUnits = {"zero", "one", "two", "three", "four",
+constexpr Table kUnits = {"zero", "one", "two",   "three", "four",
                           "five", "six", "seven", "eight", "nine"};
 constexpr Table kTeens = {"ten",     "eleven",  "twelve",    "thirteen", "fourteen",
                           "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
-constexpr Table kTens = {"", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
-                         "ninety"};
-constexpr Table kUnitOrdinals = {"",      "first",   "second", "third", "fourth",
-                                 "fifth", "sixth",   "seventh", "eighth", "ninth"};
-constexpr Table kTeenOrdinals = {"tenth",       "eleventh",    "twelfth",     "thirteenth",
-                                 "fourteenth",  "fifteenth",   "sixteenth",   "seventeenth",
-                                 "eighteenth",  "nineteenth"};
-constexpr Table kTensOrdinals = {"",          "",         "twentieth", "thirtieth", "fortieth",
-                                 "fiftieth",  "sixtieth", "seventieth", "eightieth", "ninetieth"};
-constexpr std::array<std::string_view, 7> kWeekdays = {
-    "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+constexpr Table kTens = {"",      "",      "twenty",  "thirty", "forty",
+                         "fifty", "sixty", "seventy", "eighty", "ninety"};
+constexpr Table kUnitOrdinals = {"",      "first", "second",  "third",  "fourth",
+                                 "fifth", "sixth", "seventh", "eighth", "ninth"};
+constexpr Table kTeenOrdinals = {"tenth",      "eleventh",  "twelfth",   "thirteenth",
+                                 "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                                 "eighteenth", "nineteenth"};
+constexpr Table kTensOrdinals = {"",         "",         "twentieth",  "thirtieth", "fortieth",
+                                 "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth"};
+constexpr std::array<std::string_view, 7> kWeekdays = {"sunday",   "monday", "tuesday", "wednesday",
+                                                       "thursday", "friday", "saturday"};
 constexpr std::array<std::string_view, 12> kMonths = {
     "january", "february", "march",     "april",   "may",      "june",
     "july",    "august",   "september", "october", "november", "december"};
@@ -64,17 +64,20 @@ long long digits_value(std::string_view digits) {
   return value;
 }
 
-bool is_multiplier(std::string_view w) { return w == "hundred" || w == "thousand"; }
+bool is_multiplier(std::string_view w) {
+  return w == "hundred" || w == "thousand";
+}
 
 // "one" that stands for a thing, not a number: "the one i'm calling from", "one of them".
 bool is_pronoun_one(const std::vector<std::string>& words, const NumberRun& run) {
   if (run.end - run.begin != 1 || words[run.begin] != "one") return false;
   const bool determiner_before =
       run.begin > 0 &&
-      is_one_of(words[run.begin - 1],
-                {"the", "this", "that", "which", "any", "every", "each", "no", "another", "other",
-                 "some", "only", "last", "next", "new", "old", "same", "right", "wrong", "big",
-                 "little", "good", "bad", "first", "my", "your", "our", "their", "its"});
+      is_one_of(
+          words[run.begin - 1],
+          {"the",    "this", "that", "which", "any", "every", "each", "no",    "another", "other",
+           "some",   "only", "last", "next",  "new", "old",   "same", "right", "wrong",   "big",
+           "little", "good", "bad",  "first", "my",  "your",  "our",  "their", "its"});
   const bool of_after = run.end < words.size() && words[run.end] == "of";
   return determiner_before || of_after;
 }
@@ -248,17 +251,39 @@ std::optional<Ordinal> ordinal_at(const std::vector<std::string>& words, std::si
   return std::nullopt;
 }
 
-std::optional<int> weekday_index(std::string_view word) { return index_in(kWeekdays, word); }
+std::optional<int> weekday_index(std::string_view word) {
+  return index_in(kWeekdays, word);
+}
 
 std::optional<int> month_number(std::string_view word) {
   if (const auto i = index_in(kMonths, word)) return *i + 1;
-  constexpr std::array<std::pair<std::string_view, int>, 8> abbreviations = {
-      {{"jan", 1}, {"feb", 2}, {"aug", 8}, {"sept", 9}, {"sep", 9}, {"oct", 10}, {"nov", 11},
-       {"dec", 12}}};
+  constexpr std::array<std::pair<std::string_view, int>, 8> abbreviations = {{{"jan", 1},
+                                                                              {"feb", 2},
+                                                                              {"aug", 8},
+                                                                              {"sept", 9},
+                                                                              {"sep", 9},
+                                                                              {"oct", 10},
+                                                                              {"nov", 11},
+                                                                              {"dec", 12}}};
   for (const auto& [name, number] : abbreviations) {
     if (word == name) return number;
   }
   return std::nullopt;
+}
+
+// A number before a noun counts things and is not a rating: "about a three, two guys are out".
+bool counts_things(std::string_view next) {
+  if (is_one_of(next, {"guy",    "tech",  "person", "people", "kid",   "man",    "men",
+                       "women",  "hour",  "day",    "week",   "month", "year",   "minute",
+                       "time",   "job",   "call",   "truck",  "van",   "degree", "percent",
+                       "dollar", "bucks", "of",     "more",   "other", "hundred"})) {
+    return true;
+  }
+  // Plurals: "guys", "techs", "calls"; not "is", "was", "this", "always".
+  return is_alphabetic(next) && next.size() >= 4 && next.ends_with('s') && !next.ends_with("ss") &&
+         !next.ends_with("us") && !next.ends_with("is") &&
+         !is_one_of(next, {"always", "perhaps", "thanks", "sometimes", "yours", "ours", "theirs",
+                           "besides", "unless", "does", "guess", "yes"});
 }
 
 Tokens numbers_as_digits(const Tokens& tokens) {

@@ -17,7 +17,9 @@ std::vector<std::string> words_for_digits(const detail::Tokens& tokens) {
   std::vector<std::string> words = detail::words_of(tokens);
   for (auto& w : words) {
     if (w.size() > 1 && std::isdigit(static_cast<unsigned char>(w.front())) &&
-        std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; })) {
+        std::all_of(w.begin(), w.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
+        })) {
       std::erase(w, '.');
     }
   }
@@ -55,11 +57,11 @@ bool may_join_parts(const std::vector<std::string>& words, std::size_t begin, st
 // "this number's fine", "the one i'm calling from": the callback number is the caller ID.
 // Returns false when the utterance points elsewhere ("not this one, my cell").
 bool points_at_caller_id(const detail::Tokens& tokens) {
-  constexpr auto phrases = std::to_array<std::string_view>({
-      "the one i am calling from", "the number i am calling from", "calling from", "calling on",
-      "caller id", "this number", "this phone", "this line", "this one", "same number",
-      "number i am on", "number you have", "number that came up", "number on your screen",
-      "number showing", "number that shows", "the one i am on", "one i am using"});
+  constexpr auto phrases = std::to_array<std::string_view>(
+      {"the one i am calling from", "the number i am calling from", "calling from", "calling on",
+       "caller id", "this number", "this phone", "this line", "this one", "same number",
+       "number i am on", "number you have", "number that came up", "number on your screen",
+       "number showing", "number that shows", "the one i am on", "one i am using"});
   bool pointed = false;
   for (const auto phrase : phrases) {
     const detail::Tokens wanted = detail::normalize_tokens(phrase, false);
@@ -88,8 +90,9 @@ std::optional<std::string> caller_id_e164(std::string_view caller_id) {
 bool is_correction_marker(const detail::Tokens& tokens, std::size_t i) {
   const std::string& w = tokens[i].text;
   const std::string_view next = i + 1 < tokens.size() ? tokens[i + 1].text : std::string_view{};
-  if (w == "no") return detail::no_is_interjection(tokens, i) || detail::is_digits(next) ||
-                        detail::is_number_word(next) || next == "oh";
+  if (w == "no")
+    return detail::no_is_interjection(tokens, i) || detail::is_digits(next) ||
+           detail::is_number_word(next) || next == "oh";
   if (w == "mean" || w == "meant") return i > 0 && tokens[i - 1].text == "i";
   return is_one_of(w, {"sorry", "wait", "actually", "correction", "rather", "scratch", "nope"}) ||
          (w == "make" && is_one_of(next, {"that", "it"}));

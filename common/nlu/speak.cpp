@@ -11,11 +11,11 @@ namespace voiceops::nlu {
 namespace {
 
 constexpr std::array<std::string_view, 20> kSmallNumbers = {
-    "zero",    "one",     "two",       "three",    "four",     "five",    "six",
-    "seven",   "eight",   "nine",      "ten",      "eleven",   "twelve",  "thirteen",
-    "fourteen", "fifteen", "sixteen",  "seventeen", "eighteen", "nineteen"};
-constexpr std::array<std::string_view, 10> kTens = {"",      "",      "twenty",  "thirty", "forty",
-                                                    "fifty", "sixty", "seventy", "eighty", "ninety"};
+    "zero",     "one",     "two",     "three",     "four",     "five",    "six",
+    "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",  "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+constexpr std::array<std::string_view, 10> kTens = {
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
 
 std::string below_hundred(int n) {
   if (n < 20) return std::string(kSmallNumbers[static_cast<std::size_t>(n)]);
@@ -26,7 +26,8 @@ std::string below_hundred(int n) {
 
 // "05" -> "oh five", "15" -> "fifteen": the second half of "forty one oh six".
 std::string pair_after(int n) {
-  return n < 10 ? "oh " + std::string(kSmallNumbers[static_cast<std::size_t>(n)]) : below_hundred(n);
+  return n < 10 ? "oh " + std::string(kSmallNumbers[static_cast<std::size_t>(n)])
+                : below_hundred(n);
 }
 
 std::string digits_only(std::string_view text) {
@@ -103,6 +104,8 @@ std::string speak_house_number(int number) {
   return out;
 }
 
-std::string speak_digits(std::string_view digits) { return spaced(digits_only(digits)); }
+std::string speak_digits(std::string_view digits) {
+  return spaced(digits_only(digits));
+}
 
 }  // namespace voiceops::nlu

@@ -45,9 +45,9 @@ bool is_backchannel(std::string_view utterance) {
   const std::vector<std::string> words = detail::words_of(detail::normalize_tokens(utterance));
   if (words.empty()) return true;  // only "um", "hmm": noise, not an answer
   if (words.size() > 5) return false;
-  constexpr auto backchannels = std::to_array<std::string_view>({
-      "mm-hmm", "uh-huh", "okay",        "yeah",   "yep",  "yup",  "right", "sure", "all right",
-      "got it", "i see",  "i understand", "gotcha", "cool", "oh",   "go on", "understood"});
+  constexpr auto backchannels = std::to_array<std::string_view>(
+      {"mm-hmm", "uh-huh", "okay", "yeah", "yep", "yup", "right", "sure", "all right", "got it",
+       "i see", "i understand", "gotcha", "cool", "oh", "go on", "understood"});
   for (std::size_t i = 0; i < words.size();) {
     const std::size_t length = match_any(words, i, backchannels);
     if (length == 0) return false;
@@ -61,25 +61,54 @@ bool is_repeat_request(std::string_view utterance) {
   const std::vector<std::string> words = detail::words_of(tokens);
   if (words.empty()) return false;
   // On their own only: "what?", "sorry?", "wait" - inside a sentence they mean something else.
-  constexpr auto alone = std::to_array<std::string_view>({
-      "what",        "huh",        "sorry",      "sorry what", "what sorry", "what now",
-      "say what",    "excuse me",  "wait",       "again",      "pardon me",  "i am sorry",
-      "wait what",   "i am sorry what", "come again", "sorry say again", "repeat"});
+  constexpr auto alone = std::to_array<std::string_view>(
+      {"what", "huh", "sorry", "sorry what", "what sorry", "what now", "say what", "excuse me",
+       "wait", "again", "pardon me", "i am sorry", "wait what", "i am sorry what", "come again",
+       "sorry say again", "repeat"});
   const std::string whole = detail::join(words, 0, words.size());
   for (const auto phrase : alone) {
     if (whole == phrase) return true;
   }
-  constexpr auto anywhere = std::to_array<std::string_view>({
-      "say that again",  "say it again",     "say again",        "pardon me",
-      "come again",      "what was that",    "what did you say", "did not catch",
-      "did not get that", "did not hear",    "did not quite catch", "missed that",
-      "missed what you", "hold on",          "hang on",          "one second",
-      "one sec",         "one moment",       "just a second",    "just a sec",
-      "just a minute",   "give me a second", "give me a sec",    "give me a minute",
-      "wait a second",   "wait a minute",    "pardon",           "you cut out",
-      "you broke up",    "breaking up",      "can not hear you", "could not hear",
-      "one more time",   "repeat that",      "repeat it",        "say that one more",
-      "repeat yourself", "repeat the",       "please repeat",    "can you repeat"});
+  constexpr auto anywhere = std::to_array<std::string_view>({"say that again",
+                                                             "say it again",
+                                                             "say again",
+                                                             "pardon me",
+                                                             "come again",
+                                                             "what was that",
+                                                             "what did you say",
+                                                             "did not catch",
+                                                             "did not get that",
+                                                             "did not hear",
+                                                             "did not quite catch",
+                                                             "missed that",
+                                                             "missed what you",
+                                                             "hold on",
+                                                             "hang on",
+                                                             "one second",
+                                                             "one sec",
+                                                             "one moment",
+                                                             "just a second",
+                                                             "just a sec",
+                                                             "just a minute",
+                                                             "give me a second",
+                                                             "give me a sec",
+                                                             "give me a minute",
+                                                             "wait a second",
+                                                             "wait a minute",
+                                                             "pardon",
+                                                             "you cut out",
+                                                             "you broke up",
+                                                             "breaking up",
+                                                             "can not hear you",
+                                                             "could not hear",
+                                                             "one more time",
+                                                             "repeat that",
+                                                             "repeat it",
+                                                             "say that one more",
+                                                             "repeat yourself",
+                                                             "repeat the",
+                                                             "please repeat",
+                                                             "can you repeat"});
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (match_any(words, i, anywhere) > 0 && !detail::is_negated(tokens, i)) return true;
   }
@@ -108,13 +137,15 @@ class CorrectionReader {
       begin += length;
       cued = true;
     }
+    begin = skip_frames(begin, words_.size());
     const std::size_t end = trim_end(begin, words_.size());
-    begin = skip_frames(begin, end);
 
     if (begin < end && words_[begin] == "not") return not_y_then_x(begin + 1, end);
     if (auto contrast = x_not_y(begin, end); contrast.is_correction) return contrast;
     if (auto restated = marker_inside(begin, end); restated.is_correction) return restated;
-    if (cued && has_content(begin, end)) return {true, join(begin, end), ""};
+    if (cued && has_content(begin, end) && !is_statement(begin, end)) {
+      return {true, join(begin, end), ""};
+    }
     return {};
   }
 
@@ -149,16 +180,34 @@ class CorrectionReader {
 
   bool is_value_kind(ValueKind kind) const { return kind != ValueKind::other; }
 
+  // A clause that explains rather than restates a value: "no, we're one tech short this
+  // afternoon", "no, the heat is out".
+  bool is_statement(std::size_t begin, std::size_t end) const {
+    if (begin >= end) return false;
+    if (is_one_of(words_[begin], {"we", "i", "they", "he", "she", "you", "there", "that", "it"})) {
+      return true;
+    }
+    bool has_verb = false, has_value = false;
+    for (std::size_t i = begin; i < end; ++i) {
+      has_verb = has_verb ||
+                 is_one_of(words_[i], {"is", "are", "was", "were", "am", "has", "have", "had", "do",
+                                       "does", "did", "will", "would", "can", "could", "should"});
+      has_value = has_value || is_value_kind(kind_at(i));
+    }
+    return has_verb && !has_value;
+  }
+
   bool has_content(std::size_t begin, std::size_t end) const {
     for (std::size_t i = begin; i < end; ++i) {
-      if (!is_one_of(words_[i],
-                     {"it",    "is",     "was",  "that",    "this",   "the",   "a",     "an",
-                      "not",   "no",     "yes",  "yeah",    "right",  "wrong", "okay",  "so",
-                      "but",   "and",    "please", "then",  "instead", "i",    "me",    "my",
-                      "you",   "just",   "wait", "actually", "sorry", "well",  "oh",    "correct",
-                      "fine",  "what",   "huh",  "sure",    "true",   "there", "are",   "do",
-                      "does",  "did",    "have", "has",     "be",     "one",   "mean",  "said",
-                      "problem", "worries", "thanks", "thank", "all",  "good",  "again"})) {
+      if (!is_one_of(
+              words_[i],
+              {"it",      "is",      "was",    "that",     "this",    "the",   "a",    "an",
+               "not",     "no",      "yes",    "yeah",     "right",   "wrong", "okay", "so",
+               "but",     "and",     "please", "then",     "instead", "i",     "me",   "my",
+               "you",     "just",    "wait",   "actually", "sorry",   "well",  "oh",   "correct",
+               "fine",    "what",    "huh",    "sure",     "true",    "there", "are",  "do",
+               "does",    "did",     "have",   "has",      "be",      "one",   "mean", "said",
+               "problem", "worries", "thanks", "thank",    "all",     "good",  "again"})) {
         return true;
       }
     }
@@ -171,28 +220,38 @@ class CorrectionReader {
     const std::string& w = words_[i];
     if (w == "no" || w == "nope") {
       const bool answers = detail::no_is_interjection(tokens_, i) ||
-                           is_value_kind(kind_of_phrase(i + 1, words_.size()));
+                           is_value_kind(kind_of_phrase(i + 1, words_.size())) ||
+                           skip_frames(i + 1, words_.size()) > i + 1;  // "no, how about friday"
       return answers ? 1 : 0;
     }
     if (w == "sorry") {
-      const bool cue = tokens_[i].pause_after ||
-                       is_value_kind(kind_of_phrase(i + 1, words_.size())) ||
-                       lead_cue_length(i + 1) > 0;
+      const bool cue =
+          tokens_[i].pause_after ||
+          is_value_kind(kind_of_phrase(skip_frames(i + 1, words_.size()), words_.size())) ||
+          lead_cue_length(i + 1) > 0;
       return cue && i + 1 < words_.size() ? 1 : 0;
     }
     if (is_one_of(w, {"wait", "actually", "oops", "correction", "rather"})) return 1;
-    constexpr auto phrases = std::to_array<std::string_view>({
-        "change that to", "change it to",  "let us make it", "let us do", "let us say",
-        "scratch that",   "it should be",  "should be",      "i mean",    "i meant",
-        "i said",         "make that",     "make it",        "it is actually"});
+    constexpr auto phrases = std::to_array<std::string_view>(
+        {"change that to", "change it to", "let us make it", "let us do", "let us say",
+         "scratch that", "it should be", "should be", "i mean", "i meant", "i said", "make that",
+         "make it", "it is actually", "we said", "we meant"});
     return match_any(words_, i, phrases);
   }
 
   // "it's", "it was", "make it": words that frame a value without being part of it.
   std::size_t skip_frames(std::size_t begin, std::size_t end) const {
-    constexpr auto frames = std::to_array<std::string_view>({
-        "it is actually", "it is", "it was", "that is", "it should be", "should be",
-        "make it",        "make that", "i said", "i meant"});
+    // Longer frames first: the first that matches is taken.
+    constexpr auto frames = std::to_array<std::string_view>(
+        {"it is actually",   "it is spelled",    "that is spelled", "it is",
+         "it was",           "that is",          "it should be",    "should be",
+         "make it",          "make that",        "i said",          "i meant",
+         "we said",          "my first name is", "my last name is", "the first name is",
+         "the last name is", "first name is",    "last name is",    "my name is",
+         "the name is",      "name is",          "spelled",         "spelling is",
+         "how about",        "what about",       "can we do",       "can we make it",
+         "i would like",     "i would prefer",   "i prefer",        "i want",
+         "we want"});
     while (begin < end) {
       const std::size_t length = match_any(words_, begin, frames);
       if (length == 0 || begin + length > end) break;
@@ -206,10 +265,9 @@ class CorrectionReader {
     for (std::size_t i = begin; i < end; ++i) {
       const bool letter_hint =
           words_[i] == "with" && i + 1 < end &&
-          (words_[i + 1].size() == 1 ||
-           (is_one_of(words_[i + 1], {"a", "an", "two", "double"}) && i + 2 < end &&
-            words_[i + 2].size() <= 3));
-      if (letter_hint || words_[i] == "spelled") {
+          (words_[i + 1].size() == 1 || (is_one_of(words_[i + 1], {"a", "an", "two", "double"}) &&
+                                         i + 2 < end && words_[i + 2].size() <= 3));
+      if (letter_hint || (words_[i] == "spelled" && i > begin)) {
         end = i;
         break;
       }
@@ -228,7 +286,8 @@ class CorrectionReader {
         if (segment.begin == i) return std::min(segment.end, end);
       }
     }
-    if (const auto ordinal = detail::ordinal_at(words_, i)) return std::min(i + ordinal->length, end);
+    if (const auto ordinal = detail::ordinal_at(words_, i))
+      return std::min(i + ordinal->length, end);
     return i + 1;
   }
 
@@ -250,7 +309,8 @@ class CorrectionReader {
           if (i >= run.begin && i < run.end) start = std::max(run.begin, begin);
         }
       } else if (kind == ValueKind::ordinal && i > begin) {
-        if (const auto compound = detail::ordinal_at(words_, i - 1); compound && compound->length == 2) {
+        if (const auto compound = detail::ordinal_at(words_, i - 1);
+            compound && compound->length == 2) {
           start = i - 1;
         }
       }
@@ -280,9 +340,10 @@ class CorrectionReader {
     const std::size_t y_begin = not_at + 1;
     if (x_end == begin || !has_content(begin, x_end) || !has_content(y_begin, end)) return {};
     if (end - y_begin > 4) return {};
-    if (is_one_of(words_[x_end - 1], {"is", "are", "was", "were", "am", "do", "does", "did",
-                                      "have", "has", "had", "can", "could", "will", "would",
-                                      "should", "be", "been", "it", "i", "that", "there", "why"})) {
+    if (is_one_of(words_[x_end - 1],
+                  {"is",   "are",  "was", "were", "am",    "do",    "does",  "did",
+                   "have", "has",  "had", "can",  "could", "will",  "would", "should",
+                   "be",   "been", "it",  "i",    "that",  "there", "why"})) {
       return {};  // "the furnace is not working" negates a verb
     }
     const ValueKind kind = kind_of_phrase(y_begin, end);
@@ -325,7 +386,8 @@ class CorrectionReader {
       const ValueKind kind = kind_of_phrase(y_begin, end);
       std::size_t x_end = m;
       while (x_end > begin && is_one_of(words_[x_end - 1], {"or", "and", "but"})) --x_end;
-      const auto replaced = is_value_kind(kind) ? last_value_start(begin, x_end, kind) : std::nullopt;
+      const auto replaced =
+          is_value_kind(kind) ? last_value_start(begin, x_end, kind) : std::nullopt;
       if (!replaced && !strong) continue;
       return {true, join(y_begin, end), replaced ? join(*replaced, x_end) : ""};
     }

@@ -25,8 +25,8 @@ TEST_CASE("CALLERS: numbers as words", "[nlu][callers]") {
   CHECK(words_to_digits("twenty four oh nine") == "2409");
   CHECK(words_to_digits("nineteen seventy") == "1970");
   CHECK(words_to_digits("six eighteen") == "618");
-  const auto tuesday = std::chrono::sys_seconds{date::sys_days{date::year{2026} / 11 / 24} +
-                                                std::chrono::hours{10}};
+  const auto tuesday =
+      std::chrono::sys_seconds{date::sys_days{date::year{2026} / 11 / 24} + std::chrono::hours{10}};
   CHECK(extract_datetime("the thirtieth", tuesday)->text() == "2026-11-30");
   CHECK(extract_datetime("two thirty", tuesday)->text() == "2026-11-24 14:30");
   CHECK(extract_datetime("noon", tuesday)->text() == "2026-11-24 12:00");

@@ -143,6 +143,8 @@ TEST_CASE("extract_datetime: a date and a time together", "[nlu][datetime]") {
   CHECK(when("the 30th at 2") == "2026-11-30 14:00");
   CHECK(when("today at noon") == "2026-11-24 12:00");
   CHECK(when("um tomorrow uh after 5 works") == "2026-11-25 17:00");
+  CHECK(when("afternoon's fine") == "2026-11-24 afternoon");
+  CHECK(when("um how about friday then") == "2026-11-27");
   // The last one said wins.
   CHECK(when("tuesday, no, wednesday at 4") == "2026-11-25 16:00");
 }
@@ -154,6 +156,9 @@ TEST_CASE("extract_datetime: numbers that are not times", "[nlu][datetime]") {
   CHECK_FALSE(when("3").has_value());
   CHECK_FALSE(when("the furnace").has_value());
   CHECK_FALSE(when("").has_value());
+  // A house number said like a time.
+  CHECK_FALSE(when("one twenty three main street").has_value());
+  CHECK_FALSE(when("six eighteen pecan street").has_value());
   // A date's number is not also the hour; a date already past this year is next year's.
   CHECK(when("november 3") == "2027-11-03");
 }

@@ -58,6 +58,34 @@ TEST_CASE("mentions: negation stops at a pause, a new clause or an answering 'no
   CHECK_FALSE(mentions("there's no heat", "heat"));
 }
 
+TEST_CASE("mentions: 'not' reaches past verbs of perceiving, having and being only",
+          "[nlu][mentions]") {
+  CHECK_FALSE(mentions("i don't see any smoke", "smoke"));
+  CHECK_FALSE(mentions("we don't have any heat", "heat"));
+  CHECK_FALSE(mentions("i haven't noticed any smell of gas", "gas"));
+  CHECK_FALSE(mentions("it doesn't seem to be leaking", "leaking"));
+  CHECK_FALSE(mentions("i don't want to talk to anyone", "talk"));
+  // Other verbs take the negation and leave the thing standing: these are still about gas, the
+  // alarm, the heat.
+  CHECK(mentions("we can't get rid of the gas smell", "gas"));
+  CHECK(mentions("i can't turn off the alarm", "alarm"));
+  CHECK(mentions("i can't stop the water", "water"));
+}
+
+TEST_CASE("mentions: a denial right after the phrase", "[nlu][mentions]") {
+  CHECK_FALSE(mentions("the co detector is not going off or anything", "co detector"));
+  CHECK_FALSE(mentions("checked for gas leaks none found", "gas leak"));
+  CHECK_FALSE(mentions("the alarm is not", "alarm"));
+  CHECK_FALSE(mentions("nobody's dizzy or anything it's just hot", "dizzy"));
+  // Not a denial of presence.
+  CHECK(mentions("the furnace is not working", "furnace"));
+  CHECK(mentions("the gas smell is not going away", "gas smell"));
+  CHECK(mentions("the alarm won't stop", "alarm"));
+  CHECK(mentions("the alarm is not stopping", "alarm"));
+  CHECK(mentions("the gas smell is not that strong", "gas smell"));
+  CHECK_FALSE(mentions("the noise is not a problem", "noise"));
+}
+
 TEST_CASE("mentions_any is true when one phrase is mentioned", "[nlu][mentions]") {
   CHECK(mentions_any("we're all dizzy and sleepy", {"carbon monoxide", "dizzy", "headache"}));
   CHECK_FALSE(mentions_any("nobody is dizzy", {"dizzy", "headache"}));
@@ -66,13 +94,28 @@ TEST_CASE("mentions_any is true when one phrase is mentioned", "[nlu][mentions]"
 }
 
 TEST_CASE("asks_for_person recognises requests for a person in many forms", "[nlu][person]") {
-  for (const char* text :
-       {"can i talk to somebody", "is there a real person", "operator", "representative",
-        "Representative!", "a human please", "speak to someone", "agent", "agent please",
-        "can i speak with a live agent", "let me speak with a manager", "i want an agent",
-        "get me a representative", "transfer me please", "i need a real person",
-        "why can't i talk to a person", "put me through to someone", "customer service",
-        "can i just talk to a human being", "0", "i pressed zero", "talk to someone please"}) {
+  for (const char* text : {"can i talk to somebody",
+                           "is there a real person",
+                           "operator",
+                           "representative",
+                           "Representative!",
+                           "a human please",
+                           "speak to someone",
+                           "agent",
+                           "agent please",
+                           "can i speak with a live agent",
+                           "let me speak with a manager",
+                           "i want an agent",
+                           "get me a representative",
+                           "transfer me please",
+                           "i need a real person",
+                           "why can't i talk to a person",
+                           "put me through to someone",
+                           "customer service",
+                           "can i just talk to a human being",
+                           "0",
+                           "i pressed zero",
+                           "talk to someone please"}) {
     INFO(text);
     CHECK(asks_for_person(text));
   }
@@ -82,8 +125,8 @@ TEST_CASE("asks_for_person ignores people mentioned for other reasons", "[nlu][p
   for (const char* text :
        {"", "i don't want to talk to anyone", "no i don't need a human",
         "i need someone to come fix it", "can you send somebody out", "are you an agent",
-        "can i talk to you about my bill", "my agent said", "is somebody coming today",
-        "zero", "the furnace", "a person came by yesterday", "the technician"}) {
+        "can i talk to you about my bill", "my agent said", "is somebody coming today", "zero",
+        "the furnace", "a person came by yesterday", "the technician"}) {
     INFO(text);
     CHECK_FALSE(asks_for_person(text));
   }
@@ -119,6 +162,39 @@ TEST_CASE("rank_intents ranks by example overlap and keywords", "[nlu][intents]"
   }
 }
 
+// The after-hours contract's intents: equipment words ("heat pump", "furnace") are shared by
+// several intents, the symptom ("noise") tells them apart.
+TEST_CASE("rank_intents: words shared by many intents weigh less", "[nlu][intents]") {
+  const std::vector<IntentPattern> intents = {
+      {"no_heat",
+       {"yeah um the heat's not working", "my furnace quit on us like an hour ago",
+        "it's blowing cold air and the heater's on", "no heat in the house and it's freezing",
+        "the heat pump stopped heating"},
+       {"no heat", "furnace", "heater", "heat pump", "not heating", "blowing cold"}},
+      {"no_cooling",
+       {"my ac stopped working",
+        "it's eighty nine in the bedroom and the air's running but it's not cold",
+        "the outside unit isn't turning on", "air conditioner's blowing warm air"},
+       {"my ac", "the ac", "a c", "air conditioner", "not cooling", "blowing warm", "air's out"}},
+      {"noise_or_smell",
+       {"the furnace is making a loud banging noise",
+        "there's a grinding sound from the outside unit",
+        "it smells kind of like burning dust when the heat comes on",
+        "there's a musty smell from the vents"},
+       {"noise", "banging", "grinding", "squealing", "rattling", "smell", "smells"}},
+  };
+  const auto top = [&](std::string_view utterance) {
+    return rank_intents(utterance, intents).front().id;
+  };
+  CHECK(top("the heat pump outside is making this awful loud buzzing noise") == "noise_or_smell");
+  CHECK(top("the heat pump is making a loud noise") == "noise_or_smell");
+  CHECK(top("the furnace is making a loud noise") == "noise_or_smell");
+  CHECK(top("the heat pump stopped heating") == "no_heat");
+  CHECK(top("hi the heat pump's not heating at all the house is down to sixty") == "no_heat");
+  CHECK(top("my ac stopped working") == "no_cooling");
+  CHECK(top("yeah um so the thing upstairs uh it just quit on us like an hour ago") == "no_heat");
+}
+
 TEST_CASE("rank_intents: negated words and keywords do not count", "[nlu][intents]") {
   const std::vector<IntentPattern> intents = {
       {"emergency", {"this is an emergency"}, {"emergency"}},
@@ -134,9 +210,8 @@ TEST_CASE("rank_intents: negated words and keywords do not count", "[nlu][intent
 }
 
 TEST_CASE("rank_intents breaks ties by id and handles empty input", "[nlu][intents]") {
-  const std::vector<IntentPattern> intents = {{"b", {"furnace repair"}, {}},
-                                              {"a", {"furnace repair"}, {}},
-                                              {"c", {"water heater"}, {}}};
+  const std::vector<IntentPattern> intents = {
+      {"b", {"furnace repair"}, {}}, {"a", {"furnace repair"}, {}}, {"c", {"water heater"}, {}}};
   const auto ranked = rank_intents("furnace repair", intents);
   REQUIRE(ranked.size() == 3);
   CHECK(ranked[0].id == "a");

@@ -27,6 +27,8 @@ TEST_CASE("normalize keeps punctuation inside numbers only", "[nlu][normalize]")
   CHECK(normalize("at 3 p.m.") == "at 3 pm");
   CHECK(normalize("the 21st") == "the 21st");
   CHECK(normalize("apartment 4b") == "apartment 4b");
+  CHECK(normalize("apartment 4a") == "apartment 4a");
+  CHECK(normalize("9:30a") == "9:30 am");
   CHECK(normalize("+1 512") == "plus 1 512");
   CHECK(normalize("tom & jerry") == "tom and jerry");
 }
@@ -52,10 +54,29 @@ TEST_CASE("normalize expands contractions", "[nlu][normalize]") {
 
 TEST_CASE("normalize keeps possessives and names with apostrophes", "[nlu][normalize]") {
   CHECK(normalize("I'm on Rob's phone") == "i am on rob's phone");
-  CHECK(normalize("this number's fine") == "this number's fine");
+  CHECK(normalize("my husband's number") == "my husband's number");
   CHECK(normalize("Siobhan O'Neill") == "siobhan o'neill");
   CHECK(normalize("at three o'clock") == "at three o'clock");
   CHECK(normalize("'quoted'") == "quoted");
+}
+
+TEST_CASE("normalize reads 's as is or has where a possessive cannot be", "[nlu][normalize]") {
+  CHECK(normalize("the heat's out") == "the heat is out");
+  CHECK(normalize("afternoon's fine") == "afternoon is fine");
+  CHECK(normalize("this number's fine") == "this number is fine");
+  CHECK(normalize("my dad's eighty nine") == "my dad is eighty nine");
+  CHECK(normalize("the ac's not cooling") == "the ac is not cooling");
+  CHECK(normalize("the ac's making a noise") == "the ac is making a noise");
+  CHECK(normalize("nobody's dizzy") == "nobody is dizzy");
+  CHECK(normalize("no one's home") == "no one is home");
+  CHECK(normalize("it's been an hour") == "it has been an hour");
+  CHECK(normalize("the furnace's been acting up") == "the furnace has been acting up");
+  CHECK(normalize("he's got it") == "he has got it");
+  CHECK(normalize("i'd better go") == "i had better go");
+  CHECK(normalize("i'd like that") == "i would like that");
+  // Possessives stay.
+  CHECK(normalize("rob's phone") == "rob's phone");
+  CHECK(normalize("the closet's door") == "the closet's door");
 }
 
 TEST_CASE("normalize removes fillers", "[nlu][normalize]") {

@@ -56,6 +56,9 @@ TEST_CASE("extract_phone joins parts and takes the last number given", "[nlu][sl
   CHECK(extract_phone("512 555 0100, no sorry, 512 555 0142") == "+15125550142");
   // A trailing time is not part of the number.
   CHECK(extract_phone("call me at 512 555 0142 after 5") == "+15125550142");
+  // Hundreds said as a group of digits.
+  CHECK(extract_phone("one eight hundred five five five one two one two") == "+18005551212");
+  CHECK(extract_phone("eight hundred five five five one two one two") == "+18005551212");
   CHECK(extract_phone("512 555 0142 and my zip is 78701") == "+15125550142");
 }
 
@@ -91,6 +94,10 @@ TEST_CASE("extract_name strips introductions and title-cases", "[nlu][slots][nam
   CHECK(extract_name("Maria Lopez.") == "Maria Lopez");
   CHECK(extract_name("dana here") == "Dana");
   CHECK(extract_name("john f kennedy") == "John F Kennedy");
+  // Starting again after a pause.
+  CHECK(extract_name("it's maria, maria lopez") == "Maria Lopez");
+  CHECK(extract_name("my name is tom, tom reyes") == "Tom Reyes");
+  CHECK(extract_name("yeah it's ray castillo") == "Ray Castillo");
 }
 
 TEST_CASE("extract_name stops where the name ends", "[nlu][slots][name]") {
@@ -123,11 +130,36 @@ TEST_CASE("extract_name handles apostrophes and prefixes", "[nlu][slots][name]")
 }
 
 TEST_CASE("extract_name refuses what is not a name", "[nlu][slots][name]") {
-  for (const char* text :
-       {"", "yeah", "okay", "1234", "my name is 1234", "it's the furnace", "the furnace is broken",
-        "i'm freezing", "i'm calling about the heat", "no", "twelve oak street", "sounds good",
-        "call me back at 5", "cool", "tuesday", "it is", "my name is", "um uh",
-        "this is getting ridiculous", "i'm not sure"}) {
+  for (const char* text : {"",
+                           "yeah",
+                           "okay",
+                           "1234",
+                           "my name is 1234",
+                           "it's the furnace",
+                           "the furnace is broken",
+                           "i'm freezing",
+                           "i'm calling about the heat",
+                           "no",
+                           "twelve oak street",
+                           "sounds good",
+                           "call me back at 5",
+                           "cool",
+                           "tuesday",
+                           "it is",
+                           "my name is",
+                           "um uh",
+                           "this is getting ridiculous",
+                           "i'm not sure",
+                           "it kicks on for like two minutes and shuts off",
+                           "it's under my husband's number five one two five five five zero",
+                           "uh both i guess the heating and the ac",
+                           "none",
+                           "it clicks and clicks and then nothing happens",
+                           "the drain pan under it is full and water's dripping",
+                           "uh hang on you know what can i just talk to a representative",
+                           "it's doing it again",
+                           "it's time for our annual maintenance",
+                           "test every capacitor before i close up the unit"}) {
     INFO(text);
     CHECK_FALSE(extract_name(text).has_value());
   }
@@ -143,26 +175,57 @@ TEST_CASE("extract_address reads house numbers and street names", "[nlu][slots][
   CHECK(extract_address("one hundred twenty first street") == "100 21st Street");
   CHECK(extract_address("40 north street") == "40 North Street");
   CHECK(extract_address("twenty four oh nine court street") == "2409 Court Street");
+  CHECK(extract_address("six eighteen pecan street") == "618 Pecan Street");
+  CHECK(extract_address("two twenty five rainey street") == "225 Rainey Street");
+  CHECK(extract_address("it's tom at 7 elm") == "7 Elm");
   // A street named with its suffix wins over an earlier bare number and word.
   CHECK(extract_address("it's 3 floors up at 12 oak street") == "12 Oak Street");
+}
+
+TEST_CASE("extract_address keeps the unit letter and the city", "[nlu][slots][address]") {
+  CHECK(extract_address("forty one oh six elm street in round rock") ==
+        "4106 Elm Street, Round Rock");
+  CHECK(extract_address("one twenty three main street apartment four b austin") ==
+        "123 Main Street, Apartment 4B, Austin");
+  CHECK(extract_address("fifteen oh five west anderson lane in round rock") ==
+        "1505 West Anderson Lane, Round Rock");
+  CHECK(extract_address("40 birch in austin") == "40 Birch, Austin");
+  CHECK(extract_address("12 oak street, apt number 3, pflugerville") ==
+        "12 Oak Street, Apt 3, Pflugerville");
+  CHECK(extract_address("12 oak street apartment a") == "12 Oak Street, Apartment A");
+  // Words after the street that are not a city.
+  CHECK(extract_address("12 oak street in the back") == "12 Oak Street");
+  CHECK(extract_address("12 oak street thanks") == "12 Oak Street");
+  CHECK(extract_address("12 oak street it's the furnace") == "12 Oak Street");
 }
 
 TEST_CASE("extract_address ignores numbers that are not house numbers", "[nlu][slots][address]") {
   for (const char* text :
        {"it's eighty nine in the bedroom", "my dad's eighty nine and the heat's out",
         "same address as last time", "it's been 3 days", "my number is 512 555 0142",
-        "come at 3 tomorrow", "at 5 pm", "i have 2 kids", "oak street", "", "40 north"}) {
+        "come at 3 tomorrow", "at 5 pm", "i have 2 kids", "oak street", "", "40 north",
+        "yep gave them two options", "no we're one tech short this afternoon",
+        "about a three two guys are out", "a four well a three really",
+        "restock truck four before i leave"}) {
     INFO(text);
     CHECK_FALSE(extract_address(text).has_value());
   }
 }
 
 TEST_CASE("extract_yes_no reads yes and no and their variants", "[nlu][slots][yesno]") {
-  for (const char* text :
-       {"yes", "yeah", "yep", "yup", "sure", "correct", "that's right", "right", "exactly",
-        "absolutely", "of course", "uh-huh", "mm-hmm", "okay yes that's right", "yes it is",
-        "i think so", "sounds good", "that works", "go ahead", "no problem", "yes please",
-        "it is", "i do", "okay", "definitely"}) {
+  for (const char* text : {"yes",          "yeah",
+                           "yep",          "yup",
+                           "sure",         "correct",
+                           "that's right", "right",
+                           "exactly",      "absolutely",
+                           "of course",    "uh-huh",
+                           "mm-hmm",       "okay yes that's right",
+                           "yes it is",    "i think so",
+                           "sounds good",  "that works",
+                           "go ahead",     "no problem",
+                           "yes please",   "it is",
+                           "i do",         "okay",
+                           "definitely"}) {
     INFO(text);
     CHECK(extract_yes_no(text) == YesNo::yes);
   }
@@ -177,20 +240,29 @@ TEST_CASE("extract_yes_no reads yes and no and their variants", "[nlu][slots][ye
 
 TEST_CASE("extract_yes_no gives nothing when the caller is unsure or says neither",
           "[nlu][slots][yesno]") {
-  for (const char* text :
-       {"", "i don't know", "i know", "nothing", "maybe", "i'm not sure", "not sure",
-        "no idea", "the furnace", "right now the heat is off", "good morning", "never mind",
-        "noisy", "knowing"}) {
+  for (const char* text : {"", "i don't know", "i know", "nothing", "maybe", "i'm not sure",
+                           "not sure", "no idea", "the furnace", "right now the heat is off",
+                           "good morning", "never mind", "noisy", "knowing"}) {
     INFO(text);
     CHECK_FALSE(extract_yes_no(text).has_value());
   }
 }
 
-TEST_CASE("extract_yes_no: the last answer given wins", "[nlu][slots][yesno]") {
-  CHECK(extract_yes_no("yeah no") == YesNo::no);
-  CHECK(extract_yes_no("no, wait, yes") == YesNo::yes);
+TEST_CASE("extract_yes_no: the first answer wins unless turned round at once",
+          "[nlu][slots][yesno]") {
+  // Reassurance after a no is still a no; a negated hazard after a yes is still a yes.
+  CHECK(extract_yes_no("no we're fine") == YesNo::no);
+  CHECK(extract_yes_no("no we're fine it's just me and my husband") == YesNo::no);
+  CHECK(extract_yes_no("no no it doesn't smell like gas or anything we're all fine") == YesNo::no);
+  CHECK(extract_yes_no("no that's okay just cancel it") == YesNo::no);
+  CHECK(extract_yes_no("yep diagnosis done no gas leak") == YesNo::yes);
   CHECK(extract_yes_no("yes, no problem") == YesNo::yes);
+  // Turned round at once, or corrected.
+  CHECK(extract_yes_no("yeah no") == YesNo::no);
   CHECK(extract_yes_no("okay no") == YesNo::no);
+  CHECK(extract_yes_no("no, wait, yes") == YesNo::yes);
+  CHECK(extract_yes_no("no sorry yes") == YesNo::yes);
+  CHECK(extract_yes_no("please don't") == YesNo::no);
 }
 
 TEST_CASE("extract_scale: the last number in range wins", "[nlu][slots][scale]") {
@@ -206,9 +278,23 @@ TEST_CASE("extract_scale: the last number in range wins", "[nlu][slots][scale]")
   CHECK(extract_scale("two or three") == 3);
   CHECK(extract_scale("not a four, a three") == 3);
   CHECK(extract_scale("a four not a five") == 4);
+  CHECK(extract_scale("solid four") == 4);
+  CHECK(extract_scale("about a three") == 3);
+  CHECK(extract_scale("three, no, four") == 4);
 }
 
-TEST_CASE("extract_scale ignores the scale itself and numbers out of range", "[nlu][slots][scale]") {
+TEST_CASE("extract_scale: counts and digit strings are not ratings", "[nlu][slots][scale]") {
+  CHECK(extract_scale("about a three two guys are out") == 3);
+  CHECK(extract_scale("a four, two techs are out") == 4);
+  CHECK_FALSE(extract_scale("it kicks on for like two minutes").has_value());
+  CHECK_FALSE(extract_scale("i've got like four years doing installs").has_value());
+  CHECK_FALSE(extract_scale("yep gave them three options").has_value());
+  CHECK_FALSE(extract_scale("five one two five five five zero one four two").has_value());
+  CHECK_FALSE(extract_scale("two six oh one eight").has_value());
+}
+
+TEST_CASE("extract_scale ignores the scale itself and numbers out of range",
+          "[nlu][slots][scale]") {
   CHECK(extract_scale("a 3 out of 5") == 3);
   CHECK(extract_scale("on a scale of 1 to 5 i'm a 4") == 4);
   CHECK(extract_scale("eight out of ten", 1, 10) == 8);
@@ -244,6 +330,24 @@ TEST_CASE("extract_choice finds the last choice mentioned", "[nlu][slots][choice
   CHECK_FALSE(extract_choice("something else", equipment).has_value());
   CHECK_FALSE(extract_choice("not the ac", equipment).has_value());
   CHECK_FALSE(extract_choice("the furnace", {}).has_value());
+}
+
+TEST_CASE("extract_choice: two choices named together are 'both'", "[nlu][slots][choice]") {
+  const std::vector<Choice> systems = {
+      {"heating", {"furnace", "heater", "the heat", "heating system"}},
+      {"cooling", {"ac", "a c", "air conditioner", "air conditioning", "the air"}},
+      {"both", {"heating and cooling", "the whole system", "everything", "all of it"}}};
+  CHECK(extract_choice("uh both i guess the heating and the ac", systems) == "both");
+  CHECK(extract_choice("the heating and the ac", systems) == "both");
+  CHECK(extract_choice("the furnace plus the ac", systems) == "both");
+  CHECK(extract_choice("both", systems) == "both");
+  CHECK(extract_choice("the whole system", systems) == "both");
+  CHECK(extract_choice("just the heating", systems) == "heating");
+  CHECK(extract_choice("not both just the heating", systems) == "heating");
+  CHECK(extract_choice("heating, no, cooling", systems) == "cooling");
+  // Without a "both" choice the last one named wins.
+  const std::vector<Choice> two = {{"heating", {}}, {"cooling", {}}};
+  CHECK(extract_choice("heating and cooling", two) == "cooling");
 }
 
 TEST_CASE("extract_digits reads digits spoken one by one or keyed", "[nlu][slots][digits]") {

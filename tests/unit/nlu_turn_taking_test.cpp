@@ -26,19 +26,34 @@ TEST_CASE("is_backchannel: real answers and requests are not backchannels", "[nl
 }
 
 TEST_CASE("is_repeat_request: asking to hear it again or to wait", "[nlu][turns]") {
-  for (const char* text :
-       {"hold on", "hang on a second", "sorry what", "sorry?", "what?", "huh", "pardon",
-        "pardon me", "say that again", "can you say that again", "can you repeat that",
-        "what was that", "what did you say", "i didn't catch that", "sorry, i missed that",
-        "one second", "wait", "excuse me", "come again", "you cut out", "one more time please",
-        "hold on let me get a pen"}) {
+  for (const char* text : {"hold on",
+                           "hang on a second",
+                           "sorry what",
+                           "sorry?",
+                           "what?",
+                           "huh",
+                           "pardon",
+                           "pardon me",
+                           "say that again",
+                           "can you say that again",
+                           "can you repeat that",
+                           "what was that",
+                           "what did you say",
+                           "i didn't catch that",
+                           "sorry, i missed that",
+                           "one second",
+                           "wait",
+                           "excuse me",
+                           "come again",
+                           "you cut out",
+                           "one more time please",
+                           "hold on let me get a pen"}) {
     INFO(text);
     CHECK(is_repeat_request(text));
   }
-  for (const char* text :
-       {"", "what is the earliest you can come", "sorry, it's 21", "wait, actually make it thursday",
-        "uh-huh", "it's a repeat problem", "what time", "yes", "the heat is out again",
-        "no need to repeat that"}) {
+  for (const char* text : {"", "what is the earliest you can come", "sorry, it's 21",
+                           "wait, actually make it thursday", "uh-huh", "it's a repeat problem",
+                           "what time", "yes", "the heat is out again", "no need to repeat that"}) {
     INFO(text);
     CHECK_FALSE(is_repeat_request(text));
   }
@@ -84,13 +99,28 @@ TEST_CASE("detect_correction: more ways to correct", "[nlu][turns][correction]")
   check_correction("the ninth sorry the nineteenth", "the nineteenth", "the ninth");
 }
 
+TEST_CASE("detect_correction: spelled and partial name corrections", "[nlu][turns][correction]") {
+  check_correction("no the first name is spelled s i o b h a n", "s i o b h a n", "");
+  check_correction("no it's o neill with two l's", "o neill", "");
+  check_correction("no i said kowalski with a k", "kowalski", "");
+  check_correction("no how about friday", "friday", "");
+  check_correction("no i want thursday", "thursday", "");
+  check_correction("oh sorry it's 4106", "4106", "");
+  check_correction("no the fourteenth not the fourth", "the fourteenth", "the fourth");
+}
+
 TEST_CASE("detect_correction: answers and negations are not corrections",
           "[nlu][turns][correction]") {
   for (const char* text :
        {"", "no", "yes", "no heat", "no problem", "the nineteenth", "the furnace is not working",
-        "it's not working", "i'm not sure", "no it isn't", "no that's wrong", "actually", "sorry what",
-        "it's tom reyes at 40 birch and it's the furnace", "doesn't smell like anything weird",
-        "i said", "no alarms going off"}) {
+        "it's not working", "i'm not sure", "no it isn't", "no that's wrong", "actually",
+        "sorry what", "it's tom reyes at 40 birch and it's the furnace",
+        "doesn't smell like anything weird", "i said", "no alarms going off",
+        // A "no" that explains itself restates nothing.
+        "no we're one tech short this afternoon", "no, the heat is out", "no we're fine",
+        "no we just moved in", "no i don't think so",
+        "no it was a quick capacitor swap i just did it",
+        "wait actually it smells like gas in the utility room", "no that's fine"}) {
     INFO(text);
     const Correction c = detect_correction(text);
     CHECK_FALSE(c.is_correction);
