@@ -12,6 +12,7 @@
 
 #include "contract/directory.hpp"
 #include "util/spelling.hpp"
+#include "util/words.hpp"
 
 namespace voiceops::contract {
 namespace {
@@ -50,17 +51,6 @@ struct HourSet {
   }
   bool empty() const { return !business && !after; }
 };
-
-int count_words(std::string_view text) {
-  int words = 0;
-  bool in_word = false;
-  for (char c : text) {
-    const bool letter = !std::isspace(static_cast<unsigned char>(c));
-    if (letter && !in_word) ++words;
-    in_word = letter;
-  }
-  return words;
-}
 
 std::string lower(std::string_view text) {
   std::string out(text);

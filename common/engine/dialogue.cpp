@@ -7,6 +7,7 @@
 #include "engine/business_hours.hpp"
 #include "nlu/nlu.hpp"
 #include "util/spelling.hpp"
+#include "util/words.hpp"
 
 namespace voiceops::engine {
 namespace {
@@ -15,17 +16,6 @@ using contract::EscalationRow;
 using contract::Question;
 using contract::Step;
 using contract::StepKind;
-
-int count_words(std::string_view text) {
-  int words = 0;
-  bool in_word = false;
-  for (char c : text) {
-    const bool letter = !std::isspace(static_cast<unsigned char>(c));
-    if (letter && !in_word) ++words;
-    in_word = letter;
-  }
-  return words;
-}
 
 // The words of `text` after the first `skip` words.
 std::string words_after(std::string_view text, int skip) {

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "util/unique_fd.hpp"
+#include "util/utf8.hpp"
 
 namespace voiceops {
 namespace {
@@ -99,48 +100,15 @@ SourceLocation location_of_offset(std::string_view text, std::size_t offset) {
 }
 
 std::optional<InputError> check_text(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
-  for (std::size_t i = 0; i < size;) {
-    unsigned char lead = bytes[i];
-    if (lead == 0) {
-      return InputError{ExitStatus::data_error, "encoding",
-                        "binary data (a NUL byte) in a text file",
-                        "this looks like a binary file; a contract is UTF-8 TOML text",
-                        location_of_offset(text, i)};
-    }
-    std::size_t length = 0;
-    std::uint32_t code_point = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = lead & 0x07;
-    }
-    bool valid = length != 0 && i + length <= size;
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      if ((bytes[i + k] & 0xC0) != 0x80) valid = false;
-      code_point = (code_point << 6) | (bytes[i + k] & 0x3F);
-    }
-    if (valid) {
-      // Overlong forms, surrogates and values past U+10FFFF are invalid UTF-8 too.
-      static constexpr std::uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-      valid = code_point >= minimum[length] && code_point <= 0x10FFFF &&
-              !(code_point >= 0xD800 && code_point <= 0xDFFF);
-    }
-    if (!valid) {
-      return InputError{ExitStatus::data_error, "encoding", "invalid UTF-8 byte sequence",
-                        "save the file as UTF-8 (iconv -f LATIN1 -t UTF-8 converts Latin-1)",
-                        location_of_offset(text, i)};
-    }
-    i += length;
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return InputError{ExitStatus::data_error, "encoding", "binary data (a NUL byte) in a text file",
+                      "this looks like a binary file; a contract is UTF-8 TOML text",
+                      location_of_offset(text, nul)};
+  }
+  if (const auto bad = find_invalid_utf8(text)) {
+    return InputError{ExitStatus::data_error, "encoding", "invalid UTF-8 byte sequence",
+                      "save the file as UTF-8 (iconv -f LATIN1 -t UTF-8 converts Latin-1)",
+                      location_of_offset(text, *bad)};
   }
   return std::nullopt;
 }
