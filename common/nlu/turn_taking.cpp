@@ -14,11 +14,26 @@ namespace {
 using detail::is_one_of;
 
 // Whether `words` from `i` start with `phrase` (exact words).
+// The phrases below are written already normalised (lower case, single spaces), so splitting
+// them on spaces is enough: running the normaliser on every phrase of every list on every turn
+// was most of the engine's time per turn.
+std::size_t phrase_match_length(const std::vector<std::string>& words, std::size_t i,
+                                std::string_view phrase) {
+  std::size_t count = 0;
+  while (!phrase.empty()) {
+    const std::size_t space = phrase.find(' ');
+    const std::string_view word = phrase.substr(0, space);
+    if (i + count >= words.size() || words[i + count] != word) return 0;
+    ++count;
+    if (space == std::string_view::npos) break;
+    phrase.remove_prefix(space + 1);
+  }
+  return count;
+}
+
 bool starts_with_words(const std::vector<std::string>& words, std::size_t i,
                        std::string_view phrase) {
-  const std::vector<std::string> wanted = tokens(phrase);
-  if (wanted.empty() || i + wanted.size() > words.size()) return false;
-  return std::equal(wanted.begin(), wanted.end(), words.begin() + static_cast<std::ptrdiff_t>(i));
+  return phrase_match_length(words, i, phrase) > 0;
 }
 
 // How many words of the first of `phrases` that starts at `i`, or 0.
@@ -26,7 +41,7 @@ template <std::size_t N>
 std::size_t match_any(const std::vector<std::string>& words, std::size_t i,
                       const std::array<std::string_view, N>& phrases) {
   for (const auto phrase : phrases) {
-    if (starts_with_words(words, i, phrase)) return tokens(phrase).size();
+    if (const std::size_t length = phrase_match_length(words, i, phrase)) return length;
   }
   return 0;
 }
