@@ -285,9 +285,16 @@ namespace {
 
 constexpr std::size_t max_key_depth = 64;
 
-// toml++ limits nesting of values but not of dotted keys, and tears a 100,000-level key down by
-// recursion. Count dotted-key segments outside strings and comments before handing text to it.
-std::optional<std::size_t> find_excessive_key_depth(std::string_view text) {
+struct Unparseable {
+  std::size_t offset = 0;
+  bool non_ascii = false;  // else: keys nested too deep
+};
+
+// Two things toml++ 3.3 mishandles, refused before it sees the text: dotted keys nested so deep
+// that tearing the tables down by recursion overflows the stack, and non-ASCII characters outside
+// strings and comments (TOML allows none there), which reach an unreachable branch in its
+// whitespace test (undefined behaviour, found by the fuzzer).
+std::optional<Unparseable> find_unparseable(std::string_view text) {
   std::size_t dots = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -310,7 +317,9 @@ std::optional<std::size_t> find_excessive_key_depth(std::string_view text) {
       }
       i = std::min(j + close.size() - 1, text.size());
     } else if (c == '.') {
-      if (++dots > max_key_depth) return i;
+      if (++dots > max_key_depth) return Unparseable{i, false};
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      return Unparseable{i, true};
     } else if (c == '=' || c == ',' || c == '\n' || c == '{' || c == '}') {
       dots = 0;
     }
@@ -321,15 +330,21 @@ std::optional<std::size_t> find_excessive_key_depth(std::string_view text) {
 }  // namespace
 
 Result<toml::table, Diagnostic> parse_toml(std::string_view text, const std::string& file) {
-  if (auto offset = find_excessive_key_depth(text)) {
+  if (auto problem = find_unparseable(text)) {
     SourceLocation where{1, 1};
-    for (std::size_t i = 0; i < *offset; ++i) {
+    for (std::size_t i = 0; i < problem->offset; ++i) {
       if (text[i] == '\n') {
         ++where.line;
         where.column = 1;
       } else {
         ++where.column;
       }
+    }
+    if (problem->non_ascii) {
+      return unexpected(
+          Diagnostic{Severity::error, "parse-error", file, where,
+                     "a non-ASCII character outside a string or comment",
+                     "in TOML only strings and comments may hold non-ASCII text; quote it"});
     }
     return unexpected(
         Diagnostic{Severity::error, "parse-error", file, where,

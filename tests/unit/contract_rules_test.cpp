@@ -166,3 +166,18 @@ TEST_CASE("validation survives a flow with a thousand-step chain", "[contract][r
   // Too many steps is reported once, and nothing crashes on the way.
   CHECK(find_rule(checked, "bad-value") != nullptr);
 }
+
+TEST_CASE("non-ASCII text outside strings is refused before the TOML parser sees it",
+          "[contract][rules]") {
+  // toml++ 3.3 reaches an unreachable branch on such characters (found by the fuzzer).
+  auto bare = check_contract_text("schema_version = 1\nkind = \xd0\xbcx\n", "bare.toml", false);
+  REQUIRE(bare.diagnostics.all().size() == 1);
+  CHECK(bare.diagnostics.all()[0].rule == "parse-error");
+  CHECK(bare.diagnostics.all()[0].where.line == 2);
+  CHECK(bare.diagnostics.all()[0].where.column == 8);
+  CHECK(bare.status == ExitStatus::data_error);
+  // In strings and comments it is ordinary text.
+  auto quoted = check_contract_text("# caf\xc3\xa9\nschema_version = 1\nname = \"Jos\xc3\xa9\"\n",
+                                    "q.toml", false);
+  for (const auto& d : quoted.diagnostics.all()) CHECK(d.rule != "parse-error");
+}
