@@ -7,7 +7,7 @@
 #   4. the fuzzers for a bounded time, each seeded from the shipped files: contracts, webhook
 #      forms, call scripts and TwiML.
 # FUZZ_SECONDS (default 90) bounds step 4 as a whole, split evenly between the fuzzers;
-# SKIP_SANITIZERS=1 or SKIP_FUZZ=1 skip steps 2 and 4.
+# FUZZ_SEED (default 1) keeps the CI run reproducible; SKIP_SANITIZERS=1 or SKIP_FUZZ=1 skip steps 2 and 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
@@ -40,7 +40,7 @@ if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
   find testcalls -name '*.toml' -exec cp {} build-fuzz/corpus-testcalls/ \;
   cp fuzz/seeds/twiml/* build-fuzz/corpus-testcalls/
   for target in contract form testcalls; do
-    build-fuzz/fuzz/${target}_fuzzer -max_total_time="$fuzz_each" -max_len=65536 -timeout=10 \
+    build-fuzz/fuzz/${target}_fuzzer -seed="${FUZZ_SEED:-1}" -max_total_time="$fuzz_each" -max_len=65536 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 "build-fuzz/corpus-$target" 2>&1 | tail -n 6
   done
   echo "fuzz: no crash in ${fuzz_total} s"

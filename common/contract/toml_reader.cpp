@@ -296,13 +296,20 @@ struct Unparseable {
 // whitespace test (undefined behaviour, found by the fuzzer).
 std::optional<Unparseable> find_unparseable(std::string_view text) {
   std::size_t dots = 0;
+  char previous = '\n';  // the last character other than a space or tab
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    // A quote opens a string only where TOML allows one: a key, a value, an array item. Elsewhere
+    // it is part of malformed text, and what follows it is not string content.
+    const bool opens_string = (c == '"' || c == '\'') &&
+                              std::string_view("\n=[{,.").find(previous) != std::string_view::npos;
+    if (c != ' ' && c != '\t') previous = c;
     if (c == '#') {
       i = text.find('\n', i);
       if (i == std::string_view::npos) break;
       dots = 0;
-    } else if (c == '"' || c == '\'') {
+      previous = '\n';
+    } else if (opens_string) {
       const bool multiline = text.substr(i, 3) == std::string_view(c == '"' ? "\"\"\"" : "'''");
       const std::string_view close = multiline ? text.substr(i, 3) : text.substr(i, 1);
       std::size_t j = i + close.size();
@@ -316,6 +323,7 @@ std::optional<Unparseable> find_unparseable(std::string_view text) {
         ++j;
       }
       i = std::min(j + close.size() - 1, text.size());
+      previous = c;
     } else if (c == '.') {
       if (++dots > max_key_depth) return Unparseable{i, false};
     } else if (static_cast<unsigned char>(c) >= 0x80) {
