@@ -315,6 +315,20 @@ std::optional<Unparseable> find_unparseable(std::string_view text) {
       std::size_t j = i + close.size();
       while (j < text.size()) {
         if (c == '"' && text[j] == '\\') {
+          // A line-ending backslash trims the whitespace after it, and toml++ tests each
+          // following character as whitespace: the same unsafe test as outside strings.
+          if (multiline && j + 1 < text.size() && static_cast<unsigned char>(text[j + 1]) >= 0x80) {
+            return Unparseable{j + 1, true};
+          }
+          std::size_t k = j + 1;
+          while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) ++k;
+          if (multiline && k < text.size() && (text[k] == '\n' || text[k] == '\r')) {
+            while (k < text.size() &&
+                   std::string_view(" \t\r\n").find(text[k]) != std::string_view::npos)
+              ++k;
+            if (k < text.size() && static_cast<unsigned char>(text[k]) >= 0x80)
+              return Unparseable{k, true};
+          }
           j += 2;
           continue;
         }
