@@ -44,15 +44,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s: its contract is not valid\n", argv[i]);
       return 65;
     }
-    const auto& c = *loaded->contract.contract;
-    if (c.workflow.internal()) {
-      Diagnostics ignored("");
-      loaded->directory = contract::load_directory((std::filesystem::path(c.file).parent_path() /
-                                                    c.identification.directory.value)
-                                                       .string(),
-                                                   ignored)
-                              .directory;
-    }
+    loaded->directory = contract::directory_of(*loaded->contract.contract);
     packs.push_back(std::move(loaded));
   }
   double simulated_s = 0;

@@ -67,22 +67,19 @@ ExitStatus run_packs(const RunOptions& options, const Context& context) {
       status = worst(status, outcome.status);
       continue;
     }
-    auto item = std::make_unique<LoadedPack>(LoadedPack{std::move(*outcome.pack), {std::nullopt, Diagnostics(""), {}}, {}});
+    auto item = std::make_unique<LoadedPack>(
+        LoadedPack{std::move(*outcome.pack), {std::nullopt, Diagnostics(""), {}}, {}});
     item->contract = contract::check_contract_file(item->pack.contract, false);
     if (item->contract.status != ExitStatus::ok || !item->contract.contract) {
       print_diagnostics(item->contract.diagnostics, err_style, stderr);
-      std::fprintf(stderr, "voiceops: pack %s: its contract %s is not valid; fix the contract first\n",
+      std::fprintf(stderr,
+                   "voiceops: pack %s: its contract %s is not valid; fix the contract first\n",
                    folder.c_str(), item->pack.contract.c_str());
-      status = worst(status, item->contract.status == ExitStatus::ok ? ExitStatus::check_failed : item->contract.status);
+      status = worst(status, item->contract.status == ExitStatus::ok ? ExitStatus::check_failed
+                                                                     : item->contract.status);
       continue;
     }
-    const contract::Contract& c = *item->contract.contract;
-    if (c.workflow.internal() && !c.identification.directory.value.empty()) {
-      Diagnostics ignored(c.identification.directory.value);
-      auto path = fs::path(c.file).parent_path() / c.identification.directory.value;
-      auto directory = contract::load_directory(path.string(), ignored);
-      item->directory = std::move(directory.directory);
-    }
+    item->directory = contract::directory_of(*item->contract.contract);
     loaded.push_back(std::move(item));
   }
   if (status != ExitStatus::ok) return status;
@@ -95,52 +92,54 @@ ExitStatus run_packs(const RunOptions& options, const Context& context) {
   if (options.format == "json") {
     std::printf("%s\n", testcalls::json_report(reports).dump(2).c_str());
   } else {
-    const std::string text =
-        testcalls::text_report(reports, {color_enabled(stdout, context.no_color), options.coverage});
+    const std::string text = testcalls::text_report(
+        reports, {color_enabled(stdout, context.no_color), options.coverage});
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
-  if (!options.junit.empty()) status = worst(status, write_output(options.junit, testcalls::junit_report(reports)));
+  if (!options.junit.empty())
+    status = worst(status, write_output(options.junit, testcalls::junit_report(reports)));
   if (!options.transcripts.empty()) {
     for (std::size_t p = 0; p < reports.size(); ++p) {
       const fs::path folder = fs::path(options.transcripts) / reports[p].pack->name;
       std::error_code error;
       fs::create_directories(folder, error);
       if (error) {
-        std::fprintf(stderr, "voiceops: cannot create %s: %s\n", folder.c_str(), error.message().c_str());
+        std::fprintf(stderr, "voiceops: cannot create %s: %s\n", folder.c_str(),
+                     error.message().c_str());
         return worst(status, ExitStatus::io_error);
       }
       for (const auto& call : reports[p].calls) {
         const auto file = folder / (call.script->name + ".md");
-        status = worst(status, write_output(file.string(), testcalls::transcript_markdown(call, *loaded[p]->contract.contract)));
+        status =
+            worst(status, write_output(file.string(), testcalls::transcript_markdown(
+                                                          call, *loaded[p]->contract.contract)));
       }
     }
   }
-  const bool all_passed = std::all_of(reports.begin(), reports.end(), [](const auto& r) { return r.passed(); });
+  const bool all_passed =
+      std::all_of(reports.begin(), reports.end(), [](const auto& r) { return r.passed(); });
   return worst(status, all_passed ? ExitStatus::ok : ExitStatus::check_failed);
 }
 
-ExitStatus run_new(const std::string& contract_file, const std::string& folder, bool force, const Context& context) {
+ExitStatus run_new(const std::string& contract_file, const std::string& folder, bool force,
+                   const Context& context) {
   auto checked = contract::check_contract_file(contract_file, false);
   if (checked.status != ExitStatus::ok || !checked.contract) {
     print_diagnostics(checked.diagnostics, Style{color_enabled(stderr, context.no_color)}, stderr);
-    std::fprintf(stderr, "voiceops: %s is not a valid contract; fix it first\n", contract_file.c_str());
+    std::fprintf(stderr, "voiceops: %s is not a valid contract; fix it first\n",
+                 contract_file.c_str());
     return checked.status == ExitStatus::ok ? ExitStatus::check_failed : checked.status;
   }
   std::error_code error;
   fs::create_directories(folder, error);
   if (error) {
-    std::fprintf(stderr, "voiceops: cannot create %s: %s\n", folder.c_str(), error.message().c_str());
+    std::fprintf(stderr, "voiceops: cannot create %s: %s\n", folder.c_str(),
+                 error.message().c_str());
     return ExitStatus::io_error;
   }
-  const std::string relative = fs::relative(fs::absolute(contract_file), fs::absolute(folder), error).string();
-  std::optional<contract::Directory> directory;
-  if (checked.contract->workflow.internal()) {
-    Diagnostics ignored("");
-    directory = contract::load_directory(
-                    (fs::path(contract_file).parent_path() / checked.contract->identification.directory.value).string(),
-                    ignored)
-                    .directory;
-  }
+  const std::string relative =
+      fs::relative(fs::absolute(contract_file), fs::absolute(folder), error).string();
+  const std::optional<contract::Directory> directory = contract::directory_of(*checked.contract);
   auto files = testcalls::scaffold_pack(*checked.contract, directory ? &*directory : nullptr,
                                         relative.empty() ? contract_file : relative);
   if (!files) {
@@ -152,7 +151,8 @@ ExitStatus run_new(const std::string& contract_file, const std::string& folder, 
     for (const auto& file : *files) {
       const fs::path path = fs::path(folder) / file.name;
       if (fs::exists(path, error)) {
-        std::fprintf(stderr, "voiceops: '%s' already exists (use --force to replace it)\n", path.c_str());
+        std::fprintf(stderr, "voiceops: '%s' already exists (use --force to replace it)\n",
+                     path.c_str());
         return ExitStatus::usage;
       }
     }
@@ -162,11 +162,14 @@ ExitStatus run_new(const std::string& contract_file, const std::string& folder, 
     auto written = write_file_atomically(path, file.text, force);
     if (!written) {
       std::fprintf(stderr, "voiceops: %s\n", written.error().message.c_str());
-      return written.error().status == ExitStatus::check_failed ? ExitStatus::usage : written.error().status;
+      return written.error().status == ExitStatus::check_failed ? ExitStatus::usage
+                                                                : written.error().status;
     }
   }
-  std::fprintf(stderr, "voiceops: wrote a five-call pack to %s; edit the scripts, then: voiceops testcalls run %s\n",
-               folder.c_str(), folder.c_str());
+  std::fprintf(
+      stderr,
+      "voiceops: wrote a five-call pack to %s; edit the scripts, then: voiceops testcalls run %s\n",
+      folder.c_str(), folder.c_str());
   return ExitStatus::ok;
 }
 
@@ -177,12 +180,15 @@ void add_testcalls_commands(CLI::App& app, Context& context) {
   testcalls->require_subcommand(1);
 
   auto options = std::make_shared<RunOptions>();
-  auto* run = testcalls->add_subcommand("run", "Play each pack's scripted calls against its contract and check them");
+  auto* run = testcalls->add_subcommand(
+      "run", "Play each pack's scripted calls against its contract and check them");
   run->add_option("PACK", options->packs, "Test pack folders")->required()->type_name("DIR");
   run->add_option("--junit", options->junit, "Write JUnit XML to FILE")->type_name("FILE");
-  run->add_option("--transcripts", options->transcripts, "Write one Markdown transcript per call under DIR")
+  run->add_option("--transcripts", options->transcripts,
+                  "Write one Markdown transcript per call under DIR")
       ->type_name("DIR");
-  run->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  run->add_option("--format", options->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
   run->add_flag("--coverage", options->coverage, "List which calls exercised each escalation row");
   run->callback([&context, options] {
     context.action = [&context, options] { return run_packs(*options, context); };
@@ -192,7 +198,9 @@ void add_testcalls_commands(CLI::App& app, Context& context) {
   auto folder = std::make_shared<std::string>();
   auto force = std::make_shared<bool>(false);
   auto* scaffold = testcalls->add_subcommand("new", "Write a five-call pack for a contract to DIR");
-  scaffold->add_option("--contract", *contract_file, "The contract the pack tests")->required()->type_name("FILE");
+  scaffold->add_option("--contract", *contract_file, "The contract the pack tests")
+      ->required()
+      ->type_name("FILE");
   scaffold->add_option("DIR", *folder, "The pack folder to create")->required()->type_name("DIR");
   scaffold->add_flag("--force", *force, "Replace files that exist");
   scaffold->callback([&context, contract_file, folder, force] {

@@ -1,6 +1,7 @@
 #include "contract/directory.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "contract/toml_reader.hpp"
@@ -95,6 +96,15 @@ DirectoryOutcome load_directory(const std::string& file, Diagnostics& diagnostic
     return {std::nullopt, e.status};
   }
   return parse_directory(*text, file, diagnostics);
+}
+
+std::optional<Directory> directory_of(const Contract& contract) {
+  if (!contract.workflow.internal() || contract.identification.directory.value.empty())
+    return std::nullopt;
+  std::filesystem::path path = contract.identification.directory.value;
+  if (path.is_relative()) path = std::filesystem::path(contract.file).parent_path() / path;
+  Diagnostics ignored(path.string());
+  return load_directory(path.string(), ignored).directory;
 }
 
 }  // namespace voiceops::contract

@@ -34,6 +34,10 @@ struct DirectoryOutcome {
 DirectoryOutcome parse_directory(std::string_view text, const std::string& file,
                                  Diagnostics& diagnostics);
 
+// The staff directory an Ops line contract names, read relative to the contract's folder; none
+// for a customer workflow or a directory that does not load (validation reports why).
+std::optional<Directory> directory_of(const Contract& contract);
+
 // Reads and parses a directory file; read errors become diagnostics too.
 DirectoryOutcome load_directory(const std::string& file, Diagnostics& diagnostics);
 

@@ -24,7 +24,9 @@ fs::path scratch(const std::string& name) {
   return dir;
 }
 
-void write(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
 
 }  // namespace
 
@@ -70,7 +72,8 @@ TEST_CASE("a call time without a UTC offset is refused", "[testcalls][pack]") {
   fs::remove_all(dir);
 }
 
-TEST_CASE("every shipped pack passes, with byte-identical output run to run", "[testcalls][shipped]") {
+TEST_CASE("every shipped pack passes, with byte-identical output run to run",
+          "[testcalls][shipped]") {
   int packs = 0;
   for (const auto& entry : fs::directory_iterator(testing::source_dir() + "/testcalls")) {
     if (!entry.is_directory()) continue;
@@ -78,28 +81,24 @@ TEST_CASE("every shipped pack passes, with byte-identical output run to run", "[
     DYNAMIC_SECTION(entry.path().filename().string()) {
       std::vector<Diagnostic> diagnostics;
       auto loaded = testcalls::load_pack(entry.path().string(), diagnostics);
-      for (const auto& d : diagnostics) UNSCOPED_INFO(d.file << ":" << d.where.line << ": " << d.message);
+      for (const auto& d : diagnostics)
+        UNSCOPED_INFO(d.file << ":" << d.where.line << ": " << d.message);
       REQUIRE(loaded.pack);
       auto checked = contract::check_contract_file(loaded.pack->contract, false);
       REQUIRE(checked.contract);
-      std::optional<contract::Directory> directory;
-      if (checked.contract->workflow.internal()) {
-        Diagnostics ignored("");
-        directory = contract::load_directory(
-                        (fs::path(checked.contract->file).parent_path() / checked.contract->identification.directory.value)
-                            .string(),
-                        ignored)
-                        .directory;
-      }
-      auto first = testcalls::run_pack(*loaded.pack, *checked.contract, directory ? &*directory : nullptr);
-      auto second = testcalls::run_pack(*loaded.pack, *checked.contract, directory ? &*directory : nullptr);
+      const auto directory = contract::directory_of(*checked.contract);
+      auto first =
+          testcalls::run_pack(*loaded.pack, *checked.contract, directory ? &*directory : nullptr);
+      auto second =
+          testcalls::run_pack(*loaded.pack, *checked.contract, directory ? &*directory : nullptr);
       const std::string text = testcalls::text_report({first}, {});
       INFO(text);
       CHECK(first.passed());
       CHECK(text == testcalls::text_report({second}, {}));
       CHECK(testcalls::json_report({first}) == testcalls::json_report({second}));
       for (const auto& call : first.calls) {
-        CHECK(testcalls::transcript_markdown(call, *checked.contract).find("**Summary:**") != std::string::npos);
+        CHECK(testcalls::transcript_markdown(call, *checked.contract).find("**Summary:**") !=
+              std::string::npos);
       }
     }
   }
