@@ -39,15 +39,15 @@ Result<std::optional<std::string>, std::string> MemorySessionStore::load(
   return std::optional<std::string>();
 }
 
-Result<bool, std::string> MemorySessionStore::save(const std::string& call_id,
-                                                   const std::string& state) {
+Result<bool, std::string> MemorySessionStore::save(const TurnRecord& turn) {
+  const std::string& call_id = turn.state->call_id;
   for (auto& [id, saved] : states_) {
     if (id == call_id) {
-      saved = state;
+      saved = turn.blob;
       return true;
     }
   }
-  states_.emplace_back(call_id, state);
+  states_.emplace_back(call_id, turn.blob);
   return true;
 }
 
@@ -80,7 +80,10 @@ HttpResponse CallService::handle(const HttpRequest& request) {
     const auto check =
         twilio::verify_signature(options_.auth_token, options_.public_url + request.target, *form,
                                  request.header("X-Twilio-Signature"));
-    if (!check.valid) return plain(403, "invalid X-Twilio-Signature");
+    if (!check.valid) {
+      observe(ServiceEvent::Kind::signature_failure, param(*form, "CallSid"), "");
+      return plain(403, "invalid X-Twilio-Signature");
+    }
   }
   if (param(*form, "CallSid").empty()) return plain(400, "no CallSid");
   if (path == "/twilio/voice") return on_voice(*form);
@@ -138,14 +141,14 @@ HttpResponse CallService::on_voice(const twilio::FormParams& form) {
       return render(*state, {engine::Gather{state->last_prompt, {}, true, true, 5, 0}});
     }
   }
-  return run_event(call_id, engine::CallArrived{param(form, "From"), param(form, "To")});
+  return run_event(form, engine::CallArrived{param(form, "From"), param(form, "To")});
 }
 
 HttpResponse CallService::on_gather(const twilio::FormParams& form) {
   const std::string digits = param(form, "Digits");
   const std::string speech = param(form, "SpeechResult");
-  if (!digits.empty()) return run_event(param(form, "CallSid"), engine::KeypadDigits{digits});
-  if (speech.empty()) return run_event(param(form, "CallSid"), engine::NoInput{});
+  if (!digits.empty()) return run_event(form, engine::KeypadDigits{digits});
+  if (speech.empty()) return run_event(form, engine::NoInput{});
   engine::SpeechHeard heard{speech, 1.0, std::nullopt};
   if (const std::string confidence = param(form, "Confidence"); !confidence.empty()) {
     char* end = nullptr;
@@ -159,67 +162,230 @@ HttpResponse CallService::on_gather(const twilio::FormParams& form) {
     if (end && *end == '\0' && value >= 0 && value < 3'600'000)
       heard.barge_in_ms = static_cast<int>(value);
   }
-  return run_event(param(form, "CallSid"), heard);
+  return run_event(form, heard);
 }
 
 HttpResponse CallService::on_dial(const twilio::FormParams& form) {
   auto status = dial_status(param(form, "DialCallStatus"));
-  return run_event(param(form, "CallSid"),
-                   engine::TransferResult{status.value_or(engine::TransferStatus::failed)});
+  return run_event(form, engine::TransferResult{status.value_or(engine::TransferStatus::failed)});
 }
 
 HttpResponse CallService::on_status(const twilio::FormParams& form) {
   const std::string status = param(form, "CallStatus");
   const bool final_status = status == "completed" || status == "busy" || status == "no-answer" ||
                             status == "failed" || status == "canceled";
-  if (final_status) {
-    run_event(param(form, "CallSid"), engine::HungUp{});
-  }
   HttpResponse response;
   response.body = twilio::TwimlResponse().str();
+  if (!final_status) return response;
+  const std::string call_id = param(form, "CallSid");
+  run_event(form, engine::HungUp{});
+
+  CallFinish finish;
+  finish.call_id = call_id;
+  finish.status = status;
+  finish.at = options_.clock().time_since_epoch().count();
+  if (const std::string duration = param(form, "CallDuration"); !duration.empty()) {
+    char* end = nullptr;
+    const long long seconds = std::strtoll(duration.c_str(), &end, 10);
+    if (end && *end == '\0' && seconds >= 0 && seconds < 7 * 24 * 3600) finish.duration_s = seconds;
+  }
+  std::string workflow_id;
+  if (auto state = call_state(call_id)) {
+    workflow_id = state->workflow;
+    finish.speech_requests = state->turns;
+    if (const Workflow* workflow = workflow_of(*state))
+      finish.cost_model = workflow->contract->cost;
+  }
+  auto finished = sessions_.finish(finish);
+  if (!finished) {
+    observe(ServiceEvent::Kind::store_error, call_id, workflow_id, finished.error());
+  } else if (*finished) {
+    observe(ServiceEvent::Kind::call_finalized, call_id, workflow_id, status);
+  }
   return response;
 }
 
-HttpResponse CallService::run_event(const std::string& call_id, const engine::Event& event) {
+namespace {
+
+std::string caller_line(const engine::Event& event) {
+  return std::visit(
+      [](const auto& e) -> std::string {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, engine::SpeechHeard>) {
+          return e.barge_in_ms ? e.text + " (interrupting)" : e.text;
+        } else if constexpr (std::is_same_v<E, engine::KeypadDigits>) {
+          return "(keypad, " + std::to_string(e.digits.size()) + " digits)";
+        } else if constexpr (std::is_same_v<E, engine::NoInput>) {
+          return "(silence)";
+        } else if constexpr (std::is_same_v<E, engine::HungUp>) {
+          return "(hangs up)";
+        } else {
+          return {};
+        }
+      },
+      event);
+}
+
+}  // namespace
+
+void CallService::observe(ServiceEvent::Kind kind, const std::string& call_id,
+                          const std::string& workflow, std::string detail) const {
+  if (options_.observer) options_.observer->on_event({kind, call_id, workflow, std::move(detail)});
+}
+
+HttpResponse CallService::fallback_answer(const HttpRequest& request,
+                                          const std::string& why) const {
+  auto form = twilio::decode_form(request.body);
+  return fallback_answer(form ? *form : twilio::FormParams{}, why);
+}
+
+HttpResponse CallService::fallback_answer(const twilio::FormParams& form,
+                                          const std::string& why) const {
+  const auto now = options_.clock();
+  const std::string to = param(form, "To");
+  const Workflow* workflow = select_workflow(to, now);
+  if (!workflow) {
+    // The call may have started under the other hours' workflow: any for this number will do.
+    for (const Workflow& w : workflows_) {
+      for (const auto& number : w.contract->answers.numbers)
+        if (!workflow && number.value == to) workflow = &w;
+    }
+  }
+  observe(ServiceEvent::Kind::fallback, param(form, "CallSid"),
+          workflow ? workflow->contract->workflow.id.value : std::string(), why);
+  if (!workflow)
+    return apology("Sorry, something went wrong on our side. Please call us back later.");
+
+  const contract::Contract& c = *workflow->contract;
+  const contract::Destination* destination = c.destination(c.workflow.human_fallback.value);
+  auto local = engine::to_local(c.hours.time_zone.value, now);
+  const bool business = local && engine::in_business_hours(c.hours, *local);
+  const bool staffed =
+      destination && (destination->staffed.value == contract::Hours::always ||
+                      (destination->staffed.value == contract::Hours::business_hours && business) ||
+                      (destination->staffed.value == contract::Hours::after_hours && !business));
+  if (staffed && destination->kind.value == "phone" && !destination->number.value.empty()) {
+    twilio::TwimlResponse twiml;
+    twiml.say("Sorry, something went wrong on our side. Let me get you to someone who can help.");
+    twilio::DialOptions options;
+    options.timeout = 20;
+    twiml.dial(destination->number.value, options);
+    twiml.say("Sorry, nobody could pick up. Please call us back.");
+    twiml.hangup();
+    HttpResponse response;
+    response.body = twiml.str();
+    return response;
+  }
+  return apology(business ? "Sorry, something went wrong on our side. Please call us back in a "
+                            "few minutes."
+                          : "Sorry, something went wrong on our side, and our office is closed. "
+                            "Please call us back during business hours.");
+}
+
+HttpResponse CallService::run_event(const twilio::FormParams& form, const engine::Event& event) {
+  const std::string call_id = param(form, "CallSid");
+  const auto now = options_.clock();
   engine::CallState state;
   const bool arriving = std::holds_alternative<engine::CallArrived>(event);
+  const bool hanging_up = std::holds_alternative<engine::HungUp>(event);
   const Workflow* workflow = nullptr;
   if (arriving) {
     state.call_id = call_id;
-    workflow = select_workflow(std::get<engine::CallArrived>(event).to, options_.clock());
+    workflow = select_workflow(std::get<engine::CallArrived>(event).to, now);
   } else {
     auto saved = sessions_.load(call_id);
-    if (!saved || !*saved) {
-      if (std::holds_alternative<engine::HungUp>(event)) return apology("");
-      return apology("Sorry, I've lost track of this call. Please call us back.");
+    if (!saved) {
+      observe(ServiceEvent::Kind::store_error, call_id, "", saved.error());
+      return hanging_up ? apology("") : fallback_answer(form, "store: " + saved.error());
+    }
+    if (!*saved) {
+      return hanging_up ? apology("") : fallback_answer(form, "unknown call");
     }
     auto loaded = engine::deserialize(**saved);
-    if (!loaded) return apology("Sorry, something went wrong on our side. Please call us back.");
+    if (!loaded) return fallback_answer(form, "saved state unreadable: " + loaded.error());
     state = std::move(*loaded);
+    // A late webhook for a call that is over (out-of-order callbacks): nothing left to do.
+    if (state.phase == engine::Phase::ended) return apology("");
     workflow = workflow_of(state);
+    if (!workflow) return fallback_answer(form, "workflow " + state.workflow + " is not loaded");
   }
   if (!workflow) {
+    observe(ServiceEvent::Kind::fallback, call_id, "", "no workflow answers this number now");
     return apology(
         "Sorry, this line isn't taking calls right now. Please call back during business hours.");
   }
   const engine::Dialogue& dialogue = *dialogue_of(*workflow);
+  const std::string& workflow_id = workflow->contract->workflow.id.value;
+  const std::size_t escalations_before = state.escalations.size();
 
-  std::vector<engine::Action> actions = dialogue.handle(state, event, options_.clock());
+  TurnRecord record;
+  record.at = now.time_since_epoch().count();
+  if (std::string line = caller_line(event); !line.empty())
+    record.lines.push_back({"caller", std::move(line)});
+  std::size_t recorded = 0;  // actions already in record.lines, so tool lines land in order
+  const auto record_actions = [&](const std::vector<engine::Action>& actions) {
+    for (; recorded < actions.size(); ++recorded) {
+      std::visit(
+          [&](const auto& a) {
+            using A = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<A, engine::Say>) {
+              record.lines.push_back({"agent", a.text});
+            } else if constexpr (std::is_same_v<A, engine::Gather>) {
+              if (!a.prompt.empty()) record.lines.push_back({"agent", a.prompt});
+            } else if constexpr (std::is_same_v<A, engine::Transfer>) {
+              record.events.push_back({"transfer", a.destination});
+            } else if constexpr (std::is_same_v<A, engine::Notify>) {
+              record.events.push_back({"notify", a.destination});
+            } else if constexpr (std::is_same_v<A, engine::EndCall>) {
+              record.events.push_back(
+                  {"ended", std::string(engine::to_string(a.outcome)) + " " + a.event});
+            }
+          },
+          actions[recorded]);
+    }
+  };
+
+  std::vector<engine::Action> actions = dialogue.handle(state, event, now);
   for (int round = 0; round < max_tool_rounds && !actions.empty() &&
                       std::holds_alternative<engine::CallTool>(actions.back());
        ++round) {
     const engine::CallTool tool = std::get<engine::CallTool>(actions.back());
     actions.pop_back();
-    auto more = dialogue.handle(state, tools_.run(state, tool), options_.clock());
+    record_actions(actions);
+    const engine::ToolResult result = tools_.run(state, tool);
+    const std::string outcome = engine::to_string(result.status);
+    record.lines.push_back({"tool", tool.name + ": " + outcome});
+    record.events.push_back({"tool", tool.name + " " + outcome});
+    auto more = dialogue.handle(state, result, now);
     actions.insert(actions.end(), more.begin(), more.end());
   }
+  record_actions(actions);
   for (const auto& action : actions) {
     if (const auto* notice = std::get_if<engine::Notify>(&action))
       messenger_.notify(state, *notice);
   }
-  if (auto saved = sessions_.save(call_id, engine::serialize(state)); !saved) {
-    // The turn already happened; the caller still gets an answer.
+  for (std::size_t i = escalations_before; i < state.escalations.size(); ++i) {
+    const auto row = static_cast<std::size_t>(state.escalations[i]);
+    const std::string trigger = row < workflow->contract->escalation.size()
+                                    ? workflow->contract->escalation[row].trigger.value
+                                    : std::string("unknown");
+    record.events.push_back({"escalation", trigger});
+    observe(ServiceEvent::Kind::escalation, call_id, workflow_id, trigger);
   }
+  if (arriving) record.events.insert(record.events.begin(), {"started", workflow_id});
+
+  record.state = &state;
+  record.blob = engine::serialize(state);
+  record.summary = dialogue.summary(state);
+  if (auto saved = sessions_.save(record); !saved) {
+    // The turn already happened; the caller still gets an answer, and the host hears of it.
+    observe(ServiceEvent::Kind::store_error, call_id, workflow_id, saved.error());
+  }
+  if (arriving) observe(ServiceEvent::Kind::call_started, call_id, workflow_id);
+  observe(ServiceEvent::Kind::turn, call_id, workflow_id);
+  if (state.phase == engine::Phase::ended && state.outcome)
+    observe(ServiceEvent::Kind::call_ended, call_id, workflow_id,
+            engine::to_string(*state.outcome));
   return render(state, actions);
 }
 

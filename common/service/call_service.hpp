@@ -15,27 +15,11 @@
 #include "contract/model.hpp"
 #include "engine/dialogue.hpp"
 #include "service/http_message.hpp"
+#include "service/session_store.hpp"
 #include "twilio/form.hpp"
 #include "util/result.hpp"
 
 namespace voiceops::service {
-
-// Where call states live between webhooks (memory in the test runner, SQLite in the daemon).
-class SessionStore {
- public:
-  virtual ~SessionStore() = default;
-  virtual Result<std::optional<std::string>, std::string> load(const std::string& call_id) = 0;
-  virtual Result<bool, std::string> save(const std::string& call_id, const std::string& state) = 0;
-};
-
-class MemorySessionStore final : public SessionStore {
- public:
-  Result<std::optional<std::string>, std::string> load(const std::string& call_id) override;
-  Result<bool, std::string> save(const std::string& call_id, const std::string& state) override;
-
- private:
-  std::vector<std::pair<std::string, std::string>> states_;
-};
 
 // Runs the systems' operations a contract's call steps name ("odoo.helpdesk.ticket.create").
 class ToolRunner {
@@ -56,11 +40,37 @@ struct Workflow {
   std::shared_ptr<const contract::Directory> directory;  // Ops line only
 };
 
+// What the host wants to hear about as calls go (metrics, live events, logs). Called on the
+// thread that handles the webhook.
+struct ServiceEvent {
+  enum class Kind {
+    call_started,
+    turn,
+    escalation,      // detail: the row's trigger
+    call_ended,      // detail: the outcome
+    call_finalized,  // detail: the carrier's final status
+    fallback,        // detail: why the engine could not answer normally
+    signature_failure,
+    store_error,  // detail: the store's message
+  };
+  Kind kind;
+  std::string call_id;
+  std::string workflow;
+  std::string detail;
+};
+
+class ServiceObserver {
+ public:
+  virtual ~ServiceObserver() = default;
+  virtual void on_event(const ServiceEvent& event) = 0;
+};
+
 struct CallServiceOptions {
   std::string public_url;  // what the carrier signs against, e.g. "https://voice.example.com"
   std::string auth_token;
   bool validate_signatures = true;
   std::function<std::chrono::sys_seconds()> clock;  // now, UTC
+  ServiceObserver* observer = nullptr;              // optional; not owned
 };
 
 class CallService {
@@ -69,6 +79,10 @@ class CallService {
               Messenger& messenger, CallServiceOptions options);
 
   HttpResponse handle(const HttpRequest& request);
+
+  // Never dead air: the contract's human fallback (a transfer when someone is staffed, else a
+  // message) for the number called, without the engine. For when the normal path failed.
+  HttpResponse fallback_answer(const HttpRequest& request, const std::string& why) const;
 
   // For reports: the call's saved state and its staff summary.
   std::optional<engine::CallState> call_state(const std::string& call_id);
@@ -80,7 +94,10 @@ class CallService {
   HttpResponse on_gather(const twilio::FormParams& form);
   HttpResponse on_dial(const twilio::FormParams& form);
   HttpResponse on_status(const twilio::FormParams& form);
-  HttpResponse run_event(const std::string& call_id, const engine::Event& event);
+  HttpResponse run_event(const twilio::FormParams& form, const engine::Event& event);
+  HttpResponse fallback_answer(const twilio::FormParams& form, const std::string& why) const;
+  void observe(ServiceEvent::Kind kind, const std::string& call_id, const std::string& workflow,
+               std::string detail = {}) const;
   const Workflow* select_workflow(const std::string& to, std::chrono::sys_seconds now) const;
   const Workflow* workflow_of(const engine::CallState& state) const;
   const engine::Dialogue* dialogue_of(const Workflow& workflow) const;

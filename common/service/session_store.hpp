@@ -1,0 +1,65 @@
+#pragma once
+// Where calls live between webhooks: the engine state of each call plus what happened on each
+// turn. The test-pack runner keeps them in memory; the daemon in SQLite (store/call_store.hpp).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "contract/model.hpp"
+#include "engine/call_state.hpp"
+#include "util/result.hpp"
+
+namespace voiceops::service {
+
+struct TranscriptLine {
+  std::string speaker;  // caller, agent, tool, system
+  std::string text;
+};
+
+struct CallEvent {
+  std::string kind;  // started, escalation, tool, transfer, notify, ended, status
+  std::string detail;
+};
+
+// One webhook's worth of a call, saved as one unit (one transaction in SQLite).
+struct TurnRecord {
+  const engine::CallState* state = nullptr;  // after the turn
+  std::string blob;                          // engine::serialize(*state)
+  std::vector<TranscriptLine> lines;
+  std::vector<CallEvent> events;
+  std::string summary;  // the staff summary as of this turn
+  std::int64_t at = 0;  // Unix seconds
+};
+
+// The carrier's final word on a call (status callback).
+struct CallFinish {
+  std::string call_id;
+  std::string status;  // completed, busy, no-answer, failed, canceled
+  std::optional<std::int64_t> duration_s;
+  std::int64_t at = 0;
+  // For the call's cost: the store adds the characters the agent spoke on every turn.
+  int speech_requests = 0;
+  std::optional<contract::CostModel> cost_model;
+};
+
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+  virtual Result<std::optional<std::string>, std::string> load(const std::string& call_id) = 0;
+  virtual Result<bool, std::string> save(const TurnRecord& turn) = 0;
+  // Returns false when the call was already final (a repeated callback).
+  virtual Result<bool, std::string> finish(const CallFinish&) { return true; }
+};
+
+class MemorySessionStore final : public SessionStore {
+ public:
+  Result<std::optional<std::string>, std::string> load(const std::string& call_id) override;
+  Result<bool, std::string> save(const TurnRecord& turn) override;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> states_;
+};
+
+}  // namespace voiceops::service

@@ -1,0 +1,376 @@
+#include "store/call_store.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/cost.hpp"
+#include "store/schema.hpp"
+
+namespace voiceops::store {
+namespace {
+
+const char* phase_name(engine::Phase phase) {
+  switch (phase) {
+    case engine::Phase::identify: return "identify";
+    case engine::Phase::identify_pin: return "identify_pin";
+    case engine::Phase::choose_intent: return "choose_intent";
+    case engine::Phase::ask: return "ask";
+    case engine::Phase::confirm: return "confirm";
+    case engine::Phase::tool: return "tool";
+    case engine::Phase::transfer: return "transfer";
+    case engine::Phase::ended: return "ended";
+  }
+  return "unknown";
+}
+
+std::string describe(const DbError& error) {
+  return fmt::format("{} (SQLite code {})", error.message, error.code);
+}
+
+template <typename T>
+Unexpected<std::string> failed(const DbResult<T>& result) {
+  return unexpected(describe(result.error()));
+}
+
+constexpr std::string_view call_columns =
+    "id, workflow, caller, called, status, phase, started_at, updated_at, ended_at, duration_s, "
+    "after_hours, intent, outcome, event, escalation, destination, turns, summary, cost";
+
+CallRow read_call(const Statement& row) {
+  CallRow call;
+  call.id = row.text_at(0);
+  call.workflow = row.text_at(1);
+  call.caller = row.text_at(2);
+  call.called = row.text_at(3);
+  call.status = row.text_at(4);
+  call.phase = row.text_at(5);
+  call.started_at = row.int_at(6);
+  call.updated_at = row.int_at(7);
+  if (!row.is_null(8)) call.ended_at = row.int_at(8);
+  if (!row.is_null(9)) call.duration_s = row.int_at(9);
+  call.after_hours = row.int_at(10) != 0;
+  call.intent = row.optional_text_at(11);
+  call.outcome = row.optional_text_at(12);
+  call.event = row.optional_text_at(13);
+  call.escalation = row.optional_text_at(14);
+  call.destination = row.optional_text_at(15);
+  call.turns = static_cast<int>(row.int_at(16));
+  call.summary = row.text_at(17);
+  if (!row.is_null(18)) call.cost = row.real_at(18);
+  return call;
+}
+
+Result<bool, StoreError> migrate(Database& db) {
+  auto version_query = db.prepare("PRAGMA user_version");
+  if (!version_query)
+    return unexpected(StoreError{StoreError::Kind::failed, describe(version_query.error())});
+  auto has_row = version_query->step();
+  if (!has_row)
+    return unexpected(StoreError{StoreError::Kind::cannot_open, describe(has_row.error())});
+  const int current = static_cast<int>(version_query->int_at(0));
+  version_query->reset();
+  const auto steps = migrations();
+  if (current > static_cast<int>(steps.size())) {
+    return unexpected(StoreError{
+        StoreError::Kind::newer_schema,
+        fmt::format("the store has schema version {}, newer than this build knows ({}); run a "
+                    "newer voiceops or restore a backup",
+                    current, steps.size())});
+  }
+  for (int version = current; version < static_cast<int>(steps.size()); ++version) {
+    auto transaction = Transaction::begin(db);
+    if (!transaction)
+      return unexpected(StoreError{StoreError::Kind::cannot_open, describe(transaction.error())});
+    auto applied = db.exec(steps[static_cast<std::size_t>(version)]);
+    if (applied) applied = db.exec(fmt::format("PRAGMA user_version = {}", version + 1));
+    if (applied) applied = transaction->commit();
+    if (!applied) {
+      return unexpected(StoreError{StoreError::Kind::failed,
+                                   fmt::format("migrating the store to schema version {}: {}",
+                                               version + 1, describe(applied.error()))});
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+struct CallStore::Statements {
+  Statement load_session, upsert_call, upsert_session, insert_line, insert_event;
+  Statement spoken_chars, finish_call, insert_outbox, abandon_outbox, abandon_calls;
+  Statement count_active, count_outbox;
+};
+
+CallStore::CallStore(Database db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+CallStore::~CallStore() = default;
+
+Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string& path) {
+  auto db = Database::open(path, Database::Mode::read_write_create);
+  if (!db) {
+    return unexpected(
+        StoreError{StoreError::Kind::cannot_open,
+                   fmt::format("cannot open the store {}: {}", path, describe(db.error()))});
+  }
+  // WAL keeps readers off the writer's back; NORMAL survives a killed process (finished calls are
+  // written with FULL, see finish()). The WAL is kept so read-only tools can open the file.
+  for (std::string_view pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"}) {
+    if (auto done = db->exec(pragma); !done) {
+      return unexpected(
+          StoreError{StoreError::Kind::cannot_open,
+                     fmt::format("cannot use the store {}: {}", path, describe(done.error()))});
+    }
+  }
+  int persist_wal = 1;
+  sqlite3_file_control(db->handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
+  if (auto migrated = migrate(*db); !migrated) {
+    StoreError error = migrated.error();
+    error.message = path + ": " + error.message;
+    return unexpected(std::move(error));
+  }
+
+  auto store = std::unique_ptr<CallStore>(new CallStore(std::move(*db), path));
+  Database& d = store->db_;
+  auto prepare = [&](std::string_view sql) { return d.prepare(sql); };
+  std::vector<DbResult<Statement>> prepared;
+  const std::string select_calls = fmt::format("SELECT {} FROM calls", call_columns);
+  const std::string_view texts[] = {
+      "SELECT state FROM sessions WHERE call_id = ?1",
+      "INSERT INTO calls (id, workflow, caller, called, started_at, updated_at, after_hours, "
+      "intent,"
+      " phase, outcome, event, escalation, destination, turns, spoken_chars, summary)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+      " ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at,"
+      " intent = excluded.intent, phase = excluded.phase, outcome = excluded.outcome,"
+      " event = excluded.event, escalation = COALESCE(calls.escalation, excluded.escalation),"
+      " destination = COALESCE(excluded.destination, calls.destination), turns = excluded.turns,"
+      " spoken_chars = calls.spoken_chars + excluded.spoken_chars, summary = excluded.summary",
+      "INSERT INTO sessions (call_id, state, updated_at) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, updated_at = "
+      "excluded.updated_at",
+      "INSERT INTO turns (call_id, seq, at, speaker, text) VALUES (?1,"
+      " (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE call_id = ?1), ?2, ?3, ?4)",
+      "INSERT INTO events (call_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
+      "SELECT spoken_chars, started_at FROM calls WHERE id = ?1 AND status = 'in-progress'",
+      "UPDATE calls SET status = ?2, ended_at = ?3, duration_s = ?4, cost = ?5,"
+      " outcome = COALESCE(outcome, 'abandoned'), updated_at = ?3"
+      " WHERE id = ?1 AND status = 'in-progress'",
+      "INSERT INTO outbox (kind, call_id, created_at, next_attempt_at) VALUES ('odoo.call', ?1, "
+      "?2, ?2)"
+      " ON CONFLICT (kind, call_id) DO NOTHING",
+      "INSERT INTO outbox (kind, call_id, created_at, next_attempt_at) SELECT 'odoo.call', id, ?1, "
+      "?1"
+      " FROM calls WHERE status = 'in-progress' AND updated_at < ?2 ON CONFLICT (kind, call_id) DO "
+      "NOTHING",
+      "UPDATE calls SET status = 'abandoned', ended_at = ?1, outcome = COALESCE(outcome, "
+      "'abandoned'),"
+      " duration_s = MAX(0, updated_at - started_at) WHERE status = 'in-progress' AND updated_at < "
+      "?2",
+      "SELECT COUNT(*) FROM calls WHERE status = 'in-progress'",
+      "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'dead'), 0) FROM outbox",
+  };
+  for (std::string_view text : texts) {
+    auto statement = prepare(text);
+    if (!statement) {
+      return unexpected(
+          StoreError{StoreError::Kind::failed,
+                     fmt::format("{}: preparing a query: {}", path, describe(statement.error()))});
+    }
+    prepared.push_back(std::move(statement));
+  }
+  std::size_t i = 0;
+  auto next = [&] { return std::move(*prepared[i++]); };
+  store->sql_ =
+      std::unique_ptr<Statements>(new Statements{next(), next(), next(), next(), next(), next(),
+                                                 next(), next(), next(), next(), next(), next()});
+  return store;
+}
+
+Result<std::optional<std::string>, std::string> CallStore::load(const std::string& call_id) {
+  std::lock_guard lock(mutex_);
+  Statement& q = sql_->load_session;
+  if (auto bound = q.bind(call_id); !bound) return failed(bound);
+  auto row = q.step();
+  if (!row) return failed(row);
+  std::optional<std::string> state;
+  if (*row) state = q.text_at(0);
+  q.reset();
+  return state;
+}
+
+Result<bool, std::string> CallStore::save(const service::TurnRecord& turn) {
+  const engine::CallState& s = *turn.state;
+  long spoken = 0;
+  for (const auto& line : turn.lines)
+    if (line.speaker == "agent") spoken += static_cast<long>(line.text.size());
+  std::optional<std::string> escalation;
+  for (const auto& event : turn.events)
+    if (event.kind == "escalation" && !escalation) escalation = event.detail;
+  std::optional<std::string> outcome;
+  if (s.outcome) outcome = engine::to_string(*s.outcome);
+  const auto optional_text = [](const std::string& text) {
+    return text.empty() ? std::optional<std::string>() : std::optional<std::string>(text);
+  };
+
+  std::lock_guard lock(mutex_);
+  auto transaction = Transaction::begin(db_);
+  if (!transaction) return failed(transaction);
+  DbResult<Done> done = sql_->upsert_call.bind(
+      s.call_id, s.workflow, s.from, s.to, s.started_at, turn.at, s.after_hours,
+      optional_text(s.intent), std::string_view(phase_name(s.phase)), outcome,
+      optional_text(s.event), escalation, optional_text(s.transfer_destination), s.turns,
+      std::int64_t{spoken}, turn.summary);
+  if (done) done = sql_->upsert_call.run();
+  if (done) done = sql_->upsert_session.bind(s.call_id, turn.blob, turn.at);
+  if (done) done = sql_->upsert_session.run();
+  for (const auto& line : turn.lines) {
+    if (done) done = sql_->insert_line.bind(s.call_id, turn.at, line.speaker, line.text);
+    if (done) done = sql_->insert_line.run();
+  }
+  for (const auto& event : turn.events) {
+    if (done) done = sql_->insert_event.bind(s.call_id, turn.at, event.kind, event.detail);
+    if (done) done = sql_->insert_event.run();
+  }
+  if (done) done = transaction->commit();
+  if (!done) return failed(done);
+  return true;
+}
+
+Result<bool, std::string> CallStore::finish(const service::CallFinish& finish) {
+  std::lock_guard lock(mutex_);
+  // A finished call must survive a power cut, not just a crash.
+  if (auto full = db_.exec("PRAGMA synchronous = FULL"); !full) return failed(full);
+  auto finished = finish_locked(finish);
+  (void)db_.exec("PRAGMA synchronous = NORMAL");
+  return finished;
+}
+
+Result<bool, std::string> CallStore::finish_locked(const service::CallFinish& finish) {
+  auto transaction = Transaction::begin(db_);
+  if (!transaction) return failed(transaction);
+  Statement& q = sql_->spoken_chars;
+  if (auto bound = q.bind(finish.call_id); !bound) return failed(bound);
+  auto row = q.step();
+  if (!row) return failed(row);
+  if (!*row) {  // unknown, or already final: a repeated or late callback changes nothing
+    q.reset();
+    return false;
+  }
+  const long spoken = static_cast<long>(q.int_at(0));
+  const std::int64_t started_at = q.int_at(1);
+  q.reset();
+  const std::int64_t duration =
+      finish.duration_s.value_or(std::max<std::int64_t>(0, finish.at - started_at));
+  std::optional<double> cost;
+  if (finish.cost_model) {
+    cost = engine::call_cost(*finish.cost_model,
+                             {static_cast<double>(duration), finish.speech_requests, spoken});
+  }
+  DbResult<Done> done =
+      sql_->finish_call.bind(finish.call_id, finish.status, finish.at, duration, cost);
+  if (done) done = sql_->finish_call.run();
+  if (done) done = sql_->insert_event.bind(finish.call_id, finish.at, "status", finish.status);
+  if (done) done = sql_->insert_event.run();
+  if (done) done = sql_->insert_outbox.bind(finish.call_id, finish.at);
+  if (done) done = sql_->insert_outbox.run();
+  if (done) done = transaction->commit();
+  if (!done) return failed(done);
+  return true;
+}
+
+Result<int, std::string> CallStore::close_abandoned(std::int64_t now, std::int64_t idle_seconds) {
+  std::lock_guard lock(mutex_);
+  auto transaction = Transaction::begin(db_);
+  if (!transaction) return failed(transaction);
+  const std::int64_t cutoff = now - idle_seconds;
+  DbResult<Done> done = sql_->abandon_outbox.bind(now, cutoff);
+  if (done) done = sql_->abandon_outbox.run();
+  if (done) done = sql_->abandon_calls.bind(now, cutoff);
+  if (done) done = sql_->abandon_calls.run();
+  const int closed = db_.changes();
+  if (done) done = transaction->commit();
+  if (!done) return failed(done);
+  return closed;
+}
+
+Result<std::vector<CallRow>, std::string> CallStore::list_calls(const CallQuery& query) {
+  std::string sql = fmt::format("SELECT {} FROM calls WHERE started_at >= ?1", call_columns);
+  if (query.active_only) sql += " AND status = 'in-progress'";
+  sql += " ORDER BY started_at DESC, id LIMIT ?2";
+  std::lock_guard lock(mutex_);
+  auto q = db_.prepare(sql);
+  if (!q) return failed(q);
+  if (auto bound = q->bind(query.since.value_or(0), query.limit); !bound) return failed(bound);
+  std::vector<CallRow> calls;
+  for (;;) {
+    auto row = q->step();
+    if (!row) return failed(row);
+    if (!*row) break;
+    calls.push_back(read_call(*q));
+  }
+  return calls;
+}
+
+Result<std::optional<CallDetail>, std::string> CallStore::show_call(const std::string& call_id) {
+  std::lock_guard lock(mutex_);
+  auto q = db_.prepare(fmt::format("SELECT {} FROM calls WHERE id = ?1", call_columns));
+  if (!q) return failed(q);
+  if (auto bound = q->bind(call_id); !bound) return failed(bound);
+  auto row = q->step();
+  if (!row) return failed(row);
+  if (!*row) return std::optional<CallDetail>();
+  CallDetail detail;
+  detail.call = read_call(*q);
+
+  auto lines = db_.prepare("SELECT at, speaker, text FROM turns WHERE call_id = ?1 ORDER BY seq");
+  if (!lines) return failed(lines);
+  if (auto bound = lines->bind(call_id); !bound) return failed(bound);
+  for (;;) {
+    auto next = lines->step();
+    if (!next) return failed(next);
+    if (!*next) break;
+    detail.transcript.push_back({lines->int_at(0), lines->text_at(1), lines->text_at(2)});
+  }
+  auto events = db_.prepare("SELECT at, kind, detail FROM events WHERE call_id = ?1 ORDER BY id");
+  if (!events) return failed(events);
+  if (auto bound = events->bind(call_id); !bound) return failed(bound);
+  for (;;) {
+    auto next = events->step();
+    if (!next) return failed(next);
+    if (!*next) break;
+    detail.events.push_back({events->int_at(0), events->text_at(1), events->text_at(2)});
+  }
+  return std::optional<CallDetail>(std::move(detail));
+}
+
+Result<StoreStats, std::string> CallStore::stats() {
+  std::lock_guard lock(mutex_);
+  StoreStats stats;
+  Statement& active = sql_->count_active;
+  active.reset();
+  auto row = active.step();
+  if (!row) return failed(row);
+  stats.active_calls = static_cast<int>(active.int_at(0));
+  active.reset();
+  Statement& outbox = sql_->count_outbox;
+  outbox.reset();
+  row = outbox.step();
+  if (!row) return failed(row);
+  stats.outbox_pending = static_cast<int>(outbox.int_at(0));
+  stats.outbox_dead = static_cast<int>(outbox.int_at(1));
+  outbox.reset();
+  return stats;
+}
+
+Result<bool, std::string> CallStore::check_writable() {
+  std::lock_guard lock(mutex_);
+  auto transaction = Transaction::begin(db_);
+  if (!transaction) return failed(transaction);
+  // Taking the write lock is not enough on a read-only file system: write and roll back.
+  auto wrote = db_.exec(
+      "INSERT INTO rollback_state (setting, value) VALUES ('readyz.probe', '')"
+      " ON CONFLICT DO NOTHING");
+  if (!wrote) return failed(wrote);
+  return true;  // the transaction rolls back here
+}
+
+}  // namespace voiceops::store

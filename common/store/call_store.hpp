@@ -1,0 +1,97 @@
+#pragma once
+// The daemon's SQLite store of calls: the engine state saved after every turn (a restart resumes
+// the call), each turn's transcript and events, final statuses, and the export outbox written in
+// the same transaction as the call it exports. One connection, one writer, guarded by a mutex;
+// every write is one BEGIN IMMEDIATE transaction.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/session_store.hpp"
+#include "store/sqlite.hpp"
+#include "util/result.hpp"
+
+namespace voiceops::store {
+
+struct StoreError {
+  enum class Kind { cannot_open, newer_schema, failed };
+  Kind kind = Kind::failed;
+  std::string message;
+};
+
+struct CallRow {
+  std::string id, workflow, caller, called, status, phase;
+  std::int64_t started_at = 0, updated_at = 0;
+  std::optional<std::int64_t> ended_at, duration_s;
+  bool after_hours = false;
+  std::optional<std::string> intent, outcome, event, escalation, destination;
+  int turns = 0;
+  std::string summary;
+  std::optional<double> cost;
+};
+
+struct StoredLine {
+  std::int64_t at = 0;
+  std::string speaker, text;
+};
+
+struct StoredEvent {
+  std::int64_t at = 0;
+  std::string kind, detail;
+};
+
+struct CallDetail {
+  CallRow call;
+  std::vector<StoredLine> transcript;
+  std::vector<StoredEvent> events;
+};
+
+struct CallQuery {
+  std::optional<std::int64_t> since;  // started at or after (Unix seconds)
+  bool active_only = false;
+  int limit = 1000;
+};
+
+struct StoreStats {
+  int active_calls = 0;
+  int outbox_pending = 0;
+  int outbox_dead = 0;
+};
+
+class CallStore final : public service::SessionStore {
+ public:
+  // Opens (creating if needed) and migrates the store. A schema newer than this build knows is
+  // refused: running an old binary on a new store would lose data.
+  static Result<std::unique_ptr<CallStore>, StoreError> open(const std::string& path);
+  ~CallStore() override;
+
+  Result<std::optional<std::string>, std::string> load(const std::string& call_id) override;
+  Result<bool, std::string> save(const service::TurnRecord& turn) override;
+  Result<bool, std::string> finish(const service::CallFinish& finish) override;
+
+  // Closes calls that have heard nothing for `idle_seconds` as abandoned; returns how many.
+  Result<int, std::string> close_abandoned(std::int64_t now, std::int64_t idle_seconds);
+
+  Result<std::vector<CallRow>, std::string> list_calls(const CallQuery& query);
+  Result<std::optional<CallDetail>, std::string> show_call(const std::string& call_id);
+  Result<StoreStats, std::string> stats();
+  // For readiness: can a write transaction be taken right now?
+  Result<bool, std::string> check_writable();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Statements;
+  CallStore(Database db, std::string path);
+  Result<bool, std::string> finish_locked(const service::CallFinish& finish);
+
+  std::mutex mutex_;
+  Database db_;
+  std::string path_;
+  std::unique_ptr<Statements> sql_;
+};
+
+}  // namespace voiceops::store

@@ -1,0 +1,98 @@
+#include "store/schema.hpp"
+
+#include <array>
+
+namespace voiceops::store {
+namespace {
+
+// Version 1: calls with their turns and events, the engine state between webhooks, the export
+// outbox (written in the same transaction as the call it exports), rollback state and history.
+constexpr std::string_view version_1 = R"sql(
+CREATE TABLE calls (
+  id            TEXT PRIMARY KEY,          -- the carrier's CallSid
+  workflow      TEXT NOT NULL,
+  caller        TEXT NOT NULL,             -- E.164, unmasked: Odoo looks partners up by it
+  called        TEXT NOT NULL,
+  started_at    INTEGER NOT NULL,          -- Unix seconds
+  updated_at    INTEGER NOT NULL,
+  ended_at      INTEGER,
+  status        TEXT NOT NULL DEFAULT 'in-progress',
+                -- then the carrier's final status (completed, busy, no-answer, failed, canceled)
+                -- or 'abandoned' when no final callback came
+  duration_s    INTEGER,
+  after_hours   INTEGER NOT NULL DEFAULT 0,
+  intent        TEXT,
+  phase         TEXT NOT NULL,
+  outcome       TEXT,                      -- success, failure, escalated, abandoned
+  event         TEXT,                      -- the contract's success/failure event
+  escalation    TEXT,                      -- trigger of the first escalation row fired
+  destination   TEXT,                      -- where the call was transferred
+  turns         INTEGER NOT NULL DEFAULT 0,
+  spoken_chars  INTEGER NOT NULL DEFAULT 0,
+  summary       TEXT NOT NULL DEFAULT '',
+  cost          REAL
+);
+CREATE INDEX calls_by_start ON calls(started_at);
+CREATE INDEX calls_in_progress ON calls(updated_at) WHERE status = 'in-progress';
+
+CREATE TABLE sessions (
+  call_id     TEXT PRIMARY KEY REFERENCES calls(id),
+  state       BLOB NOT NULL,               -- engine::serialize(CallState)
+  updated_at  INTEGER NOT NULL
+);
+
+CREATE TABLE turns (
+  call_id  TEXT NOT NULL REFERENCES calls(id),
+  seq      INTEGER NOT NULL,
+  at       INTEGER NOT NULL,
+  speaker  TEXT NOT NULL,                  -- caller, agent, tool, system
+  text     TEXT NOT NULL,
+  PRIMARY KEY (call_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE events (
+  id       INTEGER PRIMARY KEY,
+  call_id  TEXT NOT NULL REFERENCES calls(id),
+  at       INTEGER NOT NULL,
+  kind     TEXT NOT NULL,
+  detail   TEXT NOT NULL
+);
+CREATE INDEX events_by_call ON events(call_id, id);
+
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY,
+  kind             TEXT NOT NULL,          -- odoo.call
+  call_id          TEXT REFERENCES calls(id),
+  created_at       INTEGER NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  INTEGER NOT NULL,
+  last_error       TEXT,
+  state            TEXT NOT NULL DEFAULT 'pending',   -- pending, done, dead
+  UNIQUE (kind, call_id)
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'pending';
+
+CREATE TABLE rollback_state (
+  setting  TEXT PRIMARY KEY,               -- forward_all, after_hours_only, disabled_intent:<id>
+  value    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE rollback_history (
+  id      INTEGER PRIMARY KEY,
+  at      INTEGER NOT NULL,
+  who     TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  target  TEXT NOT NULL DEFAULT '',
+  reason  TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 1> all_migrations = {version_1};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() {
+  return all_migrations;
+}
+
+}  // namespace voiceops::store

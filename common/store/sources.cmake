@@ -1,0 +1,8 @@
+# The daemon's SQLite store (also read by tests and, later, the CLI's rollback and export).
+target_sources(voiceops_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/call_store.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/schema.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sqlite.cpp
+)
+find_package(SQLite3 REQUIRED)
+target_link_libraries(voiceops_core PUBLIC SQLite::SQLite3)

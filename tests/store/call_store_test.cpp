@@ -1,0 +1,237 @@
+// The daemon's SQLite store: migrations, a call resumed after the process dies, final statuses,
+// the outbox written with the call, the abandoned-call sweeper.
+#include <date/date.h>
+#include <sqlite3.h>
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <memory>
+
+#include "contract/check.hpp"
+#include "service/call_service.hpp"
+#include "store/call_store.hpp"
+#include "store/schema.hpp"
+#include "support/corpus.hpp"
+#include "twilio/signature.hpp"
+
+using namespace voiceops;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char pattern[] = "/tmp/voiceops-store-test-XXXXXX";
+    path = mkdtemp(pattern);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+struct OkTools final : service::ToolRunner {
+  engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool) override {
+    return {tool.name, engine::ToolStatus::ok, ""};
+  }
+};
+struct NoMessages final : service::Messenger {
+  void notify(const engine::CallState&, const engine::Notify&) override {}
+};
+
+// A CallService over a CallStore at `db`, as the daemon builds it. Recreate it to "restart".
+struct Daemonish {
+  std::unique_ptr<store::CallStore> store;
+  OkTools tools;
+  NoMessages messages;
+  std::unique_ptr<service::CallService> service;
+
+  explicit Daemonish(const std::string& db) {
+    auto opened = store::CallStore::open(db);
+    REQUIRE(opened);
+    store = std::move(*opened);
+    auto checked = contract::check_contract_file(
+        testing::source_dir() + "/tests/contracts/valid/minimal.toml", false);
+    REQUIRE(checked.contract);
+    service::CallServiceOptions options;
+    options.public_url = "https://voice.example.com";
+    options.auth_token = "secret";
+    options.clock = [] {
+      return std::chrono::sys_seconds{
+          date::sys_days{date::year{2026} / 11 / 24}.time_since_epoch() + std::chrono::hours{3}};
+    };
+    service = std::make_unique<service::CallService>(
+        std::vector<service::Workflow>{
+            {std::make_shared<contract::Contract>(*checked.contract), nullptr}},
+        *store, tools, messages, options);
+  }
+
+  service::HttpResponse post(const std::string& path, const twilio::FormParams& params) {
+    service::HttpRequest request;
+    request.target = path;
+    request.body = twilio::encode_form(params);
+    request.headers.push_back(
+        {"X-Twilio-Signature",
+         twilio::compute_signature("secret", "https://voice.example.com" + path, params)});
+    return service->handle(request);
+  }
+};
+
+const twilio::FormParams arrival = {
+    {"CallSid", "CA1"}, {"From", "+15125550142"}, {"To", "+15125550100"}};
+
+}  // namespace
+
+TEST_CASE("a new store is migrated to the current schema, and reopening keeps it", "[store]") {
+  TempDir dir;
+  const std::string db = (dir.path / "voiceops.db").string();
+  { REQUIRE(store::CallStore::open(db)); }
+  auto again = store::CallStore::open(db);
+  REQUIRE(again);
+  auto stats = (*again)->stats();
+  REQUIRE(stats);
+  CHECK(stats->active_calls == 0);
+}
+
+TEST_CASE("a store with a newer schema is refused, untouched", "[store]") {
+  TempDir dir;
+  const std::string db = (dir.path / "voiceops.db").string();
+  { REQUIRE(store::CallStore::open(db)); }
+  {
+    auto raw = store::Database::open(db, store::Database::Mode::read_write);
+    REQUIRE(raw);
+    REQUIRE(raw->exec("PRAGMA user_version = " + std::to_string(store::schema_version() + 1)));
+  }
+  auto refused = store::CallStore::open(db);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == store::StoreError::Kind::newer_schema);
+  CHECK(refused.error().message.find("newer") != std::string::npos);
+}
+
+TEST_CASE("a store in an unwritable place is a clear error", "[store]") {
+  auto refused = store::CallStore::open("/proc/voiceops-cannot-be-here/voiceops.db");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == store::StoreError::Kind::cannot_open);
+  CHECK(refused.error().message.find("/proc/voiceops-cannot-be-here") != std::string::npos);
+}
+
+TEST_CASE("a call survives its process dying between webhooks", "[store]") {
+  TempDir dir;
+  const std::string db = (dir.path / "voiceops.db").string();
+  {
+    Daemonish first(db);
+    REQUIRE(first.post("/twilio/voice", arrival).status == 200);
+    auto r = first.post(
+        "/twilio/gather",
+        {{"CallSid", "CA1"}, {"SpeechResult", "can someone call me back"}, {"Confidence", "0.9"}});
+    CHECK(r.body.find("What is your name?") != std::string::npos);
+  }  // the process is gone; only the file remains
+  Daemonish second(db);
+  auto r =
+      second.post("/twilio/gather",
+                  {{"CallSid", "CA1"}, {"SpeechResult", "Maria Lopez"}, {"Confidence", "0.9"}});
+  CHECK(r.status == 200);
+  INFO(r.body);
+  CHECK(r.body.find("call you back on?") != std::string::npos);  // the name step was resumed
+  auto detail = second.store->show_call("CA1");
+  REQUIRE(detail);
+  REQUIRE(*detail);
+  const store::CallDetail& call = **detail;
+  CHECK(call.call.status == "in-progress");
+  CHECK(call.call.caller == "+15125550142");
+  CHECK(call.call.workflow == "after-hours-callback");
+  CHECK(call.call.intent == std::optional<std::string>("request_callback"));
+  REQUIRE(call.transcript.size() >= 4);
+  CHECK(call.transcript[0].speaker == "agent");
+  bool heard_name = false;
+  for (const auto& line : call.transcript)
+    heard_name = heard_name || (line.speaker == "caller" && line.text == "Maria Lopez");
+  CHECK(heard_name);
+  REQUIRE_FALSE(call.events.empty());
+  CHECK(call.events.front().kind == "started");
+}
+
+TEST_CASE("status callbacks finalise a call once, with its cost, and queue its export", "[store]") {
+  TempDir dir;
+  Daemonish d((dir.path / "voiceops.db").string());
+  d.post("/twilio/voice", arrival);
+  const twilio::FormParams completed = {
+      {"CallSid", "CA1"}, {"CallStatus", "completed"}, {"CallDuration", "95"}};
+  CHECK(d.post("/twilio/status", completed).status == 200);
+  // Repeated and late callbacks change nothing.
+  CHECK(d.post("/twilio/status", completed).status == 200);
+  CHECK(d.post("/twilio/status", {{"CallSid", "CA1"}, {"CallStatus", "failed"}}).status == 200);
+  CHECK(d.post("/twilio/gather", {{"CallSid", "CA1"}, {"SpeechResult", "hello"}}).status == 200);
+  auto detail = d.store->show_call("CA1");
+  REQUIRE(detail);
+  REQUIRE(*detail);
+  CHECK((*detail)->call.status == "completed");
+  CHECK((*detail)->call.duration_s == std::optional<std::int64_t>(95));
+  REQUIRE((*detail)->call.cost);
+  CHECK(*(*detail)->call.cost > 0);
+  int status_events = 0;
+  for (const auto& e : (*detail)->events) status_events += e.kind == "status";
+  CHECK(status_events == 1);
+  auto stats = d.store->stats();
+  REQUIRE(stats);
+  CHECK(stats->active_calls == 0);
+  CHECK(stats->outbox_pending == 1);
+}
+
+TEST_CASE("a status callback for a call never seen is harmless", "[store]") {
+  TempDir dir;
+  Daemonish d((dir.path / "voiceops.db").string());
+  CHECK(d.post("/twilio/status", {{"CallSid", "CAnever"}, {"CallStatus", "completed"}}).status ==
+        200);
+  auto stats = d.store->stats();
+  REQUIRE(stats);
+  CHECK(stats->outbox_pending == 0);
+}
+
+TEST_CASE("the sweeper closes calls that never got a final callback", "[store]") {
+  TempDir dir;
+  Daemonish d((dir.path / "voiceops.db").string());
+  d.post("/twilio/voice", arrival);
+  const std::int64_t started =
+      std::chrono::sys_seconds{date::sys_days{date::year{2026} / 11 / 24}.time_since_epoch() +
+                               std::chrono::hours{3}}
+          .time_since_epoch()
+          .count();
+  auto none = d.store->close_abandoned(started + 60, 3600);
+  REQUIRE(none);
+  CHECK(*none == 0);
+  auto closed = d.store->close_abandoned(started + 7200, 3600);
+  REQUIRE(closed);
+  CHECK(*closed == 1);
+  auto calls = d.store->list_calls({});
+  REQUIRE(calls);
+  REQUIRE(calls->size() == 1);
+  CHECK(calls->front().status == "abandoned");
+  auto stats = d.store->stats();
+  REQUIRE(stats);
+  CHECK(stats->active_calls == 0);
+  CHECK(stats->outbox_pending == 1);
+  // A final callback after the sweep changes nothing.
+  d.post("/twilio/status", {{"CallSid", "CA1"}, {"CallStatus", "completed"}});
+  CHECK(d.store->list_calls({})->front().status == "abandoned");
+}
+
+TEST_CASE("listing calls filters by time and activity", "[store]") {
+  TempDir dir;
+  Daemonish d((dir.path / "voiceops.db").string());
+  d.post("/twilio/voice", arrival);
+  d.post("/twilio/voice", {{"CallSid", "CA2"}, {"From", "+15125550143"}, {"To", "+15125550100"}});
+  d.post("/twilio/status", {{"CallSid", "CA2"}, {"CallStatus", "busy"}});
+  store::CallQuery active;
+  active.active_only = true;
+  auto only_active = d.store->list_calls(active);
+  REQUIRE(only_active);
+  REQUIRE(only_active->size() == 1);
+  CHECK(only_active->front().id == "CA1");
+  store::CallQuery later;
+  later.since = 4'000'000'000;
+  CHECK(d.store->list_calls(later)->empty());
+  CHECK(d.store->check_writable());
+}
