@@ -7,10 +7,12 @@ _voiceops() {
         w=${COMP_WORDS[i]}
         if ((skip)); then skip=0; continue; fi
         case "$cmd:$w" in
-            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_new:--contract"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
+            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
             "voiceops:contract") cmd=voiceops_contract ;;
             "voiceops:directory") cmd=voiceops_directory ;;
             "voiceops:testcalls") cmd=voiceops_testcalls ;;
+            "voiceops:daemon") cmd=voiceops_daemon ;;
+            "voiceops:calls") cmd=voiceops_calls ;;
             "voiceops:twilio") cmd=voiceops_twilio ;;
             "voiceops:version") cmd=voiceops_version ;;
             "voiceops_contract:validate") cmd=voiceops_contract_validate ;;
@@ -20,6 +22,10 @@ _voiceops() {
             "voiceops_directory:set-pin") cmd=voiceops_directory_set-pin ;;
             "voiceops_testcalls:run") cmd=voiceops_testcalls_run ;;
             "voiceops_testcalls:new") cmd=voiceops_testcalls_new ;;
+            "voiceops_daemon:status") cmd=voiceops_daemon_status ;;
+            "voiceops_daemon:reload") cmd=voiceops_daemon_reload ;;
+            "voiceops_calls:list") cmd=voiceops_calls_list ;;
+            "voiceops_calls:show") cmd=voiceops_calls_show ;;
             "voiceops_twilio:sign") cmd=voiceops_twilio_sign ;;
             "voiceops_twilio:verify") cmd=voiceops_twilio_verify ;;
         esac
@@ -45,6 +51,16 @@ _voiceops() {
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         "voiceops_testcalls_new:--contract")
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        "voiceops_daemon_status:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_calls_list:--since")
+            COMPREPLY=(); return ;;
+        "voiceops_calls_list:--limit")
+            COMPREPLY=(); return ;;
+        "voiceops_calls_list:--format")
+            COMPREPLY=($(compgen -W "text json tsv" -- "$cur")); return ;;
+        "voiceops_calls_show:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         "voiceops_twilio_sign:--url")
             COMPREPLY=(); return ;;
         "voiceops_twilio_sign:--param")
@@ -66,7 +82,7 @@ _voiceops() {
     esac
     local options="" commands="" files=0
     case "$cmd" in
-        voiceops) options="--help -h --version --config --no-color"; commands="contract directory testcalls twilio version"; files=0 ;;
+        voiceops) options="--help -h --version --config --no-color"; commands="contract directory testcalls daemon calls twilio version"; files=0 ;;
         voiceops_contract) options="--help -h"; commands="validate show init"; files=0 ;;
         voiceops_contract_validate) options="--help -h --format --strict"; commands=""; files=1 ;;
         voiceops_contract_show) options="--help -h --format"; commands=""; files=1 ;;
@@ -77,6 +93,12 @@ _voiceops() {
         voiceops_testcalls) options="--help -h"; commands="run new"; files=0 ;;
         voiceops_testcalls_run) options="--help -h --junit --transcripts --format --coverage"; commands=""; files=1 ;;
         voiceops_testcalls_new) options="--help -h --contract --force"; commands=""; files=1 ;;
+        voiceops_daemon) options="--help -h"; commands="status reload"; files=0 ;;
+        voiceops_daemon_status) options="--help -h --format"; commands=""; files=0 ;;
+        voiceops_daemon_reload) options="--help -h --wait"; commands=""; files=0 ;;
+        voiceops_calls) options="--help -h"; commands="list show"; files=0 ;;
+        voiceops_calls_list) options="--help -h --since --active --limit --format"; commands=""; files=0 ;;
+        voiceops_calls_show) options="--help -h --format"; commands=""; files=0 ;;
         voiceops_twilio) options="--help -h"; commands="sign verify"; files=0 ;;
         voiceops_twilio_sign) options="--help -h --url --param --body --json"; commands=""; files=0 ;;
         voiceops_twilio_verify) options="--help -h --url --param --body --json --signature --format"; commands=""; files=0 ;;

@@ -10,7 +10,7 @@ function __voiceops_path
             continue
         end
         switch "$cmd:$w"
-            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_new:--contract' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
+            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
                 set skip 1
             case 'voiceops:contract'
                 set cmd voiceops_contract
@@ -18,6 +18,10 @@ function __voiceops_path
                 set cmd voiceops_directory
             case 'voiceops:testcalls'
                 set cmd voiceops_testcalls
+            case 'voiceops:daemon'
+                set cmd voiceops_daemon
+            case 'voiceops:calls'
+                set cmd voiceops_calls
             case 'voiceops:twilio'
                 set cmd voiceops_twilio
             case 'voiceops:version'
@@ -36,6 +40,14 @@ function __voiceops_path
                 set cmd voiceops_testcalls_run
             case 'voiceops_testcalls:new'
                 set cmd voiceops_testcalls_new
+            case 'voiceops_daemon:status'
+                set cmd voiceops_daemon_status
+            case 'voiceops_daemon:reload'
+                set cmd voiceops_daemon_reload
+            case 'voiceops_calls:list'
+                set cmd voiceops_calls_list
+            case 'voiceops_calls:show'
+                set cmd voiceops_calls_show
             case 'voiceops_twilio:sign'
                 set cmd voiceops_twilio_sign
             case 'voiceops_twilio:verify'
@@ -49,6 +61,8 @@ complete -c voiceops -f
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a contract -d 'Validate, show and start workflow contracts'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a directory -d 'The Ops line'\''s staff directory (PINs stored hashed)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a testcalls -d 'Run and scaffold five-call test packs'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a daemon -d 'Ask the running voiceopsd (over its control socket)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a calls -d 'The calls voiceopsd has kept (over its control socket)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a twilio -d 'Compute or check the carrier'\''s request signatures (X-Twilio-Signature)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a version -d 'Print the version and the contract schema it reads'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -l help -s h -d 'Print this help message and exit'
@@ -92,6 +106,23 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_new' -l hel
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_new' -l contract -r -F -d 'The contract the pack tests'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_new' -l force -d 'Replace files that exist'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_new' -F
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_daemon' -a status -d 'Version, uptime, contracts loaded, active calls, export queue depth'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_daemon' -a reload -d 'Validate the configured contracts, then swap them in (the old ones stay on error)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_daemon' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_daemon_status' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_daemon_status' -l format -x -a 'text json' -d 'Output format'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_daemon_reload' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_daemon_reload' -l wait -d 'Wait for the result: exit 0 when swapped in, 78 with the errors when refused'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls' -a list -d 'Calls, newest first'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls' -a show -d 'One call: summary, transcript and events'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_list' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_list' -l since -x -d 'Only calls started since: 90m, 24h, 7d, 2026-11-22 or 2026-11-22T14:30:00Z'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_list' -l active -d 'Only calls in progress'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_list' -l limit -x -d 'At most this many calls (default 100)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_list' -l format -x -a 'text json tsv' -d 'Output format (tsv: a header row, then tabs)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_show' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_show' -l format -x -a 'text json' -d 'Output format'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a sign -d 'Print the X-Twilio-Signature the carrier would send for a request'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a verify -d 'Check an X-Twilio-Signature: exit 0 when valid, 1 when not'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -l help -s h -d 'Print this help message and exit'

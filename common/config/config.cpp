@@ -139,8 +139,14 @@ struct ConfigReader {
 };
 
 void read_server(const toml::table& node, Diagnostics& diagnostics, ServerConfig& server) {
-  TableReader table(node, "server", diagnostics, {"listen", "public_url", "control_socket"});
+  TableReader table(
+      node, "server", diagnostics,
+      {"listen", "public_url", "control_socket", "events_token_file", "events_token"});
   ConfigReader r{table};
+  r.refuse_secrets({"events_token"}, "events_token_file", "VOICEOPS_EVENTS_TOKEN",
+                   "token for the live events stream");
+  r.string_into("events_token_file", "\"/run/credentials/voiceopsd.service/events-token\"",
+                server.events_token_file);
   if (auto listen = r.string("listen", "\"127.0.0.1:8750\"")) {
     if (auto why = listen_problem(listen->value); !why.empty()) {
       r.bad_value(*listen, "listen", why, "write listen = \"127.0.0.1:8750\" or \"[::1]:8750\"");
@@ -393,6 +399,12 @@ Result<std::string, SecretError> twilio_auth_token(const Config& config,
                                                    const Environment& environment) {
   return secret(config.twilio.auth_token_file, "twilio", "auth_token_file", "TWILIO_AUTH_TOKEN",
                 "Twilio auth token", config, environment);
+}
+
+Result<std::string, SecretError> events_token(const Config& config,
+                                              const Environment& environment) {
+  return secret(config.server.events_token_file, "server", "events_token_file",
+                "VOICEOPS_EVENTS_TOKEN", "token for the live events stream", config, environment);
 }
 
 Result<std::string, SecretError> odoo_api_key(const Config& config,

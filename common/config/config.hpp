@@ -35,6 +35,7 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:8750";
   std::string public_url;  // no trailing '/'; empty: not configured
   std::string control_socket = "/run/voiceops/control.sock";
+  std::string events_token_file;  // empty: $VOICEOPS_EVENTS_TOKEN; neither: GET /events is off
 };
 
 struct StoreConfig {
@@ -90,6 +91,8 @@ struct SecretError {
 // The carrier's auth token: from [twilio] auth_token_file when set, else $TWILIO_AUTH_TOKEN.
 Result<std::string, SecretError> twilio_auth_token(const Config& config,
                                                    const Environment& environment);
+// The bearer token GET /events requires: [server] events_token_file, else $VOICEOPS_EVENTS_TOKEN.
+Result<std::string, SecretError> events_token(const Config& config, const Environment& environment);
 // The Odoo API key: from [odoo] api_key_file when set, else $ODOO_API_KEY.
 Result<std::string, SecretError> odoo_api_key(const Config& config, const Environment& environment);
 

@@ -5,7 +5,8 @@ target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/engine/dialogue.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/engine/events.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/service/call_service.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/service/http_message.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/service/http_message.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/service/scripted_integrations.cpp)
 find_package(date REQUIRED)
 find_package(pugixml REQUIRED)
 target_link_libraries(voiceops_core PUBLIC date::date-tz pugixml::pugixml)

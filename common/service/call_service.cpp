@@ -352,7 +352,7 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
     const engine::CallTool tool = std::get<engine::CallTool>(actions.back());
     actions.pop_back();
     record_actions(actions);
-    const engine::ToolResult result = tools_.run(state, tool);
+    const engine::ToolResult result = tools_.run(state, tool, form);
     const std::string outcome = engine::to_string(result.status);
     record.lines.push_back({"tool", tool.name + ": " + outcome});
     record.events.push_back({"tool", tool.name + " " + outcome});

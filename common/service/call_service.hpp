@@ -25,7 +25,9 @@ namespace voiceops::service {
 class ToolRunner {
  public:
   virtual ~ToolRunner() = default;
-  virtual engine::ToolResult run(const engine::CallState& call, const engine::CallTool& tool) = 0;
+  // `webhook` is the request being answered (the daemon reads staging-only test parameters).
+  virtual engine::ToolResult run(const engine::CallState& call, const engine::CallTool& tool,
+                                 const twilio::FormParams& webhook) = 0;
 };
 
 // Passes call summaries to staff outside the call's TwiML (texts, queue items, voicemail).

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "contract/diagnostic.hpp"
+#include "service/scripted_integrations.hpp"
 #include "util/exit_status.hpp"
 
 namespace voiceops::testcalls {
@@ -19,16 +20,13 @@ struct CallerTurn {
   std::string text;          // say: what the recogniser delivers; dtmf: the keys
   double confidence = 0.92;  // the recogniser's confidence
   std::optional<int> barge_in_ms;
-  int pause_ms = 0;  // extra silence before the caller speaks
+  int pause_ms = 0;   // extra silence before the caller speaks
   std::string audio;  // optional WAV whose transcript is `text`
   SourceLocation where;
 };
 
 // What a scripted system answers: ok, error, timeout, duplicate, malformed, or ok after a delay.
-struct IntegrationScript {
-  std::string status = "ok";
-  int delay_ms = 0;
-};
+using IntegrationScript = service::ScriptedOutcome;
 
 struct Expectations {
   std::optional<std::string> outcome, event, destination, escalation, hours;
@@ -44,11 +42,12 @@ struct ScriptedCall {
   std::string name;  // file name without .toml
   std::string kind, description;
   std::string from, to;
-  std::string at;    // RFC 3339 with offset, as written
+  std::string at;  // RFC 3339 with offset, as written
   std::int64_t at_unix = 0;
   std::vector<CallerTurn> turns;
   std::map<std::string, IntegrationScript> integrations;
-  std::string transfer_result = "completed";  // what a transfer does: completed, busy, no-answer, failed
+  std::string transfer_result =
+      "completed";  // what a transfer does: completed, busy, no-answer, failed
   Expectations expect;
 };
 

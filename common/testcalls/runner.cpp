@@ -47,18 +47,11 @@ class ScriptedTools final : public service::ToolRunner {
   ScriptedTools(const ScriptedCall& call, CallReport& report, int& clock_ms)
       : call_(call), report_(report), clock_ms_(clock_ms) {}
 
-  engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool) override {
-    IntegrationScript script;
-    if (auto it = call_.integrations.find(tool.name); it != call_.integrations.end())
-      script = it->second;
-    engine::ToolResult result{tool.name, engine::ToolStatus::ok, ""};
-    int spent = script.delay_ms;
-    if (script.status == "timeout" || (script.delay_ms > 0 && script.delay_ms > tool.timeout_ms)) {
-      result.status = engine::ToolStatus::timeout;
-      spent = tool.timeout_ms;
-    } else if (auto status = engine::tool_status_from(script.status)) {
-      result.status = *status;
-    }
+  engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool,
+                         const twilio::FormParams&) override {
+    const service::ScriptedAnswer answer = service::answer_from_script(call_.integrations, tool);
+    const engine::ToolResult& result = answer.result;
+    const int spent = answer.spent_ms;
     clock_ms_ += spent;
     const std::string outcome = engine::to_string(result.status);
     report_.tool_calls.push_back(tool.name + " -> " + outcome);

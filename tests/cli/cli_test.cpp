@@ -302,15 +302,16 @@ TEST_CASE("directory list masks phone numbers", "[cli]") {
 }
 
 #ifdef VOICEOPS_DAEMON
-TEST_CASE("voiceopsd answers --version and --help, and says it is not built yet", "[cli][daemon]") {
+TEST_CASE("voiceopsd answers --version and --help, and refuses a missing config", "[cli][daemon]") {
   const std::string daemon = VOICEOPS_DAEMON;
   auto version = run_process({daemon, "--version"});
   CHECK(version.status == 0);
   CHECK(version.out.rfind("voiceopsd ", 0) == 0);
   CHECK(run_process({daemon, "--help"}).status == 0);
   CHECK(run_process({daemon, "--bogus"}).status == 64);
-  auto bare = run_process({daemon});
-  CHECK(bare.status == 69);
-  CHECK(bare.err.find("not built yet") != std::string::npos);
+  auto missing = run_process({daemon, "--config", "/nonexistent/voiceops.toml"});
+  CHECK(missing.status == 78);
+  CHECK(missing.err.find("/nonexistent/voiceops.toml") != std::string::npos);
+  CHECK(missing.err.rfind("<3>", 0) == 0);  // journald priority prefix
 }
 #endif

@@ -15,7 +15,8 @@ using namespace voiceops;
 namespace {
 
 struct NoTools final : service::ToolRunner {
-  engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool) override {
+  engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool,
+                         const twilio::FormParams&) override {
     return {tool.name, engine::ToolStatus::ok, ""};
   }
 };

@@ -33,7 +33,8 @@ struct TempDir {
 };
 
 struct OkTools final : service::ToolRunner {
-  engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool) override {
+  engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool,
+                         const twilio::FormParams&) override {
     return {tool.name, engine::ToolStatus::ok, ""};
   }
 };

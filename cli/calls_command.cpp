@@ -1,0 +1,179 @@
+// voiceops calls list|show: the calls the running voiceopsd has kept, over its control socket.
+#include <cstdio>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/control.hpp"
+#include "util/mask.hpp"
+#include "util/text_table.hpp"
+#include "util/time_spec.hpp"
+
+namespace voiceops::cli {
+namespace {
+
+using nlohmann::json;
+
+struct ListOptions {
+  std::string since;
+  bool active = false;
+  int limit = 100;
+  std::string format = "text";
+};
+
+std::string text_of(const json& value) {
+  if (value.is_null()) return "-";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+std::string cost_of(const json& value) {
+  return value.is_number() ? fmt::format("{:.4f}", value.get<double>()) : "-";
+}
+
+// A TSV cell may not hold a tab or a newline.
+std::string tsv_cell(std::string text) {
+  for (char& c : text)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  return text;
+}
+
+ExitStatus run_list(const Context& context, const ListOptions& options) {
+  json request = {{"command", "calls.list"}, {"active", options.active}, {"limit", options.limit}};
+  if (!options.since.empty()) {
+    auto since = parse_time_spec(options.since, std::chrono::time_point_cast<std::chrono::seconds>(
+                                                    std::chrono::system_clock::now()));
+    if (!since) {
+      complain("--since " + since.error());
+      return ExitStatus::usage;
+    }
+    request["since"] = *since;
+  }
+  auto answer = ask_daemon(context, request);
+  if (!answer) return answer.error();
+  if (!answer->value("ok", false)) {
+    complain("voiceopsd: " + answer->value("error", std::string("failed")));
+    return ExitStatus::unavailable;
+  }
+  const json& calls = (*answer)["calls"];
+  if (options.format == "json") {
+    std::printf("%s\n", calls.dump(2).c_str());
+    return ExitStatus::ok;
+  }
+  if (options.format == "tsv") {
+    std::printf(
+        "call\tstarted_at\tworkflow\tcaller\tstatus\toutcome\tescalation\tdestination\t"
+        "turns\tduration_s\tcost\n");
+    for (const auto& c : calls) {
+      std::printf(
+          "%s\n",
+          fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", tsv_cell(text_of(c["id"])),
+                      format_utc(c.value("started_at", 0LL)), tsv_cell(text_of(c["workflow"])),
+                      tsv_cell(text_of(c["caller"])), tsv_cell(text_of(c["status"])),
+                      tsv_cell(text_of(c["outcome"])), tsv_cell(text_of(c["escalation"])),
+                      tsv_cell(text_of(c["destination"])), c.value("turns", 0),
+                      text_of(c["duration_s"]), cost_of(c["cost"]))
+              .c_str());
+    }
+    return ExitStatus::ok;
+  }
+  if (calls.empty()) {
+    std::printf(options.active ? "no calls in progress\n" : "no calls\n");
+    return ExitStatus::ok;
+  }
+  TextTable table({"CALL", "STARTED", "WORKFLOW", "CALLER", "STATUS", "OUTCOME", "ESCALATION",
+                   "TURNS", "COST"});
+  for (const auto& c : calls) {
+    table.add_row({text_of(c["id"]), format_utc(c.value("started_at", 0LL)), text_of(c["workflow"]),
+                   mask_phone(c.value("caller", std::string())), text_of(c["status"]),
+                   text_of(c["outcome"]), text_of(c["escalation"]),
+                   std::to_string(c.value("turns", 0)), cost_of(c["cost"])});
+  }
+  std::fputs(table.render_text().c_str(), stdout);
+  return ExitStatus::ok;
+}
+
+ExitStatus run_show(const Context& context, const std::string& call_id, const std::string& format) {
+  auto answer = ask_daemon(context, json{{"command", "calls.show"}, {"call", call_id}});
+  if (!answer) return answer.error();
+  if (!answer->value("ok", false)) {
+    if (answer->value("not_found", false)) {
+      complain("no call " + call_id, "voiceops calls list shows the calls kept");
+      return ExitStatus::no_input;
+    }
+    complain("voiceopsd: " + answer->value("error", std::string("failed")));
+    return ExitStatus::unavailable;
+  }
+  const json& c = (*answer)["call"];
+  if (format == "json") {
+    std::printf("%s\n", c.dump(2).c_str());
+    return ExitStatus::ok;
+  }
+  std::printf("call        %s\n", text_of(c["id"]).c_str());
+  std::printf("workflow    %s%s\n", text_of(c["workflow"]).c_str(),
+              c.value("after_hours", false) ? " (after hours)" : "");
+  std::printf("caller      %s\n", text_of(c["caller"]).c_str());
+  std::printf("started     %s\n", format_utc(c.value("started_at", 0LL)).c_str());
+  std::printf("status      %s%s\n", text_of(c["status"]).c_str(),
+              c["duration_s"].is_number()
+                  ? fmt::format(", {} s", c["duration_s"].get<long long>()).c_str()
+                  : "");
+  if (!c["intent"].is_null()) std::printf("intent      %s\n", text_of(c["intent"]).c_str());
+  std::printf("outcome     %s\n", text_of(c["outcome"]).c_str());
+  if (!c["escalation"].is_null()) std::printf("escalation  %s\n", text_of(c["escalation"]).c_str());
+  if (!c["destination"].is_null())
+    std::printf("transferred %s\n", text_of(c["destination"]).c_str());
+  std::printf("cost        %s\n", cost_of(c["cost"]).c_str());
+  std::printf("\nsummary\n  %s\n", text_of(c["summary"]).c_str());
+  std::printf("\ntranscript\n");
+  for (const auto& line : c.value("transcript", json::array())) {
+    const std::string speaker = line.value("speaker", std::string());
+    std::printf("  %-6s %s\n", speaker.c_str(), line.value("text", std::string()).c_str());
+  }
+  std::printf("\nevents\n");
+  for (const auto& e : c.value("events", json::array())) {
+    std::printf("  %s  %-10s %s\n", format_utc(e.value("at", 0LL)).c_str(),
+                e.value("kind", std::string()).c_str(), e.value("detail", std::string()).c_str());
+  }
+  return ExitStatus::ok;
+}
+
+}  // namespace
+
+void add_calls_commands(CLI::App& app, Context& context) {
+  auto* calls =
+      app.add_subcommand("calls", "The calls voiceopsd has kept (over its control socket)");
+  calls->require_subcommand(1);
+
+  auto list_options = std::make_shared<ListOptions>();
+  auto* list = calls->add_subcommand("list", "Calls, newest first");
+  list->add_option("--since", list_options->since,
+                   "Only calls started since: 90m, 24h, 7d, 2026-11-22 or 2026-11-22T14:30:00Z")
+      ->type_name("WHEN");
+  list->add_flag("--active", list_options->active, "Only calls in progress");
+  list->add_option("--limit", list_options->limit, "At most this many calls (default 100)")
+      ->check(CLI::Range(1, 100000))
+      ->type_name("N");
+  list->add_option("--format", list_options->format, "Output format (tsv: a header row, then tabs)")
+      ->check(CLI::IsMember({"text", "json", "tsv"}))
+      ->type_name("text|json|tsv");
+  list->callback([&context, list_options] {
+    context.action = [&context, list_options] { return run_list(context, *list_options); };
+  });
+
+  auto call_id = std::make_shared<std::string>();
+  auto show_format = std::make_shared<std::string>("text");
+  auto* show = calls->add_subcommand("show", "One call: summary, transcript and events");
+  show->add_option("CALL", *call_id, "The call's id (the carrier's CallSid)")->required();
+  show->add_option("--format", *show_format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->type_name("text|json");
+  show->callback([&context, call_id, show_format] {
+    context.action = [&context, call_id, show_format] {
+      return run_show(context, *call_id, *show_format);
+    };
+  });
+}
+
+}  // namespace voiceops::cli

@@ -1,0 +1,22 @@
+#pragma once
+// What `voiceops daemon` and `voiceops calls` share: find the control socket through the
+// configuration, send one request, and hand back the daemon's JSON answer or an exit status.
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/context.hpp"
+#include "util/exit_status.hpp"
+#include "util/result.hpp"
+
+namespace voiceops::cli {
+
+// Prints why on stderr when it fails; the error is the exit status to use.
+Result<nlohmann::json, ExitStatus> ask_daemon(
+    const Context& context, const nlohmann::json& request,
+    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+void complain(const std::string& message, const std::string& hint = {});
+
+}  // namespace voiceops::cli

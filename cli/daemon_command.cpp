@@ -1,0 +1,98 @@
+// voiceops daemon status|reload: ask the running voiceopsd over its control socket.
+#include <cstdio>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/control.hpp"
+
+namespace voiceops::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string duration_text(long long seconds) {
+  if (seconds < 120) return fmt::format("{}s", seconds);
+  if (seconds < 7200) return fmt::format("{}m", seconds / 60);
+  if (seconds < 172800) return fmt::format("{}h {}m", seconds / 3600, seconds / 60 % 60);
+  return fmt::format("{}d {}h", seconds / 86400, seconds / 3600 % 24);
+}
+
+ExitStatus run_status(const Context& context, const std::string& format) {
+  auto answer = ask_daemon(context, json{{"command", "status"}}, std::chrono::seconds(10));
+  if (!answer) return answer.error();
+  const json& s = *answer;
+  if (format == "json") {
+    std::printf("%s\n", s.dump(2).c_str());
+    return ExitStatus::ok;
+  }
+  std::string contracts;
+  for (const auto& id : s.value("contracts", json::array()))
+    contracts += (contracts.empty() ? "" : ", ") + id.get<std::string>();
+  const json queue = s.value("export_queue", json::object());
+  std::printf("voiceopsd %s, pid %ld, up %s\n", s.value("version", "?").c_str(), s.value("pid", 0L),
+              duration_text(s.value("uptime_s", 0LL)).c_str());
+  std::printf("listening      %s\n", s.value("listen", "?").c_str());
+  std::printf("store          %s\n", s.value("store", "?").c_str());
+  std::printf("contracts      %zu (%s)\n", s.value("contracts", json::array()).size(),
+              contracts.c_str());
+  std::printf("active calls   %d\n", s.value("active_calls", 0));
+  std::printf("export queue   %d pending, %d dead\n", queue.value("pending", 0),
+              queue.value("dead", 0));
+  if (!s.value("signature_validation", true))
+    std::printf("warning        signature validation is OFF\n");
+  if (s.value("scripted_integrations", false))
+    std::printf("warning        scripted integrations are on (staging only)\n");
+  return ExitStatus::ok;
+}
+
+ExitStatus run_reload(const Context& context, bool wait) {
+  auto answer =
+      ask_daemon(context, json{{"command", "reload"}, {"wait", wait}}, std::chrono::seconds(90));
+  if (!answer) return answer.error();
+  const json& r = *answer;
+  if (r.value("queued", false)) {
+    std::printf("reload requested; `voiceops daemon reload --wait` waits for the result\n");
+    return ExitStatus::ok;
+  }
+  if (r.value("ok", false)) {
+    std::printf("reloaded: %d contract(s) in service\n", r.value("contracts", 0));
+    return ExitStatus::ok;
+  }
+  for (const auto& line : r.value("errors", json::array()))
+    std::fprintf(stderr, "%s\n", line.get<std::string>().c_str());
+  complain("reload refused: the contracts in service stay as they were",
+           "fix the files above, check them with voiceops contract validate, then reload again");
+  return ExitStatus::config;
+}
+
+}  // namespace
+
+void add_daemon_commands(CLI::App& app, Context& context) {
+  auto* daemon =
+      app.add_subcommand("daemon", "Ask the running voiceopsd (over its control socket)");
+  daemon->require_subcommand(1);
+
+  auto format = std::make_shared<std::string>("text");
+  auto* status = daemon->add_subcommand(
+      "status", "Version, uptime, contracts loaded, active calls, export queue depth");
+  status->add_option("--format", *format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->type_name("text|json");
+  status->callback([&context, format] {
+    context.action = [&context, format] { return run_status(context, *format); };
+  });
+
+  auto wait = std::make_shared<bool>(false);
+  auto* reload = daemon->add_subcommand(
+      "reload",
+      "Validate the configured contracts, then swap them in (the old ones stay on error)");
+  reload->add_flag("--wait", *wait,
+                   "Wait for the result: exit 0 when swapped in, 78 with the errors when refused");
+  reload->callback([&context, wait] {
+    context.action = [&context, wait] { return run_reload(context, *wait); };
+  });
+}
+
+}  // namespace voiceops::cli

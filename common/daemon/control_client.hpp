@@ -1,0 +1,23 @@
+#pragma once
+// The CLI's side of the control socket: one JSON request line, one JSON answer line. No Asio here:
+// the CLI starts in milliseconds and must stay that way.
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "util/exit_status.hpp"
+#include "util/result.hpp"
+
+namespace voiceops::daemon {
+
+struct ControlError {
+  ExitStatus status = ExitStatus::unavailable;  // 69 not running, 77 no permission, 74 I/O
+  std::string message;
+  std::string hint;
+};
+
+Result<std::string, ControlError> control_request(const std::string& socket_path,
+                                                  std::string_view request,
+                                                  std::chrono::milliseconds timeout);
+
+}  // namespace voiceops::daemon

@@ -1,0 +1,115 @@
+#pragma once
+// Everything voiceopsd does except speak HTTP and talk to systemd: it holds the configuration, the
+// store, the loaded workflows behind the webhook handlers, metrics and live events, and answers
+// the control socket's JSON commands. The Beast server in daemon/ is a thin shell around it,
+// so tests can drive all of this without a socket.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "daemon/live_events.hpp"
+#include "daemon/log.hpp"
+#include "daemon/metrics.hpp"
+#include "service/call_service.hpp"
+#include "store/call_store.hpp"
+#include "util/exit_status.hpp"
+#include "util/result.hpp"
+
+namespace voiceops::daemon {
+
+struct StartupError {
+  ExitStatus status = ExitStatus::config;
+  std::vector<std::string> lines;  // what to print, one problem per line
+};
+
+struct ReloadOutcome {
+  bool ok = false;
+  int contracts = 0;
+  std::vector<std::string> errors;
+};
+
+// An HTTP answer with any extra headers the core wants sent.
+struct Answer {
+  service::HttpResponse response;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class DaemonCore final : public service::ServiceObserver {
+ public:
+  using Clock = std::function<std::chrono::sys_seconds()>;
+
+  static Result<std::unique_ptr<DaemonCore>, StartupError> start(
+      const config::Config& config, const config::Environment& environment, Log& log,
+      Clock clock = {});
+  ~DaemonCore() override;
+
+  // Carrier webhooks, /healthz, /readyz, /metrics. Never throws; never a 5xx for a webhook.
+  Answer handle_http(const service::HttpRequest& request);
+  // GET /events is a WebSocket; the server asks whether its bearer token is right.
+  bool events_enabled() const { return !events_token_.empty(); }
+  bool events_token_ok(std::string_view authorization_header) const;
+  LiveEvents& live_events() { return live_events_; }
+  // Requests the HTTP layer answered itself (431, 413, 400, 401, 426): counted like the rest.
+  void count_refused(int status) { metrics_.http_request(status); }
+
+  // Validates the configured contracts, then swaps them in; on any error the old set stays.
+  ReloadOutcome reload();
+  // Told before and after every reload, whatever asked for it (systemd's RELOADING/READY).
+  struct ReloadHooks {
+    std::function<void()> begin;
+    std::function<void(const ReloadOutcome&)> end;
+  };
+  void set_reload_hooks(ReloadHooks hooks) { reload_hooks_ = std::move(hooks); }
+  int contracts_loaded() const { return contracts_loaded_; }
+  // Closes calls that have heard nothing for `idle` as abandoned.
+  void sweep(std::chrono::seconds idle);
+
+  // One JSON request line in, one JSON response line out (voiceops daemon/calls commands).
+  std::string handle_control(std::string_view request);
+  std::string status_json();
+
+  const config::Config& config() const { return config_; }
+  Log& log() { return log_; }
+
+  void on_event(const service::ServiceEvent& event) override;
+
+ private:
+  class Tools;
+  class Messages;
+  DaemonCore(config::Config config, Log& log, Clock clock);
+  std::shared_ptr<service::CallService> make_service(std::vector<service::Workflow> workflows);
+  Answer handle_webhook(const service::HttpRequest& request);
+  ReloadOutcome reload_locked();
+  Answer readiness();
+  Gauges gauges();
+
+  config::Config config_;
+  Log& log_;
+  Clock clock_;
+  std::string auth_token_;
+  std::string events_token_;
+  std::unique_ptr<store::CallStore> store_;
+  std::unique_ptr<Tools> tools_;
+  std::unique_ptr<Messages> messages_;
+  Metrics metrics_;
+  LiveEvents live_events_;
+  std::chrono::steady_clock::time_point started_;
+
+  std::mutex reload_mutex_;
+  ReloadHooks reload_hooks_;
+  std::atomic<std::shared_ptr<service::CallService>> service_;
+  std::atomic<int> contracts_loaded_{0};
+  std::shared_ptr<const std::vector<std::string>> contract_ids_;  // guarded by reload_mutex_
+
+  // Webhooks for one call are handled one at a time (a status callback can race a gather).
+  std::array<std::mutex, 64> call_locks_;
+};
+
+}  // namespace voiceops::daemon

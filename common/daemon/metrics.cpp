@@ -1,0 +1,162 @@
+#include "daemon/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace voiceops::daemon {
+namespace {
+
+// Label values are escaped as the exposition format requires: backslash, quote, newline.
+std::string label(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+
+}  // namespace
+
+Metrics::Metrics() : started_(std::chrono::system_clock::now()) {}
+
+void Metrics::call_started(const std::string& workflow) {
+  std::lock_guard lock(mutex_);
+  ++calls_started_[workflow];
+}
+
+void Metrics::call_ended(const std::string& workflow, const std::string& outcome) {
+  std::lock_guard lock(mutex_);
+  ++calls_ended_[{workflow, outcome}];
+}
+
+void Metrics::call_finalized(const std::string& status) {
+  std::lock_guard lock(mutex_);
+  ++calls_finalized_[status];
+}
+
+void Metrics::escalation(const std::string& workflow, const std::string& trigger) {
+  std::lock_guard lock(mutex_);
+  ++escalations_[{workflow, trigger}];
+}
+
+void Metrics::signature_failure() {
+  std::lock_guard lock(mutex_);
+  ++signature_failures_;
+}
+
+void Metrics::fallback(const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  ++fallbacks_[reason];
+}
+
+void Metrics::store_error() {
+  std::lock_guard lock(mutex_);
+  ++store_errors_;
+}
+
+void Metrics::reload(bool ok) {
+  std::lock_guard lock(mutex_);
+  ++(ok ? reloads_ok_ : reloads_failed_);
+}
+
+void Metrics::sweep_closed(int calls) {
+  std::lock_guard lock(mutex_);
+  abandoned_ += static_cast<std::uint64_t>(calls);
+}
+
+void Metrics::webhook(const std::string& endpoint, int status, std::chrono::nanoseconds took) {
+  const double seconds = std::chrono::duration<double>(took).count();
+  std::lock_guard lock(mutex_);
+  ++http_requests_[status];
+  Histogram& h = webhook_latency_[endpoint];
+  for (std::size_t i = 0; i < bounds_seconds.size(); ++i)
+    if (seconds <= bounds_seconds[i]) ++h.buckets[i];
+  ++h.count;
+  h.sum += seconds;
+}
+
+void Metrics::http_request(int status) {
+  std::lock_guard lock(mutex_);
+  ++http_requests_[status];
+}
+
+std::string Metrics::render(const Gauges& gauges) const {
+  std::lock_guard lock(mutex_);
+  std::string out;
+  header(out, "voiceops_calls_started_total", "counter", "Calls answered, by workflow.");
+  for (const auto& [workflow, n] : calls_started_)
+    out += fmt::format("voiceops_calls_started_total{{workflow=\"{}\"}} {}\n", label(workflow), n);
+  header(out, "voiceops_calls_total", "counter",
+         "Calls the engine ended, by workflow and outcome.");
+  for (const auto& [key, n] : calls_ended_)
+    out += fmt::format("voiceops_calls_total{{workflow=\"{}\",outcome=\"{}\"}} {}\n",
+                       label(key.first), label(key.second), n);
+  header(out, "voiceops_calls_finalized_total", "counter",
+         "Calls closed by the carrier's final status callback, by status.");
+  for (const auto& [status, n] : calls_finalized_)
+    out += fmt::format("voiceops_calls_finalized_total{{status=\"{}\"}} {}\n", label(status), n);
+  header(out, "voiceops_calls_abandoned_total", "counter",
+         "Calls closed by the sweeper because no final status callback came.");
+  out += fmt::format("voiceops_calls_abandoned_total {}\n", abandoned_);
+  header(out, "voiceops_active_calls", "gauge", "Calls in progress.");
+  out += fmt::format("voiceops_active_calls {}\n", gauges.active_calls);
+  header(out, "voiceops_escalations_total", "counter",
+         "Escalation rows fired, by workflow and trigger.");
+  for (const auto& [key, n] : escalations_)
+    out += fmt::format("voiceops_escalations_total{{workflow=\"{}\",trigger=\"{}\"}} {}\n",
+                       label(key.first), label(key.second), n);
+  header(out, "voiceops_signature_failures_total", "counter",
+         "Webhooks refused for a bad X-Twilio-Signature.");
+  out += fmt::format("voiceops_signature_failures_total {}\n", signature_failures_);
+  header(out, "voiceops_fallbacks_total", "counter",
+         "Calls sent to the human fallback because the engine could not answer, by reason.");
+  for (const auto& [reason, n] : fallbacks_)
+    out += fmt::format("voiceops_fallbacks_total{{reason=\"{}\"}} {}\n", label(reason), n);
+  header(out, "voiceops_store_errors_total", "counter", "Failed store reads and writes.");
+  out += fmt::format("voiceops_store_errors_total {}\n", store_errors_);
+  header(out, "voiceops_http_requests_total", "counter", "HTTP requests answered, by status code.");
+  for (const auto& [status, n] : http_requests_)
+    out += fmt::format("voiceops_http_requests_total{{code=\"{}\"}} {}\n", status, n);
+  header(out, "voiceops_webhook_duration_seconds", "histogram",
+         "Time to answer a carrier webhook, by endpoint.");
+  for (const auto& [endpoint, h] : webhook_latency_) {
+    for (std::size_t i = 0; i < bounds_seconds.size(); ++i)
+      out +=
+          fmt::format("voiceops_webhook_duration_seconds_bucket{{endpoint=\"{}\",le=\"{}\"}} {}\n",
+                      label(endpoint), bounds_seconds[i], h.buckets[i]);
+    out +=
+        fmt::format("voiceops_webhook_duration_seconds_bucket{{endpoint=\"{}\",le=\"+Inf\"}} {}\n",
+                    label(endpoint), h.count);
+    out += fmt::format("voiceops_webhook_duration_seconds_sum{{endpoint=\"{}\"}} {}\n",
+                       label(endpoint), h.sum);
+    out += fmt::format("voiceops_webhook_duration_seconds_count{{endpoint=\"{}\"}} {}\n",
+                       label(endpoint), h.count);
+  }
+  header(out, "voiceops_contracts_loaded", "gauge", "Workflow contracts in service.");
+  out += fmt::format("voiceops_contracts_loaded {}\n", gauges.contracts_loaded);
+  header(out, "voiceops_reloads_total", "counter", "Contract reloads, by result.");
+  out += fmt::format("voiceops_reloads_total{{result=\"ok\"}} {}\n", reloads_ok_);
+  out += fmt::format("voiceops_reloads_total{{result=\"failed\"}} {}\n", reloads_failed_);
+  header(out, "voiceops_export_queue", "gauge", "Finished calls waiting in the export outbox.");
+  out += fmt::format("voiceops_export_queue{{state=\"pending\"}} {}\n", gauges.outbox_pending);
+  out += fmt::format("voiceops_export_queue{{state=\"dead\"}} {}\n", gauges.outbox_dead);
+  header(out, "voiceops_store_writable", "gauge", "1 when the store accepted a write probe.");
+  out += fmt::format("voiceops_store_writable {}\n", gauges.store_writable ? 1 : 0);
+  header(out, "voiceops_start_time_seconds", "gauge", "When the daemon started (Unix time).");
+  out += fmt::format(
+      "voiceops_start_time_seconds {}\n",
+      std::chrono::duration_cast<std::chrono::seconds>(started_.time_since_epoch()).count());
+  return out;
+}
+
+}  // namespace voiceops::daemon

@@ -1,0 +1,63 @@
+#pragma once
+// The daemon's Prometheus metrics (text exposition format 0.0.4). Counters keyed by a few label
+// values whose sets are small by construction (workflows, outcomes, triggers, fallback reasons).
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+namespace voiceops::daemon {
+
+struct Gauges {
+  int active_calls = 0;
+  int contracts_loaded = 0;
+  int outbox_pending = 0;
+  int outbox_dead = 0;
+  bool store_writable = true;
+};
+
+class Metrics {
+ public:
+  Metrics();
+
+  void call_started(const std::string& workflow);
+  void call_ended(const std::string& workflow, const std::string& outcome);
+  void call_finalized(const std::string& status);
+  void escalation(const std::string& workflow, const std::string& trigger);
+  void signature_failure();
+  void fallback(const std::string& reason);  // a short category, not free text
+  void store_error();
+  void reload(bool ok);
+  void webhook(const std::string& endpoint, int status, std::chrono::nanoseconds took);
+  void http_request(int status);
+  void sweep_closed(int calls);
+
+  // The whole exposition; gauges are read at scrape time by the caller.
+  std::string render(const Gauges& gauges) const;
+
+ private:
+  static constexpr std::array<double, 12> bounds_seconds = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0};
+  struct Histogram {
+    std::array<std::uint64_t, bounds_seconds.size()> buckets{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+
+  mutable std::mutex mutex_;
+  std::chrono::system_clock::time_point started_;
+  std::map<std::string, std::uint64_t> calls_started_;                        // workflow
+  std::map<std::pair<std::string, std::string>, std::uint64_t> calls_ended_;  // workflow, outcome
+  std::map<std::string, std::uint64_t> calls_finalized_;                      // carrier status
+  std::map<std::pair<std::string, std::string>, std::uint64_t> escalations_;  // workflow, trigger
+  std::map<std::string, std::uint64_t> fallbacks_;                            // reason
+  std::map<std::string, Histogram> webhook_latency_;                          // endpoint
+  std::map<int, std::uint64_t> http_requests_;                                // status code
+  std::uint64_t signature_failures_ = 0, store_errors_ = 0, reloads_ok_ = 0, reloads_failed_ = 0,
+                abandoned_ = 0;
+};
+
+}  // namespace voiceops::daemon
