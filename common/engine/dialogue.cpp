@@ -38,6 +38,17 @@ bool is_yes_no_type(const Question& q) {
   return q.type.value == "yes_no";
 }
 
+bool apologises(std::string_view text) {
+  return text.starts_with("Sorry") || text.starts_with("I'm sorry");
+}
+
+// The agent's lead-in before a prompt, unless both apologise: a reprompt written "Sorry, I didn't
+// catch that." needs no second "Sorry" in front of it.
+std::string with_lead_in(std::string_view lead_in, std::string_view prompt) {
+  if (apologises(lead_in) && apologises(prompt)) return std::string(prompt);
+  return std::string(lead_in) + std::string(prompt);
+}
+
 const char* month_names[] = {"January", "February", "March",     "April",   "May",      "June",
                              "July",    "August",   "September", "October", "November", "December"};
 
@@ -108,6 +119,7 @@ class Dialogue::Turn {
       return;
     }
     if (apply_correction(text)) return;
+    if (s_.phase == Phase::choose_intent && switch_identity(text)) return;
     switch (s_.phase) {
       case Phase::identify: return identify_answer(text);
       case Phase::identify_pin: return failed_attempt("I need your PIN on the keypad. ");
@@ -341,6 +353,59 @@ class Dialogue::Turn {
     gather_raw("Thanks. Please key in your staff PIN.");
   }
 
+  // "this is dee, i'm on rob's phone" after caller ID matched Rob: the call is Dee's, and on a
+  // phone that is not hers her name must be proved with her PIN.
+  bool switch_identity(const std::string& text) {
+    if (!c_.workflow.internal() || !d_.directory_ || s_.person_id.empty()) return false;
+    const auto name = nlu::extract_name(text);
+    if (!name) return false;
+    const std::string said = nlu::normalize(*name);
+    const std::string said_first = said.substr(0, said.find(' '));
+    const contract::Person* named = nullptr;
+    for (const auto& person : d_.directory_->people) {
+      const std::string full = nlu::normalize(person.name.value);
+      if (said == full || said_first == full.substr(0, full.find(' '))) {
+        named = &person;
+        break;
+      }
+    }
+    if (!named || named->id == s_.person_id) return false;
+    s_.slots.erase("caller_name");
+    s_.slots.erase("role");
+    s_.person_name.clear();
+    const auto on_phone = people_on(s_.from);
+    const bool phone_is_theirs =
+        std::find(on_phone.begin(), on_phone.end(), named) != on_phone.end();
+    if (phone_is_theirs || !c_.identification.pin_fallback) {
+      identified(*named, "");
+      return true;
+    }
+    s_.person_id = named->id;
+    s_.phase = Phase::identify_pin;
+    s_.attempts = 0;
+    const std::string first = named->name.value.substr(0, named->name.value.find(' '));
+    gather_raw("Thanks, " + first + ". Please key in your staff PIN.");
+    return true;
+  }
+
+  // Someone with several roles says which hat they are wearing: "install manager check in".
+  void pick_role_named(const std::string& text) {
+    const contract::Person* person = d_.directory_ ? d_.directory_->person(s_.person_id) : nullptr;
+    if (!person || person->roles.size() < 2) return;
+    for (const auto& role_id : person->roles) {
+      std::string spoken = role_id.value;
+      std::replace(spoken.begin(), spoken.end(), '_', ' ');
+      const contract::Role* role = nullptr;
+      for (const auto& r : c_.roles) {
+        if (r.id == role_id.value) role = &r;
+      }
+      if (nlu::mentions(text, spoken) || (role && nlu::mentions(text, role->title.value))) {
+        s_.slots["role"] = {role_id.value, true};
+        return;
+      }
+    }
+  }
+
   void check_pin(const std::string& digits) {
     const contract::Person* person = nullptr;
     if (d_.directory_) {
@@ -411,14 +476,15 @@ class Dialogue::Turn {
 
   // Out of scope mid-flow only on a clear keyword hit or a strong match: answers to questions
   // share many words with out-of-scope examples.
-  bool out_of_scope(const std::string& text) const {
+  // The out-of-scope intent the caller asked about, if any.
+  std::optional<std::string> out_of_scope(const std::string& text) const {
     for (const auto& oos : c_.out_of_scope) {
-      if (!oos.keywords.empty() && nlu::mentions_any(text, list_of(oos.keywords))) return true;
+      if (!oos.keywords.empty() && nlu::mentions_any(text, list_of(oos.keywords))) return oos.id;
       nlu::IntentPattern pattern{oos.id, list_of(oos.examples), {}};
       const auto ranked = nlu::rank_intents(text, {pattern});
-      if (!ranked.empty() && ranked.front().score >= 0.75) return true;
+      if (!ranked.empty() && ranked.front().score >= 0.75) return oos.id;
     }
-    return false;
+    return std::nullopt;
   }
 
   void check_slot_rows(const std::string& slot, const std::string& value) {
@@ -523,10 +589,11 @@ class Dialogue::Turn {
     // Each retry starts from the plain prompt, so lead-ins never pile up.
     switch (s_.phase) {
       case Phase::confirm:
-        return gather_raw(lead_in + (q ? render(q->confirm.value) : s_.last_prompt), true);
+        return gather_raw(with_lead_in(lead_in, q ? render(q->confirm.value) : s_.last_prompt),
+                          true);
       case Phase::identify_pin: return gather_raw(lead_in + "Please key in your staff PIN.");
       case Phase::identify: return gather_raw(lead_in + "Who's calling, please?");
-      default: return gather_raw(lead_in + (q ? q->reprompt.value : s_.last_prompt));
+      default: return gather_raw(with_lead_in(lead_in, q ? q->reprompt.value : s_.last_prompt));
     }
   }
 
@@ -549,11 +616,13 @@ class Dialogue::Turn {
       return failed_attempt("Sorry, I'm not sure I follow. ");
     }
     if (ranked.front().id[0] == '\x01') {
+      s_.out_of_scope_topic = ranked.front().id.substr(1);
       if (int row = find_row("out_of_scope"); row >= 0) return escalate(row);
       return fallback();
     }
     s_.intent = ranked.front().id;
     s_.attempts = 0;
+    pick_role_named(text);
     fill_from_utterance(text);
     go_to(c_.intent(s_.intent)->start.value);
   }
@@ -654,7 +723,8 @@ class Dialogue::Turn {
     auto value = extract(*q, text, raw);
     if (!value) {
       // Not an answer: maybe a question the agent must not guess at ("how much is a new system").
-      if (out_of_scope(text)) {
+      if (auto topic = out_of_scope(text)) {
+        s_.out_of_scope_topic = *topic;
         if (int row = find_row("out_of_scope"); row >= 0) return escalate(row);
       }
       return failed_attempt("");
@@ -663,7 +733,7 @@ class Dialogue::Turn {
   }
 
   void set_slot(const Question& q, const std::string& value) {
-    s_.slots[q.id] = {value, q.confirm.value.empty()};
+    s_.slots[q.id] = {value, q.confirm.value.empty(), s_.step};
     s_.attempts = 0;
     s_.flags_pending = false;
     check_slot_rows(q.id, value);
@@ -751,13 +821,16 @@ class Dialogue::Turn {
           new_value = *parsed;
         }
       }
-      // "i said kowalski with a k": a one-word fix to a name replaces the word it resembles.
+      // "i said kowalski with a k": a one-word fix to a name replaces the word it resembles, or
+      // the part named ("the first name is spelled s i o b h a n").
       if (target && target->type.value == "name" && new_value.find(' ') == std::string::npos) {
-        new_value = replace_similar_word(s_.slots[target->id].value, new_value);
+        new_value = replace_name_part(s_.slots[target->id].value, new_value, correction.name_part);
       }
     }
     if (!target) return false;
-    s_.slots[target->id] = {new_value, true};
+    SlotValue& corrected = s_.slots[target->id];
+    corrected.value = new_value;
+    corrected.confirmed = true;
     const std::string ack = "Got it, " + speakable(*target, new_value) + ".";
     const Question* current = current_question();
     if (s_.phase == Phase::confirm && current && current->id == target->id) {
@@ -769,7 +842,8 @@ class Dialogue::Turn {
     return true;
   }
 
-  static std::string replace_similar_word(const std::string& value, const std::string& word) {
+  static std::string replace_name_part(const std::string& value, const std::string& word,
+                                       nlu::NamePart part) {
     std::vector<std::string> words;
     std::size_t start = 0;
     while (start <= value.size()) {
@@ -778,6 +852,8 @@ class Dialogue::Turn {
       start = end + 1;
     }
     if (words.size() < 2) return word;
+    if (part == nlu::NamePart::first) return word + value.substr(value.find(' '));
+    if (part == nlu::NamePart::last) return words.front() + " " + word;
     std::size_t best = 0, best_distance = std::string::npos;
     for (std::size_t i = 0; i < words.size(); ++i) {
       const std::size_t distance = edit_distance(nlu::normalize(words[i]), nlu::normalize(word));
@@ -835,7 +911,15 @@ class Dialogue::Turn {
         case StepKind::ask: {
           const Question* q = c_.question(step->target.value);
           if (!q) return fallback();
-          if (auto it = s_.slots.find(q->id); it != s_.slots.end()) {
+          auto it = s_.slots.find(q->id);
+          // A second step asking an answered question (a retry after "that day is full") wants
+          // a new answer; a value the caller gave unasked just skips the question.
+          if (it != s_.slots.end() && !it->second.asked_at.empty() &&
+              it->second.asked_at != step->id) {
+            s_.slots.erase(it);
+            it = s_.slots.end();
+          }
+          if (it != s_.slots.end()) {
             if (!q->confirm.value.empty() && !it->second.confirmed) {
               s_.phase = Phase::confirm;
               return gather_raw(render(q->confirm.value), true);
@@ -980,6 +1064,10 @@ std::string Dialogue::summary(const CallState& s) const {
     auto it = s.slots.find(name);
     return it == s.slots.end() ? "" : it->second.value;
   };
+  auto spaced = [](std::string id) {
+    std::replace(id.begin(), id.end(), '_', ' ');
+    return id;
+  };
   std::string who;
   for (const auto& q : contract_.questions) {
     if (q.type.value == "name" && !slot(q.id).empty()) {
@@ -990,32 +1078,33 @@ std::string Dialogue::summary(const CallState& s) const {
   if (who.empty()) who = s.person_name.empty() ? "Caller" : s.person_name;
   who += " (" + s.from + ")";
   std::string need;
+  const bool request_known = contract_.intent(s.intent) || !s.out_of_scope_topic.empty();
   if (const auto* intent = contract_.intent(s.intent)) {
-    need = intent->id;
-    std::replace(need.begin(), need.end(), '_', ' ');
+    need = spaced(intent->id);
+  } else if (!s.out_of_scope_topic.empty()) {
+    need = spaced(s.out_of_scope_topic);
   } else if (!s.escalation_words.empty()) {
     need = "said \"" + s.escalation_words.substr(0, 90) + "\"";
   } else {
     need = "unclear request";
   }
-  std::string details;
+  // Values staff act on (where, when, which number) apart from the caller's free text, which is
+  // what gets shortened when the summary is too long.
+  std::string key_details, free_text;
   for (const auto& q : contract_.questions) {
     const std::string value = slot(q.id);
     if (value.empty() || q.type.value == "name") continue;
     if (q.type.value == "yes_no" && value == "no") continue;
-    std::string shown = q.type.value == "yes_no" ? q.id : value;
-    std::replace(shown.begin(), shown.end(), '_', ' ');
-    details += (details.empty() ? "" : "; ") + shown;
+    std::string& details = q.type.value == "text" ? free_text : key_details;
+    details += (details.empty() ? "" : "; ") + (q.type.value == "yes_no" ? spaced(q.id) : value);
   }
-  std::string outcome;
+  std::string outcome, quote;
   if (!s.escalations.empty()) {
     const auto& row = contract_.escalation[s.escalations.back()];
-    std::string trigger = row.trigger.value;
-    std::replace(trigger.begin(), trigger.end(), '_', ' ');
-    outcome = "ESCALATED (" + trigger + ")";
+    outcome = "ESCALATED (" + spaced(row.trigger.value) + ")";
     if (!s.transfer_destination.empty()) outcome += " to " + s.transfer_destination;
-    if (contract_.intent(s.intent) && !s.escalation_words.empty()) {
-      outcome += " on \"" + s.escalation_words.substr(0, 70) + "\"";
+    if (request_known && !s.escalation_words.empty()) {
+      quote = " on \"" + s.escalation_words.substr(0, 70) + "\"";
     }
   } else if (s.outcome == Outcome::success) {
     outcome = "done: " + s.event;
@@ -1026,21 +1115,42 @@ std::string Dialogue::summary(const CallState& s) const {
   } else {
     outcome = "in progress";
   }
-  if (!s.tool_failures.empty()) outcome += "; " + s.tool_failures.back() + " failed";
+  const std::string failure =
+      s.tool_failures.empty() ? "" : "; " + s.tool_failures.back() + " failed";
   const std::string next = s.outcome == Outcome::success ? "" : " Next: call back.";
-  std::string text =
-      who + " - " + need + (details.empty() ? "" : ": " + details) + ". " + outcome + "." + next;
+  const auto compose = [&](const std::string& key, const std::string& free, const std::string& q) {
+    std::string details = key;
+    if (!free.empty()) details += (details.empty() ? "" : "; ") + free;
+    return who + " - " + need + (details.empty() ? "" : ": " + details) + ". " + outcome + q +
+           failure + "." + next;
+  };
   constexpr std::size_t limit = 300;
-  if (text.size() > limit) {
-    // Keep who and the outcome; shorten the details in between.
-    const std::string tail = ". " + outcome + "." + next;
-    const std::string head = who + " - " + need + ": ";
-    const std::size_t room =
-        limit > head.size() + tail.size() + 3 ? limit - head.size() - tail.size() - 3 : 0;
-    text = head + details.substr(0, room) + "..." + tail;
-    if (text.size() > limit) text.resize(limit);
-  }
-  return text;
+  // Shortens `text` so that `rest` more characters fit, or empties it when too little would stay.
+  const auto shorten = [&](std::string& text, std::size_t rest) {
+    constexpr std::size_t least = 12;
+    if (text.empty()) return;
+    if (rest + least + 3 > limit) {
+      text.clear();
+      return;
+    }
+    const std::size_t room = limit - rest - 3;
+    if (text.size() > room) text = text.substr(0, room) + "...";
+  };
+  std::string summary = compose(key_details, free_text, quote);
+  if (summary.size() <= limit) return summary;
+  // Cut the caller's free text first, then the quote, then the key details: who, what, where,
+  // the outcome and the next step stay.
+  shorten(free_text, compose(key_details, "", quote).size() + 2);
+  summary = compose(key_details, free_text, quote);
+  if (summary.size() <= limit) return summary;
+  free_text.clear();
+  quote.clear();
+  summary = compose(key_details, "", "");
+  if (summary.size() <= limit) return summary;
+  shorten(key_details, compose("", "", "").size() + 2);
+  summary = compose(key_details, "", "");
+  if (summary.size() > limit) summary.resize(limit);
+  return summary;
 }
 
 }  // namespace voiceops::engine

@@ -122,7 +122,9 @@ std::vector<IntentScore> rank_intents(std::string_view utterance,
 // perceives, has or is ("i don't see any smoke", "we don't have heat"), so "we can't get rid of
 // the gas smell" mentions gas. A denial right after the phrase counts too: "the co detector is not
 // going off", "checked for gas leaks, none found" (but not "the gas smell is not going away").
-// Plurals and possessives match ("alarms" ~ "alarm").
+// Plurals and possessives match ("alarms" ~ "alarm"). The phrase "elderly" also matches an old
+// person described by age ("my dad's eighty nine", "my 92 year old mother"; 70 and over), not a
+// temperature ("it's eighty nine in the bedroom").
 bool mentions(std::string_view utterance, std::string_view phrase);
 bool mentions_any(std::string_view utterance, const std::vector<std::string>& phrases);
 
@@ -148,10 +150,14 @@ bool is_repeat_request(std::string_view utterance);
 // "two six oh eight one"}; "i said kowalski, with a k" -> {true, "kowalski", ""}. Not a correction:
 // a bare "no", "no heat", "the heat is not working", "no that's wrong" (a rejection without a
 // value).
+// Which part of a name a correction is about, when the caller says so ("the first name is ...",
+// "my last name is ...", "the surname is ...").
+enum class NamePart { any, first, last };
 struct Correction {
   bool is_correction = false;
   std::string replacement;  // the corrected value as said (normalised)
   std::string replaced;     // what it replaces, when said
+  NamePart name_part = NamePart::any;
 };
 Correction detect_correction(std::string_view utterance);
 
