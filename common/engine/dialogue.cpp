@@ -449,16 +449,26 @@ class Dialogue::Turn {
     return -1;
   }
 
+  // The turn's words normalised once for every matcher that takes them.
+  const nlu::Utterance& said(const std::string& text) {
+    if (!said_ || said_text_ != text) {
+      said_.emplace(text);
+      said_text_ = text;
+    }
+    return *said_;
+  }
+
   bool check_triggers(const std::string& text) {
     for (std::size_t i = 0; i < c_.escalation.size(); ++i) {
       const EscalationRow& row = c_.escalation[i];
       if (!row_applies(row)) continue;
       const std::string& trigger = row.trigger.value;
+      const nlu::PhraseList& keywords = d_.row_keywords_[i];
       bool fired = false;
       if (trigger == "asks_for_person") {
-        fired = nlu::asks_for_person(text) || nlu::mentions_any(text, list_of(row.keywords));
+        fired = nlu::asks_for_person(said(text)) || nlu::mentions_any(said(text), keywords);
       } else if (trigger == "safety" || trigger == "high_value_lead" || trigger == "custom") {
-        fired = !row.keywords.empty() && nlu::mentions_any(text, list_of(row.keywords));
+        fired = !keywords.empty() && nlu::mentions_any(said(text), keywords);
       }
       if (fired) {
         // "yeah my dad's eighty nine": the words that fired the row may answer the question too.
@@ -477,11 +487,13 @@ class Dialogue::Turn {
   // Out of scope mid-flow only on a clear keyword hit or a strong match: answers to questions
   // share many words with out-of-scope examples.
   // The out-of-scope intent the caller asked about, if any.
-  std::optional<std::string> out_of_scope(const std::string& text) const {
-    for (const auto& oos : c_.out_of_scope) {
-      if (!oos.keywords.empty() && nlu::mentions_any(text, list_of(oos.keywords))) return oos.id;
-      nlu::IntentPattern pattern{oos.id, list_of(oos.examples), {}};
-      const auto ranked = nlu::rank_intents(text, {pattern});
+  std::optional<std::string> out_of_scope(const std::string& text) {
+    for (std::size_t i = 0; i < c_.out_of_scope.size(); ++i) {
+      const auto& oos = c_.out_of_scope[i];
+      if (!oos.keywords.empty() && nlu::mentions_any(said(text), d_.out_of_scope_keywords_[i])) {
+        return oos.id;
+      }
+      const auto ranked = nlu::rank_intents(said(text), {&d_.out_of_scope_examples_[i]});
       if (!ranked.empty() && ranked.front().score >= 0.75) return oos.id;
     }
     return std::nullopt;
@@ -603,15 +615,12 @@ class Dialogue::Turn {
   }
 
   void choose_intent(const std::string& text) {
-    std::vector<nlu::IntentPattern> patterns;
-    for (const auto& intent : c_.intents) {
-      if (!may_use(intent.id)) continue;
-      patterns.push_back({intent.id, list_of(intent.examples), list_of(intent.keywords)});
+    std::vector<const nlu::PreparedIntent*> patterns;
+    for (const auto& intent : d_.intents_) {
+      if (may_use(intent.id)) patterns.push_back(&intent);
     }
-    for (const auto& oos : c_.out_of_scope) {
-      patterns.push_back({"\x01" + oos.id, list_of(oos.examples), list_of(oos.keywords)});
-    }
-    const auto ranked = nlu::rank_intents(text, patterns);
+    for (const auto& oos : d_.out_of_scope_) patterns.push_back(&oos);
+    const auto ranked = nlu::rank_intents(said(text), patterns);
     if (ranked.empty() || ranked.front().score < d_.settings_.min_intent_score) {
       return failed_attempt("Sorry, I'm not sure I follow. ");
     }
@@ -1027,11 +1036,25 @@ class Dialogue::Turn {
   std::string last_text_;  // this turn's words, for the summary of an escalation
   std::string last_raw_;   // and as the recogniser delivered them
   std::string opening_;    // the greeting, when identification does not need a question of its own
+  std::optional<nlu::Utterance> said_;  // said() of said_text_
+  std::string said_text_;
 };
 
 Dialogue::Dialogue(const contract::Contract& contract, const contract::Directory* directory,
                    DialogueSettings settings)
-    : contract_(contract), directory_(directory), settings_(settings) {}
+    : contract_(contract), directory_(directory), settings_(settings) {
+  for (const auto& row : contract_.escalation) row_keywords_.emplace_back(list_of(row.keywords));
+  for (const auto& intent : contract_.intents) {
+    intents_.push_back(
+        nlu::prepare_intent({intent.id, list_of(intent.examples), list_of(intent.keywords)}));
+  }
+  for (const auto& oos : contract_.out_of_scope) {
+    out_of_scope_.push_back(
+        nlu::prepare_intent({"\x01" + oos.id, list_of(oos.examples), list_of(oos.keywords)}));
+    out_of_scope_examples_.push_back(nlu::prepare_intent({oos.id, list_of(oos.examples), {}}));
+    out_of_scope_keywords_.emplace_back(list_of(oos.keywords));
+  }
+}
 
 std::vector<Action> Dialogue::handle(CallState& state, const Event& event,
                                      std::chrono::sys_seconds now) const {

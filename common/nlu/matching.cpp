@@ -161,6 +161,18 @@ bool mentions_in(const detail::Tokens& words, std::string_view phrase) {
   return wanted.size() == 1 && wanted.front().text == "elderly" && describes_elderly_person(words);
 }
 
+bool mentions_in(const Utterance& said, const PhraseList::Phrase& phrase) {
+  for (auto at = detail::find_phrase(said, phrase); at;
+       at = detail::find_phrase(said, phrase, *at + 1)) {
+    if (!detail::is_negated(said.tokens, *at) &&
+        !denied_after(said.tokens, *at + phrase.tokens.size())) {
+      return true;
+    }
+  }
+  return phrase.tokens.size() == 1 && phrase.tokens.front().text == "elderly" &&
+         describes_elderly_person(said.tokens);
+}
+
 }  // namespace
 
 bool mentions(std::string_view utterance, std::string_view phrase) {
@@ -172,6 +184,11 @@ bool mentions_any(std::string_view utterance, const std::vector<std::string>& ph
   const detail::Tokens words = detail::normalize_tokens(utterance);
   return std::any_of(phrases.begin(), phrases.end(),
                      [&](const std::string& phrase) { return mentions_in(words, phrase); });
+}
+
+bool mentions_any(const Utterance& said, const PhraseList& phrases) {
+  return std::any_of(phrases.phrases.begin(), phrases.phrases.end(),
+                     [&](const PhraseList::Phrase& phrase) { return mentions_in(said, phrase); });
 }
 
 }  // namespace voiceops::nlu
