@@ -11,7 +11,9 @@ constexpr int state_format = 1;
 
 std::string serialize(const CallState& s) {
   nlohmann::json slots = nlohmann::json::object();
-  for (const auto& [name, slot] : s.slots) slots[name] = {slot.value, slot.confirmed};
+  for (const auto& [name, slot] : s.slots) {
+    slots[name] = {slot.value, slot.confirmed, slot.asked_at};
+  }
   nlohmann::json j = {
       {"v", state_format},
       {"wf", s.workflow},
@@ -30,6 +32,7 @@ std::string serialize(const CallState& s) {
       {"sl", slots},
       {"es", s.escalations},
       {"ew", s.escalation_words},
+      {"oos", s.out_of_scope_topic},
       {"fp", s.flags_pending},
       {"tr", s.transfer_row},
       {"td", s.transfer_destination},
@@ -70,10 +73,12 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
     s.last_prompt = j.at("lp").get<std::string>();
     s.last_prompt_is_confirmation = j.at("lpc").get<bool>();
     for (const auto& [name, slot] : j.at("sl").items()) {
-      s.slots[name] = {slot.at(0).get<std::string>(), slot.at(1).get<bool>()};
+      s.slots[name] = {slot.at(0).get<std::string>(), slot.at(1).get<bool>(),
+                       slot.size() > 2 ? slot.at(2).get<std::string>() : std::string()};
     }
     s.escalations = j.at("es").get<std::vector<int>>();
     s.escalation_words = j.value("ew", std::string());
+    s.out_of_scope_topic = j.value("oos", std::string());
     s.flags_pending = j.value("fp", false);
     s.transfer_row = j.at("tr").get<int>();
     s.transfer_destination = j.at("td").get<std::string>();

@@ -26,6 +26,7 @@ enum class Phase {
 struct SlotValue {
   std::string value;
   bool confirmed = false;
+  std::string asked_at;  // the ask step that got this answer; empty when said unasked
 };
 
 struct CallState {
@@ -42,10 +43,11 @@ struct CallState {
   std::string last_prompt;  // repeated on "sorry, what?"
   bool last_prompt_is_confirmation = false;
   std::map<std::string, SlotValue> slots;
-  std::vector<int> escalations;  // escalation rows fired, in order
-  std::string escalation_words;  // what the caller said that fired the last one
-  bool flags_pending = false;    // a non-urgent row flagged this answer; the flow goes on
-  int transfer_row = -1;         // row of a pending transfer; -1 for a transfer step
+  std::vector<int> escalations;    // escalation rows fired, in order
+  std::string escalation_words;    // what the caller said that fired the last one
+  std::string out_of_scope_topic;  // the out-of-scope intent recognised, for the summary
+  bool flags_pending = false;      // a non-urgent row flagged this answer; the flow goes on
+  int transfer_row = -1;           // row of a pending transfer; -1 for a transfer step
   std::string transfer_destination;
   std::vector<std::string> tool_failures;  // "<tool>:<status>"
   std::string person_id, person_name;      // Ops line: who is calling

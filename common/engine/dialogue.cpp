@@ -38,6 +38,17 @@ bool is_yes_no_type(const Question& q) {
   return q.type.value == "yes_no";
 }
 
+bool apologises(std::string_view text) {
+  return text.starts_with("Sorry") || text.starts_with("I'm sorry");
+}
+
+// The agent's lead-in before a prompt, unless both apologise: a reprompt written "Sorry, I didn't
+// catch that." needs no second "Sorry" in front of it.
+std::string with_lead_in(std::string_view lead_in, std::string_view prompt) {
+  if (apologises(lead_in) && apologises(prompt)) return std::string(prompt);
+  return std::string(lead_in) + std::string(prompt);
+}
+
 const char* month_names[] = {"January", "February", "March",     "April",   "May",      "June",
                              "July",    "August",   "September", "October", "November", "December"};
 
@@ -108,6 +119,7 @@ class Dialogue::Turn {
       return;
     }
     if (apply_correction(text)) return;
+    if (s_.phase == Phase::choose_intent && switch_identity(text)) return;
     switch (s_.phase) {
       case Phase::identify: return identify_answer(text);
       case Phase::identify_pin: return failed_attempt("I need your PIN on the keypad. ");
@@ -341,6 +353,59 @@ class Dialogue::Turn {
     gather_raw("Thanks. Please key in your staff PIN.");
   }
 
+  // "this is dee, i'm on rob's phone" after caller ID matched Rob: the call is Dee's, and on a
+  // phone that is not hers her name must be proved with her PIN.
+  bool switch_identity(const std::string& text) {
+    if (!c_.workflow.internal() || !d_.directory_ || s_.person_id.empty()) return false;
+    const auto name = nlu::extract_name(text);
+    if (!name) return false;
+    const std::string said = nlu::normalize(*name);
+    const std::string said_first = said.substr(0, said.find(' '));
+    const contract::Person* named = nullptr;
+    for (const auto& person : d_.directory_->people) {
+      const std::string full = nlu::normalize(person.name.value);
+      if (said == full || said_first == full.substr(0, full.find(' '))) {
+        named = &person;
+        break;
+      }
+    }
+    if (!named || named->id == s_.person_id) return false;
+    s_.slots.erase("caller_name");
+    s_.slots.erase("role");
+    s_.person_name.clear();
+    const auto on_phone = people_on(s_.from);
+    const bool phone_is_theirs =
+        std::find(on_phone.begin(), on_phone.end(), named) != on_phone.end();
+    if (phone_is_theirs || !c_.identification.pin_fallback) {
+      identified(*named, "");
+      return true;
+    }
+    s_.person_id = named->id;
+    s_.phase = Phase::identify_pin;
+    s_.attempts = 0;
+    const std::string first = named->name.value.substr(0, named->name.value.find(' '));
+    gather_raw("Thanks, " + first + ". Please key in your staff PIN.");
+    return true;
+  }
+
+  // Someone with several roles says which hat they are wearing: "install manager check in".
+  void pick_role_named(const std::string& text) {
+    const contract::Person* person = d_.directory_ ? d_.directory_->person(s_.person_id) : nullptr;
+    if (!person || person->roles.size() < 2) return;
+    for (const auto& role_id : person->roles) {
+      std::string spoken = role_id.value;
+      std::replace(spoken.begin(), spoken.end(), '_', ' ');
+      const contract::Role* role = nullptr;
+      for (const auto& r : c_.roles) {
+        if (r.id == role_id.value) role = &r;
+      }
+      if (nlu::mentions(text, spoken) || (role && nlu::mentions(text, role->title.value))) {
+        s_.slots["role"] = {role_id.value, true};
+        return;
+      }
+    }
+  }
+
   void check_pin(const std::string& digits) {
     const contract::Person* person = nullptr;
     if (d_.directory_) {
@@ -384,16 +449,26 @@ class Dialogue::Turn {
     return -1;
   }
 
+  // The turn's words normalised once for every matcher that takes them.
+  const nlu::Utterance& said(const std::string& text) {
+    if (!said_ || said_text_ != text) {
+      said_.emplace(text);
+      said_text_ = text;
+    }
+    return *said_;
+  }
+
   bool check_triggers(const std::string& text) {
     for (std::size_t i = 0; i < c_.escalation.size(); ++i) {
       const EscalationRow& row = c_.escalation[i];
       if (!row_applies(row)) continue;
       const std::string& trigger = row.trigger.value;
+      const nlu::PhraseList& keywords = d_.row_keywords_[i];
       bool fired = false;
       if (trigger == "asks_for_person") {
-        fired = nlu::asks_for_person(text) || nlu::mentions_any(text, list_of(row.keywords));
+        fired = nlu::asks_for_person(said(text)) || nlu::mentions_any(said(text), keywords);
       } else if (trigger == "safety" || trigger == "high_value_lead" || trigger == "custom") {
-        fired = !row.keywords.empty() && nlu::mentions_any(text, list_of(row.keywords));
+        fired = !keywords.empty() && nlu::mentions_any(said(text), keywords);
       }
       if (fired) {
         // "yeah my dad's eighty nine": the words that fired the row may answer the question too.
@@ -411,14 +486,17 @@ class Dialogue::Turn {
 
   // Out of scope mid-flow only on a clear keyword hit or a strong match: answers to questions
   // share many words with out-of-scope examples.
-  bool out_of_scope(const std::string& text) const {
-    for (const auto& oos : c_.out_of_scope) {
-      if (!oos.keywords.empty() && nlu::mentions_any(text, list_of(oos.keywords))) return true;
-      nlu::IntentPattern pattern{oos.id, list_of(oos.examples), {}};
-      const auto ranked = nlu::rank_intents(text, {pattern});
-      if (!ranked.empty() && ranked.front().score >= 0.75) return true;
+  // The out-of-scope intent the caller asked about, if any.
+  std::optional<std::string> out_of_scope(const std::string& text) {
+    for (std::size_t i = 0; i < c_.out_of_scope.size(); ++i) {
+      const auto& oos = c_.out_of_scope[i];
+      if (!oos.keywords.empty() && nlu::mentions_any(said(text), d_.out_of_scope_keywords_[i])) {
+        return oos.id;
+      }
+      const auto ranked = nlu::rank_intents(said(text), {&d_.out_of_scope_examples_[i]});
+      if (!ranked.empty() && ranked.front().score >= 0.75) return oos.id;
     }
-    return false;
+    return std::nullopt;
   }
 
   void check_slot_rows(const std::string& slot, const std::string& value) {
@@ -523,10 +601,11 @@ class Dialogue::Turn {
     // Each retry starts from the plain prompt, so lead-ins never pile up.
     switch (s_.phase) {
       case Phase::confirm:
-        return gather_raw(lead_in + (q ? render(q->confirm.value) : s_.last_prompt), true);
+        return gather_raw(with_lead_in(lead_in, q ? render(q->confirm.value) : s_.last_prompt),
+                          true);
       case Phase::identify_pin: return gather_raw(lead_in + "Please key in your staff PIN.");
       case Phase::identify: return gather_raw(lead_in + "Who's calling, please?");
-      default: return gather_raw(lead_in + (q ? q->reprompt.value : s_.last_prompt));
+      default: return gather_raw(with_lead_in(lead_in, q ? q->reprompt.value : s_.last_prompt));
     }
   }
 
@@ -536,24 +615,23 @@ class Dialogue::Turn {
   }
 
   void choose_intent(const std::string& text) {
-    std::vector<nlu::IntentPattern> patterns;
-    for (const auto& intent : c_.intents) {
-      if (!may_use(intent.id)) continue;
-      patterns.push_back({intent.id, list_of(intent.examples), list_of(intent.keywords)});
+    std::vector<const nlu::PreparedIntent*> patterns;
+    for (const auto& intent : d_.intents_) {
+      if (may_use(intent.id)) patterns.push_back(&intent);
     }
-    for (const auto& oos : c_.out_of_scope) {
-      patterns.push_back({"\x01" + oos.id, list_of(oos.examples), list_of(oos.keywords)});
-    }
-    const auto ranked = nlu::rank_intents(text, patterns);
+    for (const auto& oos : d_.out_of_scope_) patterns.push_back(&oos);
+    const auto ranked = nlu::rank_intents(said(text), patterns);
     if (ranked.empty() || ranked.front().score < d_.settings_.min_intent_score) {
       return failed_attempt("Sorry, I'm not sure I follow. ");
     }
     if (ranked.front().id[0] == '\x01') {
+      s_.out_of_scope_topic = ranked.front().id.substr(1);
       if (int row = find_row("out_of_scope"); row >= 0) return escalate(row);
       return fallback();
     }
     s_.intent = ranked.front().id;
     s_.attempts = 0;
+    pick_role_named(text);
     fill_from_utterance(text);
     go_to(c_.intent(s_.intent)->start.value);
   }
@@ -654,7 +732,8 @@ class Dialogue::Turn {
     auto value = extract(*q, text, raw);
     if (!value) {
       // Not an answer: maybe a question the agent must not guess at ("how much is a new system").
-      if (out_of_scope(text)) {
+      if (auto topic = out_of_scope(text)) {
+        s_.out_of_scope_topic = *topic;
         if (int row = find_row("out_of_scope"); row >= 0) return escalate(row);
       }
       return failed_attempt("");
@@ -663,7 +742,7 @@ class Dialogue::Turn {
   }
 
   void set_slot(const Question& q, const std::string& value) {
-    s_.slots[q.id] = {value, q.confirm.value.empty()};
+    s_.slots[q.id] = {value, q.confirm.value.empty(), s_.step};
     s_.attempts = 0;
     s_.flags_pending = false;
     check_slot_rows(q.id, value);
@@ -751,13 +830,16 @@ class Dialogue::Turn {
           new_value = *parsed;
         }
       }
-      // "i said kowalski with a k": a one-word fix to a name replaces the word it resembles.
+      // "i said kowalski with a k": a one-word fix to a name replaces the word it resembles, or
+      // the part named ("the first name is spelled s i o b h a n").
       if (target && target->type.value == "name" && new_value.find(' ') == std::string::npos) {
-        new_value = replace_similar_word(s_.slots[target->id].value, new_value);
+        new_value = replace_name_part(s_.slots[target->id].value, new_value, correction.name_part);
       }
     }
     if (!target) return false;
-    s_.slots[target->id] = {new_value, true};
+    SlotValue& corrected = s_.slots[target->id];
+    corrected.value = new_value;
+    corrected.confirmed = true;
     const std::string ack = "Got it, " + speakable(*target, new_value) + ".";
     const Question* current = current_question();
     if (s_.phase == Phase::confirm && current && current->id == target->id) {
@@ -769,7 +851,8 @@ class Dialogue::Turn {
     return true;
   }
 
-  static std::string replace_similar_word(const std::string& value, const std::string& word) {
+  static std::string replace_name_part(const std::string& value, const std::string& word,
+                                       nlu::NamePart part) {
     std::vector<std::string> words;
     std::size_t start = 0;
     while (start <= value.size()) {
@@ -778,6 +861,8 @@ class Dialogue::Turn {
       start = end + 1;
     }
     if (words.size() < 2) return word;
+    if (part == nlu::NamePart::first) return word + value.substr(value.find(' '));
+    if (part == nlu::NamePart::last) return words.front() + " " + word;
     std::size_t best = 0, best_distance = std::string::npos;
     for (std::size_t i = 0; i < words.size(); ++i) {
       const std::size_t distance = edit_distance(nlu::normalize(words[i]), nlu::normalize(word));
@@ -835,7 +920,15 @@ class Dialogue::Turn {
         case StepKind::ask: {
           const Question* q = c_.question(step->target.value);
           if (!q) return fallback();
-          if (auto it = s_.slots.find(q->id); it != s_.slots.end()) {
+          auto it = s_.slots.find(q->id);
+          // A second step asking an answered question (a retry after "that day is full") wants
+          // a new answer; a value the caller gave unasked just skips the question.
+          if (it != s_.slots.end() && !it->second.asked_at.empty() &&
+              it->second.asked_at != step->id) {
+            s_.slots.erase(it);
+            it = s_.slots.end();
+          }
+          if (it != s_.slots.end()) {
             if (!q->confirm.value.empty() && !it->second.confirmed) {
               s_.phase = Phase::confirm;
               return gather_raw(render(q->confirm.value), true);
@@ -943,11 +1036,25 @@ class Dialogue::Turn {
   std::string last_text_;  // this turn's words, for the summary of an escalation
   std::string last_raw_;   // and as the recogniser delivered them
   std::string opening_;    // the greeting, when identification does not need a question of its own
+  std::optional<nlu::Utterance> said_;  // said() of said_text_
+  std::string said_text_;
 };
 
 Dialogue::Dialogue(const contract::Contract& contract, const contract::Directory* directory,
                    DialogueSettings settings)
-    : contract_(contract), directory_(directory), settings_(settings) {}
+    : contract_(contract), directory_(directory), settings_(settings) {
+  for (const auto& row : contract_.escalation) row_keywords_.emplace_back(list_of(row.keywords));
+  for (const auto& intent : contract_.intents) {
+    intents_.push_back(
+        nlu::prepare_intent({intent.id, list_of(intent.examples), list_of(intent.keywords)}));
+  }
+  for (const auto& oos : contract_.out_of_scope) {
+    out_of_scope_.push_back(
+        nlu::prepare_intent({"\x01" + oos.id, list_of(oos.examples), list_of(oos.keywords)}));
+    out_of_scope_examples_.push_back(nlu::prepare_intent({oos.id, list_of(oos.examples), {}}));
+    out_of_scope_keywords_.emplace_back(list_of(oos.keywords));
+  }
+}
 
 std::vector<Action> Dialogue::handle(CallState& state, const Event& event,
                                      std::chrono::sys_seconds now) const {
@@ -980,6 +1087,10 @@ std::string Dialogue::summary(const CallState& s) const {
     auto it = s.slots.find(name);
     return it == s.slots.end() ? "" : it->second.value;
   };
+  auto spaced = [](std::string id) {
+    std::replace(id.begin(), id.end(), '_', ' ');
+    return id;
+  };
   std::string who;
   for (const auto& q : contract_.questions) {
     if (q.type.value == "name" && !slot(q.id).empty()) {
@@ -990,32 +1101,33 @@ std::string Dialogue::summary(const CallState& s) const {
   if (who.empty()) who = s.person_name.empty() ? "Caller" : s.person_name;
   who += " (" + s.from + ")";
   std::string need;
+  const bool request_known = contract_.intent(s.intent) || !s.out_of_scope_topic.empty();
   if (const auto* intent = contract_.intent(s.intent)) {
-    need = intent->id;
-    std::replace(need.begin(), need.end(), '_', ' ');
+    need = spaced(intent->id);
+  } else if (!s.out_of_scope_topic.empty()) {
+    need = spaced(s.out_of_scope_topic);
   } else if (!s.escalation_words.empty()) {
     need = "said \"" + s.escalation_words.substr(0, 90) + "\"";
   } else {
     need = "unclear request";
   }
-  std::string details;
+  // Values staff act on (where, when, which number) apart from the caller's free text, which is
+  // what gets shortened when the summary is too long.
+  std::string key_details, free_text;
   for (const auto& q : contract_.questions) {
     const std::string value = slot(q.id);
     if (value.empty() || q.type.value == "name") continue;
     if (q.type.value == "yes_no" && value == "no") continue;
-    std::string shown = q.type.value == "yes_no" ? q.id : value;
-    std::replace(shown.begin(), shown.end(), '_', ' ');
-    details += (details.empty() ? "" : "; ") + shown;
+    std::string& details = q.type.value == "text" ? free_text : key_details;
+    details += (details.empty() ? "" : "; ") + (q.type.value == "yes_no" ? spaced(q.id) : value);
   }
-  std::string outcome;
+  std::string outcome, quote;
   if (!s.escalations.empty()) {
     const auto& row = contract_.escalation[s.escalations.back()];
-    std::string trigger = row.trigger.value;
-    std::replace(trigger.begin(), trigger.end(), '_', ' ');
-    outcome = "ESCALATED (" + trigger + ")";
+    outcome = "ESCALATED (" + spaced(row.trigger.value) + ")";
     if (!s.transfer_destination.empty()) outcome += " to " + s.transfer_destination;
-    if (contract_.intent(s.intent) && !s.escalation_words.empty()) {
-      outcome += " on \"" + s.escalation_words.substr(0, 70) + "\"";
+    if (request_known && !s.escalation_words.empty()) {
+      quote = " on \"" + s.escalation_words.substr(0, 70) + "\"";
     }
   } else if (s.outcome == Outcome::success) {
     outcome = "done: " + s.event;
@@ -1026,21 +1138,42 @@ std::string Dialogue::summary(const CallState& s) const {
   } else {
     outcome = "in progress";
   }
-  if (!s.tool_failures.empty()) outcome += "; " + s.tool_failures.back() + " failed";
+  const std::string failure =
+      s.tool_failures.empty() ? "" : "; " + s.tool_failures.back() + " failed";
   const std::string next = s.outcome == Outcome::success ? "" : " Next: call back.";
-  std::string text =
-      who + " - " + need + (details.empty() ? "" : ": " + details) + ". " + outcome + "." + next;
+  const auto compose = [&](const std::string& key, const std::string& free, const std::string& q) {
+    std::string details = key;
+    if (!free.empty()) details += (details.empty() ? "" : "; ") + free;
+    return who + " - " + need + (details.empty() ? "" : ": " + details) + ". " + outcome + q +
+           failure + "." + next;
+  };
   constexpr std::size_t limit = 300;
-  if (text.size() > limit) {
-    // Keep who and the outcome; shorten the details in between.
-    const std::string tail = ". " + outcome + "." + next;
-    const std::string head = who + " - " + need + ": ";
-    const std::size_t room =
-        limit > head.size() + tail.size() + 3 ? limit - head.size() - tail.size() - 3 : 0;
-    text = head + details.substr(0, room) + "..." + tail;
-    if (text.size() > limit) text.resize(limit);
-  }
-  return text;
+  // Shortens `text` so that `rest` more characters fit, or empties it when too little would stay.
+  const auto shorten = [&](std::string& text, std::size_t rest) {
+    constexpr std::size_t least = 12;
+    if (text.empty()) return;
+    if (rest + least + 3 > limit) {
+      text.clear();
+      return;
+    }
+    const std::size_t room = limit - rest - 3;
+    if (text.size() > room) text = text.substr(0, room) + "...";
+  };
+  std::string summary = compose(key_details, free_text, quote);
+  if (summary.size() <= limit) return summary;
+  // Cut the caller's free text first, then the quote, then the key details: who, what, where,
+  // the outcome and the next step stay.
+  shorten(free_text, compose(key_details, "", quote).size() + 2);
+  summary = compose(key_details, free_text, quote);
+  if (summary.size() <= limit) return summary;
+  free_text.clear();
+  quote.clear();
+  summary = compose(key_details, "", "");
+  if (summary.size() <= limit) return summary;
+  shorten(key_details, compose("", "", "").size() + 2);
+  summary = compose(key_details, "", "");
+  if (summary.size() > limit) summary.resize(limit);
+  return summary;
 }
 
 }  // namespace voiceops::engine

@@ -10,14 +10,15 @@
 #include "contract/model.hpp"
 #include "engine/call_state.hpp"
 #include "engine/events.hpp"
+#include "nlu/nlu.hpp"
 
 namespace voiceops::engine {
 
 struct DialogueSettings {
-  double min_confidence = 0.45;     // below it, ask again (unless it is a safety trigger)
-  double min_intent_score = 0.34;   // below it, ask what the caller needs
-  int max_clarifications = 2;       // then the human fallback
-  int words_per_minute = 150;       // the agent's speaking rate, for barge-in offsets
+  double min_confidence = 0.45;    // below it, ask again (unless it is a safety trigger)
+  double min_intent_score = 0.34;  // below it, ask what the caller needs
+  int max_clarifications = 2;      // then the human fallback
+  int words_per_minute = 150;      // the agent's speaking rate, for barge-in offsets
 };
 
 class Dialogue {
@@ -27,7 +28,8 @@ class Dialogue {
            DialogueSettings settings = {});
 
   // `now` is the real time of the event (UTC); only CallArrived uses it, to fix business hours.
-  std::vector<Action> handle(CallState& state, const Event& event, std::chrono::sys_seconds now) const;
+  std::vector<Action> handle(CallState& state, const Event& event,
+                             std::chrono::sys_seconds now) const;
 
   // At most 300 characters a staff member reads at a glance: who, what they need, outcome, next.
   std::string summary(const CallState& state) const;
@@ -39,6 +41,12 @@ class Dialogue {
   const contract::Contract& contract_;
   const contract::Directory* directory_;
   DialogueSettings settings_;
+  // The contract's phrases normalised once, not on every turn.
+  std::vector<nlu::PhraseList> row_keywords_;      // per escalation row
+  std::vector<nlu::PreparedIntent> intents_;       // per allowed intent
+  std::vector<nlu::PreparedIntent> out_of_scope_;  // per out-of-scope intent, id "\x01<id>"
+  std::vector<nlu::PreparedIntent> out_of_scope_examples_;  // the same, examples only
+  std::vector<nlu::PhraseList> out_of_scope_keywords_;
 };
 
 // Speaking rate helpers shared with the runner's simulated clock.

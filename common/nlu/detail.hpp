@@ -8,13 +8,9 @@
 #include <string_view>
 #include <vector>
 
-namespace voiceops::nlu::detail {
+#include "nlu/nlu.hpp"
 
-struct Token {
-  std::string text;
-  bool pause_after = false;  // a comma, full stop, question mark or dash followed the word
-};
-using Tokens = std::vector<Token>;
+namespace voiceops::nlu::detail {
 
 // normalize() as tokens, remembering where the caller paused. `drop_fillers` false keeps "um",
 // "like", "you know" (for phrases written by packs, which never contain fillers).
@@ -35,6 +31,9 @@ std::string stem(std::string_view word);
 
 // Where `phrase` starts in `tokens` at or after `from` (whole words compared by word_key).
 std::optional<std::size_t> find_phrase(const Tokens& tokens, const Tokens& phrase,
+                                       std::size_t from = 0);
+// The same with both sides normalised and keyed beforehand.
+std::optional<std::size_t> find_phrase(const Utterance& said, const PhraseList::Phrase& phrase,
                                        std::size_t from = 0);
 // True when a negator governs the word at `index`: see mentions() in nlu.hpp.
 bool is_negated(const Tokens& tokens, std::size_t index);

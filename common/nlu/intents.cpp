@@ -51,31 +51,44 @@ std::vector<std::string> overlap(const std::vector<std::string>& a,
   return common;
 }
 
-bool mentioned(const detail::Tokens& words, std::string_view phrase) {
-  const detail::Tokens wanted = detail::normalize_tokens(phrase, false);
-  for (auto at = detail::find_phrase(words, wanted); at;
-       at = detail::find_phrase(words, wanted, *at + 1)) {
-    if (!detail::is_negated(words, *at)) return true;
+bool mentioned(const Utterance& said, const PhraseList::Phrase& phrase) {
+  for (auto at = detail::find_phrase(said, phrase); at;
+       at = detail::find_phrase(said, phrase, *at + 1)) {
+    if (!detail::is_negated(said.tokens, *at)) return true;
   }
   return false;
 }
 
 }  // namespace
 
+PreparedIntent prepare_intent(const IntentPattern& pattern) {
+  PreparedIntent prepared{pattern.id, {}, {}, PhraseList(pattern.keywords)};
+  std::set<std::string> used;
+  for (const auto& example : pattern.examples) {
+    prepared.example_keys.push_back(content_keys(detail::normalize_tokens(example)));
+    used.insert(prepared.example_keys.back().begin(), prepared.example_keys.back().end());
+  }
+  prepared.used_keys.assign(used.begin(), used.end());
+  return prepared;
+}
+
 std::vector<IntentScore> rank_intents(std::string_view utterance,
                                       const std::vector<IntentPattern>& intents) {
-  const detail::Tokens words = detail::normalize_tokens(utterance);
-  const std::vector<std::string> said = content_keys(words);
+  std::vector<PreparedIntent> prepared;
+  prepared.reserve(intents.size());
+  for (const auto& intent : intents) prepared.push_back(prepare_intent(intent));
+  std::vector<const PreparedIntent*> pointers;
+  for (const auto& intent : prepared) pointers.push_back(&intent);
+  return rank_intents(Utterance(utterance), pointers);
+}
 
-  std::vector<std::vector<std::vector<std::string>>> examples(intents.size());
+std::vector<IntentScore> rank_intents(const Utterance& said_words,
+                                      const std::vector<const PreparedIntent*>& intents) {
+  const std::vector<std::string> said = content_keys(said_words.tokens);
+
   std::map<std::string, int> intents_using;  // how many intents' examples use each word
-  for (std::size_t i = 0; i < intents.size(); ++i) {
-    std::set<std::string> used;
-    for (const auto& example : intents[i].examples) {
-      examples[i].push_back(content_keys(detail::normalize_tokens(example)));
-      used.insert(examples[i].back().begin(), examples[i].back().end());
-    }
-    for (const auto& key : used) ++intents_using[key];
+  for (const PreparedIntent* intent : intents) {
+    for (const auto& key : intent->used_keys) ++intents_using[key];
   }
   // Words many intents share ("heat" in "heat pump" and "when the heat comes on") tell less than
   // words of one intent ("noise"): weights decrease with the number of intents that use them.
@@ -94,11 +107,11 @@ std::vector<IntentScore> rank_intents(std::string_view utterance,
 
   std::vector<IntentScore> ranked;
   ranked.reserve(intents.size());
-  for (std::size_t i = 0; i < intents.size(); ++i) {
+  for (const PreparedIntent* intent : intents) {
     // Mostly how much of an example the caller said, a little how much of the caller's words the
     // example explains: long rambling turns still match a short example.
     double best_example = 0;
-    for (const auto& wanted : examples[i]) {
+    for (const auto& wanted : intent->example_keys) {
       const double common = total(overlap(said, wanted));
       if (common <= 0) continue;
       const double covered = common / total(wanted);
@@ -106,14 +119,14 @@ std::vector<IntentScore> rank_intents(std::string_view utterance,
       best_example = std::max(best_example, 0.6 * covered + 0.4 * explained);
     }
     int keyword_hits = 0;
-    for (const auto& keyword : intents[i].keywords) {
-      if (mentioned(words, keyword)) ++keyword_hits;
+    for (const auto& keyword : intent->keywords.phrases) {
+      if (mentioned(said_words, keyword)) ++keyword_hits;
     }
     double score = best_example;
     if (keyword_hits > 0) {
       score = std::max(score, std::min(1.0, 0.6 + 0.4 * best_example + 0.1 * (keyword_hits - 1)));
     }
-    ranked.push_back({intents[i].id, std::clamp(score, 0.0, 1.0)});
+    ranked.push_back({intent->id, std::clamp(score, 0.0, 1.0)});
   }
   std::sort(ranked.begin(), ranked.end(), [](const IntentScore& a, const IntentScore& b) {
     return a.score != b.score ? a.score > b.score : a.id < b.id;
@@ -122,7 +135,11 @@ std::vector<IntentScore> rank_intents(std::string_view utterance,
 }
 
 bool asks_for_person(std::string_view utterance) {
-  const detail::Tokens words = detail::normalize_tokens(utterance);
+  return asks_for_person(Utterance(utterance));
+}
+
+bool asks_for_person(const Utterance& said) {
+  const detail::Tokens& words = said.tokens;
   if (words.empty()) return false;
   // Keyed or said: pressing 0. A spoken "zero" alone is more often an answer to a question.
   if (words.size() == 1 && words[0].text == "0") return true;
@@ -133,17 +150,16 @@ bool asks_for_person(std::string_view utterance) {
       return true;
     }
   }
-  // Asking for a person by naming one.
-  constexpr auto person_phrases =
-      std::to_array<std::string_view>({"operator",      "representative",   "human",
-                                       "real person",   "live person",      "actual person",
-                                       "real human",    "live agent",       "real agent",
-                                       "human agent",   "customer service", "customer support",
-                                       "somebody real", "someone real",     "transfer me",
-                                       "connect me",    "put me through",   "real live person",
-                                       "human being",   "a person please"});
-  for (const auto phrase : person_phrases) {
-    if (mentioned(words, phrase)) return true;
+  // Asking for a person by naming one. Normalised once: the list never changes.
+  static const PhraseList person_phrases({"operator",      "representative",   "human",
+                                          "real person",   "live person",      "actual person",
+                                          "real human",    "live agent",       "real agent",
+                                          "human agent",   "customer service", "customer support",
+                                          "somebody real", "someone real",     "transfer me",
+                                          "connect me",    "put me through",   "real live person",
+                                          "human being",   "a person please"});
+  for (const auto& phrase : person_phrases.phrases) {
+    if (mentioned(said, phrase)) return true;
   }
   // "can i talk to somebody", "let me speak with someone", "i want a person".
   constexpr auto targets = std::to_array<std::string_view>(

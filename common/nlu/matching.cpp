@@ -116,13 +116,61 @@ bool denied_after(const detail::Tokens& words, std::size_t end) {
                           "beeping", "chirping", "happening", "anything", "or", "smelling"});
 }
 
+bool is_relative(std::string_view word) {
+  return detail::is_one_of(
+      detail::word_key(word),
+      {"dad",         "mom",         "mum",    "father",   "mother",      "grandma", "grandpa",
+       "grandmother", "grandfather", "granny", "nana",     "grandparent", "parent",  "husband",
+       "wife",        "aunt",        "uncle",  "neighbor", "neighbour",   "he",      "she"});
+}
+
+constexpr int elderly_age = 70;
+
+bool is_elderly_age(const detail::Tokens& words, std::size_t at) {
+  if (at >= words.size() || !detail::is_digits(words[at].text) || words[at].text.size() > 3) {
+    return false;
+  }
+  if (std::stoi(words[at].text) < elderly_age) return false;
+  // "she's 90 degrees" is no age; "90 years old" or nothing after it is.
+  return at + 1 >= words.size() || !detail::is_one_of(words[at + 1].text, {"degrees", "degree"});
+}
+
+// An old person described rather than named: "my dad's eighty nine", "my 92 year old mother".
+// "it's eighty nine in the bedroom" is a temperature: the age must belong to a person.
+bool describes_elderly_person(const detail::Tokens& said) {
+  const detail::Tokens words = detail::numbers_as_digits(said);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (is_relative(words[i].text) && i + 2 < words.size() && words[i + 1].text == "is" &&
+        is_elderly_age(words, i + 2) && !detail::is_negated(words, i)) {
+      return true;
+    }
+    const bool aged = is_elderly_age(words, i) && i + 3 < words.size() &&
+                      detail::word_key(words[i + 1].text) == "year" && words[i + 2].text == "old";
+    if (aged && is_relative(words[i + 3].text)) return true;
+  }
+  return false;
+}
+
 bool mentions_in(const detail::Tokens& words, std::string_view phrase) {
   const detail::Tokens wanted = detail::normalize_tokens(phrase, /*drop_fillers=*/false);
   for (auto at = detail::find_phrase(words, wanted); at;
        at = detail::find_phrase(words, wanted, *at + 1)) {
     if (!detail::is_negated(words, *at) && !denied_after(words, *at + wanted.size())) return true;
   }
-  return false;
+  // "elderly" is a kind of person callers describe more often than they name.
+  return wanted.size() == 1 && wanted.front().text == "elderly" && describes_elderly_person(words);
+}
+
+bool mentions_in(const Utterance& said, const PhraseList::Phrase& phrase) {
+  for (auto at = detail::find_phrase(said, phrase); at;
+       at = detail::find_phrase(said, phrase, *at + 1)) {
+    if (!detail::is_negated(said.tokens, *at) &&
+        !denied_after(said.tokens, *at + phrase.tokens.size())) {
+      return true;
+    }
+  }
+  return phrase.tokens.size() == 1 && phrase.tokens.front().text == "elderly" &&
+         describes_elderly_person(said.tokens);
 }
 
 }  // namespace
@@ -136,6 +184,11 @@ bool mentions_any(std::string_view utterance, const std::vector<std::string>& ph
   const detail::Tokens words = detail::normalize_tokens(utterance);
   return std::any_of(phrases.begin(), phrases.end(),
                      [&](const std::string& phrase) { return mentions_in(words, phrase); });
+}
+
+bool mentions_any(const Utterance& said, const PhraseList& phrases) {
+  return std::any_of(phrases.phrases.begin(), phrases.phrases.end(),
+                     [&](const PhraseList::Phrase& phrase) { return mentions_in(said, phrase); });
 }
 
 }  // namespace voiceops::nlu

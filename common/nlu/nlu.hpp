@@ -11,6 +11,32 @@
 
 namespace voiceops::nlu {
 
+namespace detail {
+struct Token {
+  std::string text;
+  bool pause_after = false;  // a comma, full stop, question mark or dash followed the word
+};
+using Tokens = std::vector<Token>;
+}  // namespace detail
+
+// The engine matches the same phrase lists against every turn: it normalises a contract's
+// phrases once (PhraseList, PreparedIntent) and each turn's words once (Utterance).
+struct Utterance {
+  explicit Utterance(std::string_view utterance);
+  detail::Tokens tokens;
+  std::vector<std::string> keys;  // the word key of each token (see detail::word_key)
+};
+struct PhraseList {
+  struct Phrase {
+    detail::Tokens tokens;
+    std::vector<std::string> keys;
+  };
+  PhraseList() = default;
+  explicit PhraseList(const std::vector<std::string>& phrases);
+  bool empty() const { return phrases.empty(); }
+  std::vector<Phrase> phrases;
+};
+
 // Lower case; punctuation dropped except inside numbers ("7:30", "3.5"); contractions expanded
 // ("it's" -> "it is", "can't" -> "can not", "i'm" -> "i am"); fillers removed ("um", "uh", "er",
 // "erm", "hmm", "like" used as a filler, "you know"); whitespace collapsed. Number words are kept.
@@ -111,6 +137,16 @@ struct IntentScore {
 // the examples (with a small stemming: plural s, -ing, -ed) and keyword hits.
 std::vector<IntentScore> rank_intents(std::string_view utterance,
                                       const std::vector<IntentPattern>& intents);
+// An intent's examples and keywords normalised once, for rank_intents on every turn.
+struct PreparedIntent {
+  std::string id;
+  std::vector<std::vector<std::string>> example_keys;  // each example's content words
+  std::vector<std::string> used_keys;                  // all of them, sorted, once each
+  PhraseList keywords;
+};
+PreparedIntent prepare_intent(const IntentPattern& pattern);
+std::vector<IntentScore> rank_intents(const Utterance& said,
+                                      const std::vector<const PreparedIntent*>& intents);
 
 // True when `phrase` (normalised, whole words) occurs in the utterance and is not negated: a
 // negator ("no", "not", "never", "doesn't", "don't", "isn't", "without", "nothing", "no sign of")
@@ -122,14 +158,19 @@ std::vector<IntentScore> rank_intents(std::string_view utterance,
 // perceives, has or is ("i don't see any smoke", "we don't have heat"), so "we can't get rid of
 // the gas smell" mentions gas. A denial right after the phrase counts too: "the co detector is not
 // going off", "checked for gas leaks, none found" (but not "the gas smell is not going away").
-// Plurals and possessives match ("alarms" ~ "alarm").
+// Plurals and possessives match ("alarms" ~ "alarm"). The phrase "elderly" also matches an old
+// person described by age ("my dad's eighty nine", "my 92 year old mother"; 70 and over), not a
+// temperature ("it's eighty nine in the bedroom").
 bool mentions(std::string_view utterance, std::string_view phrase);
 bool mentions_any(std::string_view utterance, const std::vector<std::string>& phrases);
+
+bool mentions_any(const Utterance& said, const PhraseList& phrases);
 
 // "can i talk to somebody", "is there a real person", "operator", "representative", "a human",
 // "speak to someone", "agent" (when asking for one), "0" keyed or "i pressed zero". Not "i need
 // someone to come out" (a dispatch request) nor "i don't want to talk to anyone".
 bool asks_for_person(std::string_view utterance);
+bool asks_for_person(const Utterance& said);
 
 // --- turn-taking
 // ----------------------------------------------------------------------------------
@@ -148,10 +189,14 @@ bool is_repeat_request(std::string_view utterance);
 // "two six oh eight one"}; "i said kowalski, with a k" -> {true, "kowalski", ""}. Not a correction:
 // a bare "no", "no heat", "the heat is not working", "no that's wrong" (a rejection without a
 // value).
+// Which part of a name a correction is about, when the caller says so ("the first name is ...",
+// "my last name is ...", "the surname is ...").
+enum class NamePart { any, first, last };
 struct Correction {
   bool is_correction = false;
   std::string replacement;  // the corrected value as said (normalised)
   std::string replaced;     // what it replaces, when said
+  NamePart name_part = NamePart::any;
 };
 Correction detect_correction(std::string_view utterance);
 

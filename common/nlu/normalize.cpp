@@ -474,7 +474,35 @@ std::optional<std::size_t> find_phrase(const Tokens& tokens, const Tokens& phras
   return std::nullopt;
 }
 
+std::optional<std::size_t> find_phrase(const Utterance& said, const PhraseList::Phrase& phrase,
+                                       std::size_t from) {
+  const Tokens& tokens = said.tokens;
+  if (phrase.tokens.empty() || tokens.size() < phrase.tokens.size()) return std::nullopt;
+  for (std::size_t i = from; i + phrase.tokens.size() <= tokens.size(); ++i) {
+    bool all = true;
+    for (std::size_t k = 0; k < phrase.tokens.size() && all; ++k) {
+      all = tokens[i + k].text == phrase.tokens[k].text || said.keys[i + k] == phrase.keys[k];
+    }
+    if (all) return i;
+  }
+  return std::nullopt;
+}
+
 }  // namespace detail
+
+Utterance::Utterance(std::string_view utterance) : tokens(detail::normalize_tokens(utterance)) {
+  keys.reserve(tokens.size());
+  for (const auto& token : tokens) keys.push_back(detail::word_key(token.text));
+}
+
+PhraseList::PhraseList(const std::vector<std::string>& list) {
+  phrases.reserve(list.size());
+  for (const auto& text : list) {
+    Phrase phrase{detail::normalize_tokens(text, /*drop_fillers=*/false), {}};
+    for (const auto& token : phrase.tokens) phrase.keys.push_back(detail::word_key(token.text));
+    phrases.push_back(std::move(phrase));
+  }
+}
 
 std::string normalize(std::string_view utterance) {
   const detail::Tokens words = detail::normalize_tokens(utterance);

@@ -262,11 +262,11 @@ class CorrectionReader {
          "it was",           "that is",          "it should be",    "should be",
          "make it",          "make that",        "i said",          "i meant",
          "we said",          "my first name is", "my last name is", "the first name is",
-         "the last name is", "first name is",    "last name is",    "my name is",
-         "the name is",      "name is",          "spelled",         "spelling is",
-         "how about",        "what about",       "can we do",       "can we make it",
-         "i would like",     "i would prefer",   "i prefer",        "i want",
-         "we want"});
+         "the last name is", "first name is",    "last name is",    "my surname is",
+         "the surname is",   "surname is",       "my name is",      "the name is",
+         "name is",          "spelled",          "spelling is",     "how about",
+         "what about",       "can we do",        "can we make it",  "i would like",
+         "i would prefer",   "i prefer",         "i want",          "we want"});
     while (begin < end) {
       const std::size_t length = match_any(words_, begin, frames);
       if (length == 0 || begin + length > end) break;
@@ -414,11 +414,25 @@ class CorrectionReader {
   std::vector<detail::NumberRun> runs_;
 };
 
+// "the first name is spelled ...", "my last name is ...", "surname".
+NamePart name_part_named(const detail::Tokens& tokens) {
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& w = tokens[i].text;
+    if (is_one_of(w, {"surname", "surnames"})) return NamePart::last;
+    const bool name_follows = i + 1 < tokens.size() && tokens[i + 1].text == "name";
+    if (name_follows && is_one_of(w, {"first", "given"})) return NamePart::first;
+    if (name_follows && is_one_of(w, {"last", "family"})) return NamePart::last;
+  }
+  return NamePart::any;
+}
+
 }  // namespace
 
 Correction detect_correction(std::string_view utterance) {
   const detail::Tokens tokens = detail::normalize_tokens(utterance);
-  return CorrectionReader(tokens).read();
+  Correction correction = CorrectionReader(tokens).read();
+  if (correction.is_correction) correction.name_part = name_part_named(tokens);
+  return correction;
 }
 
 }  // namespace voiceops::nlu

@@ -18,8 +18,9 @@ TEST_CASE("call state survives serialisation exactly", "[engine][state]") {
   s.attempts = 1;
   s.last_prompt = "What's the address?";
   s.last_prompt_is_confirmation = true;
-  s.slots["address"] = {"21 Oak Street", false};
+  s.slots["address"] = {"21 Oak Street", false, "ask_address"};
   s.slots["caller_name"] = {"Maria Lopez", true};
+  s.out_of_scope_topic = "billing_dispute";
   s.escalations = {3, 1};
   s.transfer_row = 3;
   s.tool_failures = {"odoo.helpdesk.ticket.create:timeout"};
@@ -33,6 +34,8 @@ TEST_CASE("call state survives serialisation exactly", "[engine][state]") {
   CHECK(serialize(*back) == blob);
   CHECK(back->slots.at("address").value == "21 Oak Street");
   CHECK_FALSE(back->slots.at("address").confirmed);
+  CHECK(back->slots.at("address").asked_at == "ask_address");
+  CHECK(back->out_of_scope_topic == "billing_dispute");
   CHECK(back->phase == Phase::confirm);
   CHECK(back->outcome == Outcome::escalated);
   CHECK(back->escalations == std::vector<int>{3, 1});

@@ -221,3 +221,15 @@ TEST_CASE("rank_intents breaks ties by id and handles empty input", "[nlu][inten
   CHECK(rank_intents("", intents).front().score == 0.0);
   CHECK(rank_intents("hello", {}).empty());
 }
+
+TEST_CASE("mentions: 'elderly' matches an old person described by age", "[nlu][mentions]") {
+  CHECK(mentions("the heat's out and my dad's eighty nine", "elderly"));
+  CHECK(mentions("my mother is ninety two and she's cold", "elderly"));
+  CHECK(mentions("we have my 92 year old grandma staying with us", "elderly"));
+  CHECK(mentions("my elderly neighbor", "elderly"));
+  // A temperature, a young person, or no person at all.
+  CHECK_FALSE(mentions("it's eighty nine in the bedroom", "elderly"));
+  CHECK_FALSE(mentions("my son is twelve and the heat's out", "elderly"));
+  CHECK_FALSE(mentions("she's ninety degrees in here", "elderly"));
+  CHECK_FALSE(mentions("the unit is twenty two years old", "elderly"));
+}

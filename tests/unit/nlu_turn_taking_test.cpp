@@ -109,6 +109,15 @@ TEST_CASE("detect_correction: spelled and partial name corrections", "[nlu][turn
   check_correction("no the fourteenth not the fourth", "the fourteenth", "the fourth");
 }
 
+TEST_CASE("detect_correction: which part of a name is corrected", "[nlu][turns][correction]") {
+  CHECK(detect_correction("no the first name is spelled s i o b h a n").name_part ==
+        NamePart::first);
+  CHECK(detect_correction("no my last name is kowalski").name_part == NamePart::last);
+  CHECK(detect_correction("no the surname is spelled k o w a l s k i").name_part == NamePart::last);
+  CHECK(detect_correction("no i said kowalski with a k").name_part == NamePart::any);
+  CHECK(detect_correction("no it's 21 not 12").name_part == NamePart::any);
+}
+
 TEST_CASE("detect_correction: answers and negations are not corrections",
           "[nlu][turns][correction]") {
   for (const char* text :

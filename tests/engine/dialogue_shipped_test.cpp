@@ -1,0 +1,170 @@
+// The engine on the shipped contracts: behaviour the known-gap calls found missing.
+#include <catch2/catch.hpp>
+
+#include <date/date.h>
+
+#include "contract/check.hpp"
+#include "contract/directory.hpp"
+#include "engine/dialogue.hpp"
+#include "support/corpus.hpp"
+
+using namespace voiceops;
+using namespace voiceops::engine;
+
+namespace {
+
+// Monday 2026-11-23: 21:14 in Chicago is after hours, 10:00 is business hours.
+const std::chrono::sys_seconds after_hours_utc{
+    date::sys_days{date::year{2026} / 11 / 24}.time_since_epoch() + std::chrono::hours{3} +
+    std::chrono::minutes{14}};
+const std::chrono::sys_seconds business_hours_utc{
+    date::sys_days{date::year{2026} / 11 / 23}.time_since_epoch() + std::chrono::hours{16}};
+
+struct Shipped {
+  explicit Shipped(const std::string& name, std::chrono::sys_seconds when)
+      : checked(contract::check_contract_file(
+            testing::source_dir() + "/contracts/" + name + ".toml", false)),
+        directory(checked.contract ? contract::directory_of(*checked.contract) : std::nullopt),
+        dialogue(*checked.contract, directory ? &*directory : nullptr),
+        now(when) {}
+
+  std::vector<Action> send(const Event& event) { return dialogue.handle(state, event, now); }
+  std::vector<Action> arrive(const std::string& from, const std::string& to) {
+    return send(CallArrived{from, to});
+  }
+  std::vector<Action> say(const std::string& text, double confidence = 0.9) {
+    return send(SpeechHeard{text, confidence, std::nullopt});
+  }
+
+  contract::CheckedContract checked;
+  std::optional<contract::Directory> directory;
+  Dialogue dialogue;
+  std::chrono::sys_seconds now;
+  CallState state;
+};
+
+const Gather* last_gather(const std::vector<Action>& actions) {
+  for (auto it = actions.rbegin(); it != actions.rend(); ++it) {
+    if (const auto* gather = std::get_if<Gather>(&*it)) return gather;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a reprompt that apologises gets no second apology", "[engine][shipped]") {
+  Shipped call("after-hours-service", after_hours_utc);
+  call.arrive("+15125550142", "+15125550101");
+  call.say("my ac stopped working");
+  call.say("no");
+  const auto actions = call.say("its uh mm", 0.42);
+  const Gather* gather = last_gather(actions);
+  REQUIRE(gather);
+  CHECK(gather->prompt.starts_with("Sorry, I didn't catch that. What's your first and last name?"));
+  CHECK(gather->prompt.find("Sorry, I didn't quite catch that.") == std::string::npos);
+}
+
+TEST_CASE("an out-of-scope call's summary names what the caller wanted", "[engine][shipped]") {
+  Shipped call("after-hours-service", after_hours_utc);
+  call.arrive("+15125550123", "+15125550101");
+  call.say("yeah hi um i want to dispute my bill you guys charged me twice");
+  REQUIRE(call.state.phase == Phase::ended);
+  const std::string summary = call.dialogue.summary(call.state);
+  CHECK(summary.find("billing dispute") != std::string::npos);
+  CHECK(summary.find("ESCALATED (out of scope)") != std::string::npos);
+}
+
+TEST_CASE("a long summary cuts the caller's free text, not the address", "[engine][shipped]") {
+  Shipped call("after-hours-service", after_hours_utc);
+  CallState& s = call.state;
+  s.from = "+15125550171";
+  s.intent = "noise_or_smell";
+  s.slots["caller_name"] = {"Tom Reyes", true};
+  s.slots["callback_number"] = {"+15125550171", true};
+  s.slots["service_address"] = {"618 West Oak Lane", true};
+  s.slots["problem_details"] = {std::string(200, 'g'), true};
+  s.slots["access_notes"] = {std::string(150, 'a'), true};
+  s.tool_failures = {"odoo.helpdesk.ticket.create:timeout"};
+  s.outcome = Outcome::failure;
+  const std::string summary = call.dialogue.summary(s);
+  CHECK(summary.size() <= 300);
+  CHECK(
+      summary.starts_with("Tom Reyes (+15125550171) - noise or smell: +15125550171; "
+                          "618 West Oak Lane; "));
+  CHECK(summary.find("...") != std::string::npos);
+  CHECK(summary.ends_with("odoo.helpdesk.ticket.create:timeout failed. Next: call back."));
+}
+
+TEST_CASE("a retry step asks an answered question again", "[engine][shipped]") {
+  Shipped call("missed-call-booking", business_hours_utc);
+  call.arrive("+15125550157", "+15125550101");
+  CallState& s = call.state;
+  s.intent = "book_appointment";
+  s.step = "check_availability";
+  s.phase = Phase::tool;
+  s.slots["preferred_date"] = {"2026-12-03 morning", true, "ask_date"};
+  s.slots["arrival_window"] = {"morning", true, "ask_window"};
+  const auto actions =
+      call.send(ToolResult{"calendar.availability.check", ToolStatus::timeout, ""});
+  const Gather* gather = last_gather(actions);
+  REQUIRE(gather);
+  CHECK(s.step == "ask_date_retry");
+  CHECK(s.slots.count("preferred_date") == 0);
+  CHECK(gather->prompt == call.checked.contract->question("preferred_date")->prompt.value);
+}
+
+TEST_CASE("a spelled first name keeps the surname", "[engine][shipped]") {
+  Shipped call("after-hours-service", after_hours_utc);
+  call.arrive("+15125550142", "+15125550101");
+  call.say("my ac stopped working");
+  call.say("no");
+  call.say("it's shivon oh neil", 0.66);
+  REQUIRE(call.state.slots.at("caller_name").value == "Shivon O'Neil");
+  call.say("no the first name is spelled s i o b h a n");
+  CHECK(call.state.slots.at("caller_name").value == "Siobhan O'Neil");
+}
+
+TEST_CASE("Ops line: a caller on someone else's phone switches identity with a PIN",
+          "[engine][shipped][ops]") {
+  Shipped call("ops-line", business_hours_utc);
+  REQUIRE(call.directory);
+  call.arrive("+15125550161", "+15125550190");  // Rob's phone
+  REQUIRE(call.state.person_id == "rob_martinez");
+  const auto actions = call.say("this is dee i'm on rob's phone");
+  CHECK(call.state.phase == Phase::identify_pin);
+  CHECK(call.state.person_id == "dee_okafor");
+  CHECK(call.state.slots.count("caller_name") == 0);
+  const Gather* gather = last_gather(actions);
+  REQUIRE(gather);
+  CHECK(gather->prompt.find("Please key in your staff PIN.") != std::string::npos);
+  CHECK_FALSE(gather->speech);
+}
+
+TEST_CASE("Ops line: the owner's own name or a request changes nothing", "[engine][shipped][ops]") {
+  Shipped call("ops-line", business_hours_utc);
+  call.arrive("+15125550113", "+15125550190");  // Marcus
+  call.say("this is marcus doing my morning manager check in");
+  CHECK(call.state.person_id == "marcus_bell");
+  CHECK(call.state.intent == "manager_check_in");
+}
+
+TEST_CASE("Ops line: someone with two roles says which one they are calling as",
+          "[engine][shipped][ops]") {
+  Shipped call("ops-line", business_hours_utc);
+  call.arrive("+15125550111", "+15125550190");  // Ray: owner and install manager
+  REQUIRE(call.state.slots.at("role").value == "owner");
+  call.say("install manager check in");
+  CHECK(call.state.intent == "manager_check_in");
+  CHECK(call.state.slots.at("role").value == "install_manager");
+}
+
+TEST_CASE("an elderly parent described by age fires the vulnerable-occupant row",
+          "[engine][shipped]") {
+  Shipped call("missed-call-booking", business_hours_utc);
+  call.arrive("+15125550174", "+15125550101");
+  call.say("yeah i need somebody to come look at my heater");
+  const auto actions =
+      call.say("the heat's been out since last night and my dad's eighty nine he lives with us");
+  CHECK(call.state.phase == Phase::transfer);
+  CHECK(call.state.transfer_destination == "dispatch");
+}
