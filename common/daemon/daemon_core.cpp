@@ -8,6 +8,7 @@
 #include "daemon/workflow_loader.hpp"
 #include "service/scripted_integrations.hpp"
 #include "twilio/form.hpp"
+#include "twilio/signature.hpp"
 #include "util/mask.hpp"
 #include "version.hpp"
 
@@ -225,6 +226,8 @@ std::shared_ptr<service::CallService> DaemonCore::make_service(
 Answer DaemonCore::handle_http(const service::HttpRequest& request) {
   const std::string_view path = request.path();
   if (path.starts_with("/twilio/")) return handle_webhook(request);
+  if (path.starts_with(testing_calls_prefix) && config_.testing.scripted_integrations)
+    return testing_call_state(request);
   Answer answer;
   const bool get = request.method == "GET";
   if (path == "/healthz" || path == "/readyz" || path == "/metrics") {
@@ -279,6 +282,49 @@ Answer DaemonCore::handle_webhook(const service::HttpRequest& request) {
   }
   metrics_.webhook(std::string(request.path()), answer.response.status,
                    std::chrono::steady_clock::now() - began);
+  return answer;
+}
+
+// Staging only ([testing] scripted_integrations = true): what the engine knows about a call, so
+// `voiceops testcalls run --target` can check slots, outcome and summary as it does in-process.
+// Signed like a webhook (the URL, no parameters) with the carrier's auth token.
+Answer DaemonCore::testing_call_state(const service::HttpRequest& request) {
+  Answer answer;
+  if (request.method != "GET") {
+    answer.response = text_response(405, "use GET\n");
+    return answer;
+  }
+  if (config_.twilio.validate_signatures) {
+    const auto check =
+        twilio::verify_signature(auth_token_, config_.server.public_url + request.target, {},
+                                 request.header("X-Twilio-Signature"));
+    if (!check.valid) {
+      metrics_.signature_failure();
+      answer.response = text_response(403, "invalid X-Twilio-Signature\n");
+      return answer;
+    }
+  }
+  const std::string call_id(request.path().substr(testing_calls_prefix.size()));
+  std::shared_ptr<service::CallService> service = service_.load();
+  auto state = service->call_state(call_id);
+  if (!state) {
+    answer.response = text_response(404, "no call " + call_id + "\n");
+    return answer;
+  }
+  json slots = json::object();
+  for (const auto& [name, slot] : state->slots) slots[name] = slot.value;
+  json body = {
+      {"call", state->call_id},
+      {"workflow", state->workflow},
+      {"after_hours", state->after_hours},
+      {"intent", state->intent},
+      {"outcome", state->outcome ? json(engine::to_string(*state->outcome)) : json(nullptr)},
+      {"event", state->event},
+      {"slots", slots},
+      {"transfer_destination", state->transfer_destination},
+      {"turns", state->turns},
+      {"summary", service->summary(*state)}};
+  answer.response = text_response(200, dump(body) + "\n", "application/json");
   return answer;
 }
 

@@ -24,6 +24,9 @@
 
 namespace voiceops::daemon {
 
+// Staging only: GET /testing/calls/<CallSid> (see testing_call_state).
+inline constexpr std::string_view testing_calls_prefix = "/testing/calls/";
+
 struct StartupError {
   ExitStatus status = ExitStatus::config;
   std::vector<std::string> lines;  // what to print, one problem per line
@@ -88,6 +91,7 @@ class DaemonCore final : public service::ServiceObserver {
   Answer handle_webhook(const service::HttpRequest& request);
   ReloadOutcome reload_locked();
   Answer readiness();
+  Answer testing_call_state(const service::HttpRequest& request);
   Gauges gauges();
 
   config::Config config_;
