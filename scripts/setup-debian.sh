@@ -11,6 +11,7 @@ packages=(
   clang-14 libclang-rt-14-dev
   mandoc hyperfine bash-completion zsh fish
   python3-twilio
+  prometheus wrk nginx-light
 )
 
 missing=()

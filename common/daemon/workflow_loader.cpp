@@ -16,14 +16,16 @@ namespace {
 // Expands one pattern; a pattern without wildcards names a file that must exist.
 Result<std::vector<std::string>, std::string> expand(const std::string& pattern) {
   glob_t matches{};
-  const int rc = glob(pattern.c_str(), GLOB_ERR | GLOB_NOSORT, nullptr, &matches);
+  const int rc = glob(pattern.c_str(), GLOB_NOSORT, nullptr, &matches);
   std::vector<std::string> files;
   if (rc == 0) {
     for (std::size_t i = 0; i < matches.gl_pathc; ++i) files.emplace_back(matches.gl_pathv[i]);
   }
   globfree(&matches);
   if (rc == GLOB_NOMATCH || (rc == 0 && files.empty()))
-    return unexpected(fmt::format("{}: error: matches no contract file", pattern));
+    return unexpected(fmt::format(
+        "{}: error: matches no contract file (is the folder there, and readable by this user?)",
+        pattern));
   if (rc != 0) return unexpected(fmt::format("{}: error: cannot list the files it names", pattern));
   std::sort(files.begin(), files.end());
   return files;

@@ -1,0 +1,8 @@
+# voiceopsd on a loopback port, driven over HTTP (requests signed by python3-twilio) and through
+# the CLI's control-socket commands. Debian's python3-twilio loads only under /usr/bin/python3.
+if(TARGET voiceopsd)
+  add_test(NAME daemon_integration
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/daemon/daemon_test.py
+                   $<TARGET_FILE:voiceopsd> $<TARGET_FILE:voiceops> ${PROJECT_SOURCE_DIR})
+  set_tests_properties(daemon_integration PROPERTIES TIMEOUT 300)
+endif()

@@ -1,0 +1,434 @@
+#!/usr/bin/python3
+"""Integration tests for voiceopsd: the real daemon on a loopback port, driven over HTTP with
+requests signed by the carrier's own Python library (python3-twilio), and through the voiceops
+CLI over the control socket.
+
+    daemon_test.py VOICEOPSD VOICEOPS SOURCE_DIR [unittest args]
+"""
+import base64
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+from twilio.request_validator import RequestValidator
+
+VOICEOPSD, VOICEOPS, SOURCE = sys.argv[1], sys.argv[2], sys.argv[3]
+TOKEN = "test-auth-token"
+EVENTS_TOKEN = "test-events-token"
+AFTER_HOURS_NUMBER = "+15125550101"  # the shipped after-hours and booking contracts
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Daemon:
+    """One voiceopsd with its own folder: config, contracts, store, control socket and log."""
+
+    def __init__(self, scripted=True, validate=True, extra=""):
+        self.dir = tempfile.mkdtemp(prefix="voiceopsd-test-")
+        self.port = free_port()
+        self.contracts = os.path.join(self.dir, "contracts")
+        shutil.copytree(os.path.join(SOURCE, "contracts"), self.contracts)
+        self.config = os.path.join(self.dir, "voiceops.toml")
+        self.socket = os.path.join(self.dir, "control.sock")
+        self.store = os.path.join(self.dir, "voiceops.db")
+        self.log_path = os.path.join(self.dir, "voiceopsd.log")
+        self.url = "http://127.0.0.1:%d" % self.port
+        with open(self.config, "w") as f:
+            f.write(f"""[server]
+listen = "127.0.0.1:{self.port}"
+public_url = "{self.url}"
+control_socket = "{self.socket}"
+[store]
+path = "{self.store}"
+[twilio]
+validate_signatures = {"true" if validate else "false"}
+[contracts]
+paths = ["{self.contracts}/*.toml"]
+[testing]
+scripted_integrations = {"true" if scripted else "false"}
+{extra}
+""")
+        self.env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, VOICEOPS_EVENTS_TOKEN=EVENTS_TOKEN,
+                        VOICEOPS_CONFIG=self.config, NO_COLOR="1")
+        self.process = None
+
+    def start(self):
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen([VOICEOPSD, "--config", self.config], stdout=log,
+                                        stderr=log, env=self.env)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError("voiceopsd exited %d:\n%s" % (self.process.returncode, self.log()))
+            try:
+                if self.get("/healthz")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError("voiceopsd did not come up:\n" + self.log())
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout)
+        return self.process.returncode if self.process else None
+
+    def cleanup(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            r = conn.getresponse()
+            return r.status, r.read().decode("utf-8", "replace"), dict(r.getheaders())
+        finally:
+            conn.close()
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def post(self, path, params, sign=True, token=TOKEN):
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if sign:
+            headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(
+                self.url + path, params)
+        return self.request("POST", path, urllib.parse.urlencode(params), headers)
+
+    def cli(self, *args):
+        return subprocess.run([VOICEOPS, "--config", self.config] + list(args), env=self.env,
+                              capture_output=True, text=True, timeout=60)
+
+
+def arrive(d, sid, number=AFTER_HOURS_NUMBER):
+    return d.post("/twilio/voice", {"CallSid": sid, "From": "+15125550142", "To": number,
+                                    "CallStatus": "ringing"})
+
+
+def say(d, sid, text, confidence="0.93"):
+    return d.post("/twilio/gather", {"CallSid": sid, "SpeechResult": text, "Confidence": confidence})
+
+
+class DaemonTest(unittest.TestCase):
+    def setUp(self):
+        self.daemon = Daemon()
+        self.addCleanup(self.daemon.cleanup)
+
+    def test_a_call_is_answered_kept_and_survives_kill_9(self):
+        d = self.daemon.start()
+        status, body, _ = arrive(d, "CAkill9")
+        self.assertEqual(status, 200)
+        self.assertIn("<Gather", body)
+        status, body, _ = say(d, "CAkill9", "my furnace is blowing cold air")
+        self.assertIn("smell gas", body)
+        d.stop(signal.SIGKILL)
+        d.start()
+        # The carrier's next webhook continues where the call was.
+        status, body, _ = say(d, "CAkill9", "no nothing like that")
+        self.assertEqual(status, 200)
+        self.assertIn("at risk without heat", body)
+        status, _, _ = d.post("/twilio/status", {"CallSid": "CAkill9", "CallStatus": "completed",
+                                                 "CallDuration": "61"})
+        self.assertEqual(status, 200)
+        shown = d.cli("calls", "show", "CAkill9", "--format", "json")
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        call = json.loads(shown.stdout)
+        self.assertEqual(call["status"], "completed")
+        self.assertEqual(call["duration_s"], 61)
+        self.assertGreater(call["cost"], 0)
+        said = [line["text"] for line in call["transcript"] if line["speaker"] == "caller"]
+        self.assertEqual(said, ["my furnace is blowing cold air", "no nothing like that", "(hangs up)"])
+        self.assertNotIn("+15125550142", d.log())  # caller numbers are masked in the log
+
+    def test_repeated_and_out_of_order_status_callbacks_are_harmless(self):
+        d = self.daemon.start()
+        arrive(d, "CAorder")
+        done = {"CallSid": "CAorder", "CallStatus": "completed", "CallDuration": "12"}
+        for _ in range(3):
+            self.assertEqual(d.post("/twilio/status", done)[0], 200)
+        self.assertEqual(d.post("/twilio/status", {"CallSid": "CAorder", "CallStatus": "ringing"})[0], 200)
+        status, body, _ = say(d, "CAorder", "hello?")  # a gather after the end
+        self.assertEqual(status, 200)
+        self.assertIn("<Response", body)
+        call = json.loads(d.cli("calls", "show", "CAorder", "--format", "json").stdout)
+        self.assertEqual(call["status"], "completed")
+        self.assertEqual([e["kind"] for e in call["events"]].count("status"), 1)
+        # A final callback for a call never seen is answered too.
+        self.assertEqual(d.post("/twilio/status", {"CallSid": "CAnever", "CallStatus": "busy"})[0], 200)
+
+    def test_bad_requests_get_the_right_status(self):
+        d = self.daemon.start()
+        params = {"CallSid": "CAbad", "From": "+15125550142", "To": AFTER_HOURS_NUMBER}
+        self.assertEqual(d.post("/twilio/voice", params, sign=False)[0], 403)
+        self.assertEqual(d.post("/twilio/voice", params, token="wrong")[0], 403)
+        self.assertEqual(d.request("POST", "/twilio/voice", "CallSid=%zz&To",
+                                   {"Content-Type": "application/x-www-form-urlencoded"})[0], 400)
+        self.assertEqual(d.get("/twilio/voice")[0], 405)
+        self.assertEqual(d.get("/nowhere")[0], 404)
+        self.assertEqual(d.request("POST", "/healthz", "")[0], 405)
+        self.assertEqual(d.request("POST", "/twilio/voice", "a=" + "x" * 200_000)[0], 413)
+        self.assertEqual(d.request("GET", "/healthz", None, {"X-Big": "y" * 20_000})[0], 431)
+        # An unknown CallSid on the gather endpoint still gets spoken TwiML, never an error.
+        status, body, _ = say(d, "CAunknown", "hello")
+        self.assertEqual(status, 200)
+        self.assertIn("<Say>", body)
+        # Garbage that is not HTTP gets a 400 and the connection closes.
+        with socket.create_connection(("127.0.0.1", d.port), timeout=5) as s:
+            s.sendall(b"THIS IS NOT HTTP\r\n\r\n")
+            self.assertIn(b" 400 ", s.recv(1000))
+        metrics = d.get("/metrics")[1]
+        self.assertIn("voiceops_signature_failures_total 2", metrics)
+
+    def test_health_readiness_and_metrics_pass_promtool(self):
+        d = self.daemon.start()
+        self.assertEqual(d.get("/healthz")[:2], (200, "ok\n"))
+        self.assertEqual(d.get("/readyz")[:2], (200, "ready\n"))
+        arrive(d, "CAm1")
+        say(d, "CAm1", "I smell gas in the kitchen")
+        status, metrics, headers = d.get("/metrics")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["Content-Type"].startswith("text/plain; version=0.0.4"))
+        self.assertIn('voiceops_escalations_total{workflow="after-hours-service"', metrics)
+        self.assertIn("voiceops_webhook_duration_seconds_bucket", metrics)
+        self.assertIn("voiceops_contracts_loaded 3", metrics)
+        promtool = shutil.which("promtool")
+        if promtool is None:
+            self.skipTest("promtool is not installed (Debian package prometheus)")
+        check = subprocess.run([promtool, "check", "metrics"], input=metrics, text=True,
+                               capture_output=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+
+    def test_never_dead_air_when_a_call_state_is_unreadable(self):
+        d = self.daemon.start()
+        arrive(d, "CAbroken")
+        with sqlite3.connect(d.store) as db:
+            db.execute("UPDATE sessions SET state = x'c1c1c1' WHERE call_id = 'CAbroken'")
+        status, body, _ = say(d, "CAbroken", "hello")
+        self.assertEqual(status, 200)
+        self.assertTrue("<Dial" in body or "<Say>" in body, body)
+        self.assertIn('voiceops_fallbacks_total{reason="state_unreadable"} 1', d.get("/metrics")[1])
+        self.assertIn("human fallback", d.log())
+
+    def test_control_socket_status_calls_and_reload(self):
+        d = self.daemon.start()
+        mode = stat.S_IMODE(os.stat(d.socket).st_mode)
+        self.assertEqual(mode, 0o660)
+        arrive(d, "CActl")
+        status = d.cli("daemon", "status", "--format", "json")
+        self.assertEqual(status.returncode, 0, status.stderr)
+        s = json.loads(status.stdout)
+        self.assertEqual(s["active_calls"], 1)
+        self.assertEqual(sorted(s["contracts"]), ["after-hours-service", "missed-call-booking", "ops-line"])
+        self.assertIn("export_queue", s)
+        listed = d.cli("calls", "list", "--active")
+        self.assertEqual(listed.returncode, 0)
+        self.assertIn("CActl", listed.stdout)
+        self.assertNotIn("+15125550142", listed.stdout)  # masked in the table
+        self.assertEqual(d.cli("calls", "show", "CAnope").returncode, 66)
+        self.assertEqual(d.cli("calls", "list", "--since", "yesterday-ish").returncode, 64)
+
+        good = d.cli("daemon", "reload", "--wait")
+        self.assertEqual(good.returncode, 0, good.stderr)
+        # A broken contract: the reload is refused with file:line, the old set stays in service.
+        broken = os.path.join(d.contracts, "after-hours-service.toml")
+        with open(broken) as f:
+            text = f.read()
+        with open(broken, "w") as f:
+            f.write(text.replace("[workflow]", "[workflow]\nsurprise = 1", 1))
+        bad = d.cli("daemon", "reload", "--wait")
+        self.assertEqual(bad.returncode, 78)
+        self.assertRegex(bad.stderr, r"after-hours-service\.toml:\d+:\d+: error")
+        self.assertEqual(arrive(d, "CAafter")[0], 200)
+        self.assertIn("<Gather", arrive(d, "CAafter2")[1])
+        # SIGHUP reloads too, with the same rule.
+        d.process.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        self.assertIn("reload refused", d.log())
+        with open(broken, "w") as f:
+            f.write(text)
+        d.process.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        self.assertIn('voiceops_reloads_total{result="ok"} 2', d.get("/metrics")[1])
+
+    def test_cli_says_when_the_daemon_is_not_running(self):
+        r = self.daemon.cli("daemon", "status")
+        self.assertEqual(r.returncode, 69)
+        self.assertIn("not running", r.stderr)
+        self.assertEqual(self.daemon.cli("calls", "list").returncode, 69)
+
+    def test_graceful_stop_on_sigterm(self):
+        d = self.daemon.start()
+        idle = socket.create_connection(("127.0.0.1", d.port))  # an idle keep-alive client
+        self.addCleanup(idle.close)
+        start = time.time()
+        self.assertEqual(d.stop(signal.SIGTERM), 0)
+        self.assertLess(time.time() - start, 5)
+        self.assertFalse(os.path.exists(d.socket))
+        self.assertIn("stopped", d.log())
+
+    def test_a_thousand_idle_connections_do_not_stop_webhooks(self):
+        d = self.daemon.start()
+        idle = []
+        self.addCleanup(lambda: [s.close() for s in idle])
+        for _ in range(1000):
+            s = socket.create_connection(("127.0.0.1", d.port))
+            s.sendall(b"POST /twilio/voice HTTP/1.1\r\nHost: x\r\n")  # and never finishes
+            idle.append(s)
+        start = time.time()
+        status, body, _ = arrive(d, "CAslow")
+        self.assertEqual(status, 200)
+        self.assertIn("<Gather", body)
+        self.assertLess(time.time() - start, 2)
+
+    def test_live_events_over_websocket(self):
+        d = self.daemon.start()
+        self.assertEqual(self._ws_handshake(d, None)[0], 401)
+        status, ws = self._ws_handshake(d, EVENTS_TOKEN)
+        self.assertEqual(status, 101)
+        self.addCleanup(ws.close)
+        arrive(d, "CAlive")
+        event = json.loads(self._ws_read_text(ws))
+        self.assertEqual(event["event"], "started")
+        self.assertEqual(event["call"], "CAlive")
+        self.assertEqual(json.loads(self._ws_read_text(ws))["event"], "turn")
+
+    def _ws_handshake(self, d, token):
+        s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+        key = base64.b64encode(os.urandom(16)).decode()
+        request = ("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                   "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n" % key)
+        if token:
+            request += "Authorization: Bearer %s\r\n" % token
+        s.sendall((request + "\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = s.recv(1)
+            if not chunk:
+                break
+            head += chunk
+        status = int(head.split(b" ")[1])
+        if status == 101:
+            accept = base64.b64encode(hashlib.sha1(
+                (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
+            self.assertIn(accept.encode(), head)
+        else:
+            s.close()
+        return status, s
+
+    def _ws_read_text(self, s):
+        def exactly(n):
+            data = b""
+            while len(data) < n:
+                chunk = s.recv(n - len(data))
+                if not chunk:
+                    raise AssertionError("websocket closed")
+                data += chunk
+            return data
+        while True:
+            b0, b1 = exactly(2)
+            length = b1 & 0x7F
+            if length == 126:
+                length = int.from_bytes(exactly(2), "big")
+            elif length == 127:
+                length = int.from_bytes(exactly(8), "big")
+            payload = exactly(length)
+            if b0 & 0x0F == 1:
+                return payload.decode()
+
+
+class ConfigurationTest(unittest.TestCase):
+    def run_daemon(self, config_text, env=None):
+        folder = tempfile.mkdtemp(prefix="voiceopsd-config-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        path = os.path.join(folder, "voiceops.toml")
+        with open(path, "w") as f:
+            f.write(config_text.replace("@DIR@", folder).replace("@SRC@", SOURCE))
+        environment = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN)
+        environment.update(env or {})
+        return subprocess.run([VOICEOPSD, "--config", path], capture_output=True, text=True,
+                              timeout=30, env=environment), path
+
+    BASE = """[server]
+listen = "127.0.0.1:8750"
+public_url = "https://voice.example.com"
+control_socket = "@DIR@/control.sock"
+[store]
+path = "@DIR@/voiceops.db"
+[contracts]
+paths = ["@SRC@/contracts/*.toml"]
+"""
+
+    def test_unknown_keys_are_refused_with_file_and_line(self):
+        r, path = self.run_daemon(self.BASE + "[server2]\nlisten = 1\n")
+        self.assertEqual(r.returncode, 78)
+        self.assertIn(path + ":9:", r.stderr)
+
+    def test_an_unwritable_store_is_a_configuration_error(self):
+        r, _ = self.run_daemon(self.BASE.replace('"@DIR@/voiceops.db"', '"/proc/voiceops/voiceops.db"'))
+        self.assertEqual(r.returncode, 78)
+        self.assertIn("/proc/voiceops/voiceops.db", r.stderr)
+        self.assertIn("[store] path", r.stderr)
+
+    def test_a_newer_store_schema_is_refused(self):
+        folder = tempfile.mkdtemp(prefix="voiceopsd-schema-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        with sqlite3.connect(os.path.join(folder, "voiceops.db")) as db:
+            db.execute("PRAGMA user_version = 999")
+        r, _ = self.run_daemon(self.BASE.replace('"@DIR@/voiceops.db"', '"%s/voiceops.db"' % folder))
+        self.assertEqual(r.returncode, 78)
+        self.assertIn("newer", r.stderr)
+
+    def test_missing_token_and_contracts_are_named(self):
+        r, _ = self.run_daemon(self.BASE.replace("contracts/*.toml", "no-such-dir/*.toml"),
+                               env={"TWILIO_AUTH_TOKEN": ""})
+        self.assertEqual(r.returncode, 78)
+        self.assertIn("TWILIO_AUTH_TOKEN", r.stderr)
+        self.assertIn("matches no contract file", r.stderr)
+        self.assertNotIn(TOKEN, r.stderr)
+
+    def test_check_config(self):
+        folder = tempfile.mkdtemp(prefix="voiceopsd-check-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        path = os.path.join(folder, "voiceops.toml")
+        with open(path, "w") as f:
+            f.write(self.BASE.replace("@DIR@", folder).replace("@SRC@", SOURCE))
+        r = subprocess.run([VOICEOPSD, "--config", path, "--check-config"], capture_output=True,
+                           text=True, env=dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("3 contract(s) OK", r.stdout)
+
+    def test_signature_validation_off_warns_at_start(self):
+        d = Daemon(validate=False)
+        self.addCleanup(d.cleanup)
+        d.start()
+        self.assertRegex(d.log(), r"<4>.*validate_signatures is false")
+        self.assertEqual(d.post("/twilio/voice", {"CallSid": "CAx", "To": AFTER_HOURS_NUMBER},
+                                sign=False)[0], 200)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]] + sys.argv[4:], verbosity=2)
