@@ -5,4 +5,7 @@ if(TARGET voiceopsd)
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/daemon/daemon_test.py
                    $<TARGET_FILE:voiceopsd> $<TARGET_FILE:voiceops> ${PROJECT_SOURCE_DIR})
   set_tests_properties(daemon_integration PROPERTIES TIMEOUT 300)
+  add_test(NAME systemd_unit
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/daemon/systemd_unit_test.sh ${PROJECT_SOURCE_DIR}
+                   $<TARGET_FILE:voiceopsd> $<TARGET_FILE:voiceops>)
 endif()
