@@ -278,6 +278,9 @@ void on_accept(std::shared_ptr<HttpServer::Shared> shared, beast::error_code ec,
       if (shared->stopping) return;
       if (shared->open < shared->limits.max_connections) {
         ++shared->open;
+        // A response is one write; waiting for more to coalesce only adds the peer's delayed ACK.
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         session = std::make_shared<HttpSession>(std::move(socket), shared);
         std::erase_if(shared->sessions, [](const auto& weak) { return weak.expired(); });
         shared->sessions.push_back(session);

@@ -103,7 +103,8 @@ struct CallStore::Statements {
 CallStore::CallStore(Database db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
 CallStore::~CallStore() = default;
 
-Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string& path) {
+Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string& path,
+                                                               StoreOptions options) {
   auto db = Database::open(path, Database::Mode::read_write_create);
   if (!db) {
     return unexpected(
@@ -183,6 +184,20 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
       std::unique_ptr<Statements>(new Statements{next(), next(), next(), next(), next(), next(),
                                                  next(), next(), next(), next(), next(), next()});
   return store;
+}
+
+void CallStore::run_checkpoints(std::stop_token stop, Database checkpointer,
+                                std::chrono::milliseconds every) {
+  std::mutex sleeping;
+  std::condition_variable_any wake;
+  std::unique_lock lock(sleeping);
+  while (!stop.stop_requested()) {
+    wake.wait_for(lock, stop, every, [] { return false; });
+    if (stop.stop_requested()) break;
+    // PASSIVE never blocks the writer; frames in use are copied on a later round.
+    (void)checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)");
+  }
+  (void)checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 Result<std::optional<std::string>, std::string> CallStore::load(const std::string& call_id) {

@@ -3,11 +3,15 @@
 // the call), each turn's transcript and events, final statuses, and the export outbox written in
 // the same transaction as the call it exports. One connection, one writer, guarded by a mutex;
 // every write is one BEGIN IMMEDIATE transaction.
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "service/session_store.hpp"
@@ -61,11 +65,19 @@ struct StoreStats {
   int outbox_dead = 0;
 };
 
+struct StoreOptions {
+  // Zero: SQLite checkpoints the WAL itself, inside whichever write crosses 1,000 pages (and
+  // that webhook waits for the fsync). Otherwise a background thread with its own connection
+  // checkpoints this often, so webhooks never wait for one (the daemon's choice).
+  std::chrono::milliseconds background_checkpoint_every{0};
+};
+
 class CallStore final : public service::SessionStore {
  public:
   // Opens (creating if needed) and migrates the store. A schema newer than this build knows is
   // refused: running an old binary on a new store would lose data.
-  static Result<std::unique_ptr<CallStore>, StoreError> open(const std::string& path);
+  static Result<std::unique_ptr<CallStore>, StoreError> open(const std::string& path,
+                                                             StoreOptions options = {});
   ~CallStore() override;
 
   Result<std::optional<std::string>, std::string> load(const std::string& call_id) override;
@@ -88,10 +100,14 @@ class CallStore final : public service::SessionStore {
   CallStore(Database db, std::string path);
   Result<bool, std::string> finish_locked(const service::CallFinish& finish);
 
+  void run_checkpoints(std::stop_token stop, Database checkpointer,
+                       std::chrono::milliseconds every);
+
   std::mutex mutex_;
   Database db_;
   std::string path_;
   std::unique_ptr<Statements> sql_;
+  std::jthread checkpoints_;  // last: stopped and joined before the connection closes
 };
 
 }  // namespace voiceops::store
