@@ -1,4 +1,5 @@
 // voiceops testcalls run|new: five-call test packs.
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "testcalls/report_writers.hpp"
 #include "testcalls/runner.hpp"
 #include "testcalls/scaffold.hpp"
+#include "testcalls/target.hpp"
 #include "util/atomic_file.hpp"
 
 namespace voiceops::cli {
@@ -25,6 +27,8 @@ struct RunOptions {
   std::vector<std::string> packs;
   std::string junit, transcripts, format = "text";
   bool coverage = false;
+  std::string target;      // a running voiceopsd, http://host:port; empty: in-process
+  std::string public_url;  // what that daemon signs against; default: target
 };
 
 void print_diagnostic_list(const std::vector<Diagnostic>& list, const Style& style) {
@@ -55,9 +59,61 @@ ExitStatus write_output(const std::string& path, const std::string& text) {
   return ExitStatus::ok;
 }
 
+// The daemon --target names, checked before any pack is loaded; nullptr with `status` set when
+// the options are unusable or the daemon is unreachable.
+std::unique_ptr<testcalls::Target> remote_target(const RunOptions& options, const Context& context,
+                                                 ExitStatus& status) {
+  auto url = net::parse_http_url(options.target);
+  if (!url) {
+    std::fprintf(stderr, "voiceops: --target %s: %s\n", options.target.c_str(),
+                 url.error().message.c_str());
+    if (url.error().kind == net::UrlErrorKind::unsupported_scheme)
+      std::fprintf(stderr,
+                   "    hint: https is not supported; point --target at the daemon's own "
+                   "http:// listener ([server] listen) and give its https public URL as "
+                   "--public-url\n");
+    status = ExitStatus::usage;
+    return nullptr;
+  }
+  if (url->path != "/") {
+    std::fprintf(stderr,
+                 "voiceops: --target %s: give the daemon's origin (http://host:port), no path\n",
+                 options.target.c_str());
+    status = ExitStatus::usage;
+    return nullptr;
+  }
+  auto token = configured_auth_token(context);
+  if (!token) {
+    status = ExitStatus::config;
+    return nullptr;
+  }
+  net::HttpClient probe(*url, {std::chrono::milliseconds(3000), std::chrono::milliseconds(5000)});
+  auto health = probe.send({"GET", "/healthz", {}, {}});
+  if (!health) {
+    std::fprintf(stderr, "voiceops: the daemon at %s is unreachable: %s\n", options.target.c_str(),
+                 health.error().message.c_str());
+    status = ExitStatus::unavailable;
+    return nullptr;
+  }
+  testcalls::RemoteTargetOptions remote;
+  remote.daemon = *url;
+  remote.public_url = options.public_url.empty() ? options.target : options.public_url;
+  remote.auth_token = std::move(*token);
+  return testcalls::remote_target(std::move(remote));
+}
+
 ExitStatus run_packs(const RunOptions& options, const Context& context) {
   const Style err_style{color_enabled(stderr, context.no_color)};
   ExitStatus status = ExitStatus::ok;
+  if (!options.public_url.empty() && options.target.empty()) {
+    std::fprintf(stderr, "voiceops: --public-url needs --target\n");
+    return ExitStatus::usage;
+  }
+  std::unique_ptr<testcalls::Target> target;
+  if (!options.target.empty()) {
+    target = remote_target(options, context, status);
+    if (!target) return status;
+  }
   std::vector<std::unique_ptr<LoadedPack>> loaded;
   for (const std::string& folder : options.packs) {
     std::vector<Diagnostic> diagnostics;
@@ -86,8 +142,11 @@ ExitStatus run_packs(const RunOptions& options, const Context& context) {
 
   std::vector<testcalls::PackReport> reports;
   for (const auto& item : loaded) {
-    reports.push_back(testcalls::run_pack(item->pack, *item->contract.contract,
-                                          item->directory ? &*item->directory : nullptr));
+    const contract::Directory* directory = item->directory ? &*item->directory : nullptr;
+    reports.push_back(
+        target ? testcalls::run_pack(item->pack, *item->contract.contract, directory, *target)
+               : testcalls::run_pack(item->pack, *item->contract.contract, directory));
+    if (reports.back().unreachable) break;  // the daemon went away: no point in the rest
   }
   if (options.format == "json") {
     std::printf("%s\n", testcalls::json_report(reports).dump(2).c_str());
@@ -114,6 +173,13 @@ ExitStatus run_packs(const RunOptions& options, const Context& context) {
             worst(status, write_output(file.string(), testcalls::transcript_markdown(
                                                           call, *loaded[p]->contract.contract)));
       }
+    }
+  }
+  for (const auto& report : reports) {
+    if (report.unreachable) {
+      std::fprintf(stderr, "voiceops: the daemon at %s went away: %s\n", options.target.c_str(),
+                   report.unreachable->c_str());
+      return worst(status, ExitStatus::unavailable);
     }
   }
   const bool all_passed =
@@ -190,6 +256,12 @@ void add_testcalls_commands(CLI::App& app, Context& context) {
   run->add_option("--format", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
   run->add_flag("--coverage", options->coverage, "List which calls exercised each escalation row");
+  run->add_option("--target", options->target,
+                  "Send the calls to a running voiceopsd at URL (http:// only) instead")
+      ->type_name("URL");
+  run->add_option("--public-url", options->public_url,
+                  "Sign for URL, the daemon's [server] public_url (default: --target)")
+      ->type_name("URL");
   run->callback([&context, options] {
     context.action = [&context, options] { return run_packs(*options, context); };
   });

@@ -85,23 +85,6 @@ ExitStatus read_request(const TwilioOptions& options, Request& request) {
   return ExitStatus::ok;
 }
 
-// The auth token from the configuration's file or TWILIO_AUTH_TOKEN; never printed.
-std::optional<std::string> auth_token(const Context& context) {
-  const auto environment = config::process_environment();
-  auto loaded = config::load_config(config::locate_config(context.config_file, environment));
-  if (!loaded) {
-    print_diagnostics(loaded.error(), Style{color_enabled(stderr, context.no_color)}, stderr);
-    complain("bad configuration in " + loaded.error().file() + "; see voiceops.toml(5)");
-    return std::nullopt;
-  }
-  auto token = config::twilio_auth_token(*loaded, environment);
-  if (!token) {
-    complain(token.error().message, token.error().hint);
-    return std::nullopt;
-  }
-  return std::move(*token);
-}
-
 ExitStatus run_sign(const TwilioOptions& options, const Context& context) {
   Request request;
   if (ExitStatus status = read_request(options, request); status != ExitStatus::ok) return status;
@@ -120,7 +103,7 @@ ExitStatus run_sign(const TwilioOptions& options, const Context& context) {
       return ExitStatus::data_error;
     }
   }
-  const auto token = auth_token(context);
+  const auto token = configured_auth_token(context);
   if (!token) return ExitStatus::config;
   std::printf("%s\n", twilio::compute_signature(*token, options.url, request.params).c_str());
   return ExitStatus::ok;
@@ -129,7 +112,7 @@ ExitStatus run_sign(const TwilioOptions& options, const Context& context) {
 ExitStatus run_verify(const TwilioOptions& options, const Context& context) {
   Request request;
   if (ExitStatus status = read_request(options, request); status != ExitStatus::ok) return status;
-  const auto token = auth_token(context);
+  const auto token = configured_auth_token(context);
   if (!token) return ExitStatus::config;
   const twilio::SignatureCheck check =
       options.json
@@ -185,6 +168,23 @@ void add_common_options(CLI::App& command, TwilioOptions& options) {
 }
 
 }  // namespace
+
+// The auth token from the configuration's file or TWILIO_AUTH_TOKEN; never printed.
+std::optional<std::string> configured_auth_token(const Context& context) {
+  const auto environment = config::process_environment();
+  auto loaded = config::load_config(config::locate_config(context.config_file, environment));
+  if (!loaded) {
+    print_diagnostics(loaded.error(), Style{color_enabled(stderr, context.no_color)}, stderr);
+    complain("bad configuration in " + loaded.error().file() + "; see voiceops.toml(5)");
+    return std::nullopt;
+  }
+  auto token = config::twilio_auth_token(*loaded, environment);
+  if (!token) {
+    complain(token.error().message, token.error().hint);
+    return std::nullopt;
+  }
+  return std::move(*token);
+}
 
 void add_twilio_commands(CLI::App& app, Context& context) {
   auto* twilio = app.add_subcommand(

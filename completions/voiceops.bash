@@ -7,7 +7,7 @@ _voiceops() {
         w=${COMP_WORDS[i]}
         if ((skip)); then skip=0; continue; fi
         case "$cmd:$w" in
-            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
+            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_run:--target"|"voiceops_testcalls_run:--public-url"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
             "voiceops:contract") cmd=voiceops_contract ;;
             "voiceops:directory") cmd=voiceops_directory ;;
             "voiceops:testcalls") cmd=voiceops_testcalls ;;
@@ -49,6 +49,10 @@ _voiceops() {
             COMPREPLY=(); return ;;
         "voiceops_testcalls_run:--format")
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_testcalls_run:--target")
+            COMPREPLY=(); return ;;
+        "voiceops_testcalls_run:--public-url")
+            COMPREPLY=(); return ;;
         "voiceops_testcalls_new:--contract")
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         "voiceops_daemon_status:--format")
@@ -91,7 +95,7 @@ _voiceops() {
         voiceops_directory_list) options="--help -h --format"; commands=""; files=1 ;;
         voiceops_directory_set-pin) options="--help -h"; commands=""; files=1 ;;
         voiceops_testcalls) options="--help -h"; commands="run new"; files=0 ;;
-        voiceops_testcalls_run) options="--help -h --junit --transcripts --format --coverage"; commands=""; files=1 ;;
+        voiceops_testcalls_run) options="--help -h --junit --transcripts --format --coverage --target --public-url"; commands=""; files=1 ;;
         voiceops_testcalls_new) options="--help -h --contract --force"; commands=""; files=1 ;;
         voiceops_daemon) options="--help -h"; commands="status reload"; files=0 ;;
         voiceops_daemon_status) options="--help -h --format"; commands=""; files=0 ;;

@@ -10,7 +10,7 @@ function __voiceops_path
             continue
         end
         switch "$cmd:$w"
-            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
+            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_run:--target' 'voiceops_testcalls_run:--public-url' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
                 set skip 1
             case 'voiceops:contract'
                 set cmd voiceops_contract
@@ -101,6 +101,8 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l jun
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l transcripts -x -d 'Write one Markdown transcript per call under DIR'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l format -x -a 'text json' -d 'Output format'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l coverage -d 'List which calls exercised each escalation row'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l target -x -d 'Send the calls to a running voiceopsd at URL (http:// only) instead'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -l public-url -x -d 'Sign for URL, the daemon'\''s [server] public_url (default: --target)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_run' -F
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_new' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_testcalls_new' -l contract -r -F -d 'The contract the pack tests'

@@ -31,11 +31,6 @@ std::size_t phrase_match_length(const std::vector<std::string>& words, std::size
   return count;
 }
 
-bool starts_with_words(const std::vector<std::string>& words, std::size_t i,
-                       std::string_view phrase) {
-  return phrase_match_length(words, i, phrase) > 0;
-}
-
 // How many words of the first of `phrases` that starts at `i`, or 0.
 template <std::size_t N>
 std::size_t match_any(const std::vector<std::string>& words, std::size_t i,

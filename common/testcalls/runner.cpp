@@ -3,20 +3,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <memory>
+#include <cstdio>
 #include <set>
 
+#include "engine/business_hours.hpp"
 #include "engine/cost.hpp"
 #include "engine/dialogue.hpp"
-#include "service/call_service.hpp"
+#include "service/scripted_integrations.hpp"
 #include "testcalls/twiml_reader.hpp"
-#include "twilio/signature.hpp"
 
 namespace voiceops::testcalls {
 namespace {
 
-constexpr const char* test_token = "voiceops-test-auth-token";
-constexpr const char* test_url = "https://voiceops.test";
 constexpr int max_webhooks_per_call = 400;
 constexpr int caller_words_per_minute = 170;
 constexpr int caller_reaction_ms = 600;
@@ -41,73 +39,14 @@ std::string squeeze(const std::string& text) {
   return out;
 }
 
-// Answers a call's tool calls from its [integrations] script; unscripted tools succeed.
-class ScriptedTools final : public service::ToolRunner {
+// One scripted call, played against a target. In-process, the target calls back for the call's
+// clock, its scripted systems and its staff messages.
+class CallPlayer final : public CallHooks {
  public:
-  ScriptedTools(const ScriptedCall& call, CallReport& report, int& clock_ms)
-      : call_(call), report_(report), clock_ms_(clock_ms) {}
-
-  engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool,
-                         const twilio::FormParams&) override {
-    const service::ScriptedAnswer answer = service::answer_from_script(call_.integrations, tool);
-    const engine::ToolResult& result = answer.result;
-    const int spent = answer.spent_ms;
-    clock_ms_ += spent;
-    const std::string outcome = engine::to_string(result.status);
-    report_.tool_calls.push_back(tool.name + " -> " + outcome);
-    report_.transcript.push_back({TranscriptLine::Who::system, "tool " + tool.name + ": " + outcome,
-                                  spent > 0 ? std::to_string(spent) + " ms" : "", clock_ms_});
-    if (result.status != engine::ToolStatus::ok && result.status != engine::ToolStatus::duplicate) {
-      report_.failed_systems.push_back(tool.name.substr(0, tool.name.find('.')));
-    }
-    return result;
-  }
-
- private:
-  const ScriptedCall& call_;
-  CallReport& report_;
-  int& clock_ms_;
-};
-
-class RecordingMessenger final : public service::Messenger {
- public:
-  RecordingMessenger(CallReport& report, int& clock_ms) : report_(report), clock_ms_(clock_ms) {}
-  void notify(const engine::CallState&, const engine::Notify& notice) override {
-    if (report_.destination.empty()) report_.destination = notice.destination;
-    const char* how = notice.kind == "queue"       ? "queued for "
-                      : notice.kind == "voicemail" ? "message left for "
-                                                   : "text to ";
-    report_.transcript.push_back({TranscriptLine::Who::system,
-                                  how + notice.destination + ": " + notice.text, "", clock_ms_});
-  }
-
- private:
-  CallReport& report_;
-  int& clock_ms_;
-};
-
-// One scripted call, played against a fresh service.
-class CallPlayer {
- public:
-  CallPlayer(const ScriptedCall& call, const contract::Contract& contract,
-             std::shared_ptr<const contract::Contract> shared_contract,
-             std::shared_ptr<const contract::Directory> directory, CallReport& report)
-      : call_(call),
-        contract_(contract),
-        report_(report),
-        tools_(call, report, clock_ms_),
-        messenger_(report, clock_ms_) {
-    service::CallServiceOptions options;
-    options.public_url = test_url;
-    options.auth_token = test_token;
-    options.clock = [this] {
-      return std::chrono::sys_seconds{std::chrono::seconds{call_.at_unix + clock_ms_ / 1000}};
-    };
-    service_ = std::make_unique<service::CallService>(
-        std::vector<service::Workflow>{{std::move(shared_contract), std::move(directory)}},
-        sessions_, tools_, messenger_, std::move(options));
-    call_id_ = "CA" + std::string(32 - std::min<std::size_t>(call.name.size(), 30), '0') +
-               call.name.substr(0, 30);
+  CallPlayer(const ScriptedCall& call, const contract::Contract& contract, Target& target,
+             CallReport& report)
+      : call_(call), contract_(contract), target_(target), report_(report) {
+    call_id_ = target_.begin_call(call_, *this);
   }
 
   void play() {
@@ -119,10 +58,13 @@ class CallPlayer {
             "/twilio/voice",
             {{"CallStatus", "ringing"}, {"Direction", "inbound"}, {"From", call_.from}, {"To", to}},
             xml)) {
+      if (target_.remote()) end_call();  // a daemon closes the call it may have started
       return;
     }
     follow_loop(xml);
-    if (next_turn_ < call_.turns.size() && !hung_up_by_script_) {
+    if (target_.remote()) end_call();
+    if (next_turn_ < call_.turns.size() && !hung_up_by_script_ && !report_.skipped() &&
+        !unreachable_) {
       fail("script_unused", "the call ended with " +
                                 std::to_string(call_.turns.size() - next_turn_) +
                                 " caller turn(s) unplayed, from line " +
@@ -130,12 +72,43 @@ class CallPlayer {
     }
   }
 
-  service::CallService& service() { return *service_; }
   const std::string& call_id() const { return call_id_; }
   int clock_ms() const { return clock_ms_; }
   int speech_requests() const { return speech_requests_; }
   long spoken_characters() const { return spoken_characters_; }
   const std::string& agent_said() const { return agent_said_; }
+  bool dialled() const { return dialled_; }
+  const std::optional<std::string>& unreachable() const { return unreachable_; }
+
+  // CallHooks: the call's simulated clock, its [integrations] script (unscripted tools succeed)
+  // and the summaries the agent hands to staff.
+  std::chrono::sys_seconds now() const override {
+    return std::chrono::sys_seconds{std::chrono::seconds{call_.at_unix + clock_ms_ / 1000}};
+  }
+
+  engine::ToolResult run_tool(const engine::CallTool& tool) override {
+    const service::ScriptedAnswer answer = service::answer_from_script(call_.integrations, tool);
+    const int spent = answer.spent_ms;
+    clock_ms_ += spent;
+    const std::string outcome = engine::to_string(answer.result.status);
+    report_.tool_calls.push_back(tool.name + " -> " + outcome);
+    report_.transcript.push_back({TranscriptLine::Who::system, "tool " + tool.name + ": " + outcome,
+                                  spent > 0 ? std::to_string(spent) + " ms" : "", clock_ms_});
+    if (answer.result.status != engine::ToolStatus::ok &&
+        answer.result.status != engine::ToolStatus::duplicate) {
+      report_.failed_systems.push_back(tool.name.substr(0, tool.name.find('.')));
+    }
+    return answer.result;
+  }
+
+  void notified(const engine::Notify& notice) override {
+    if (report_.destination.empty()) report_.destination = notice.destination;
+    const char* how = notice.kind == "queue"       ? "queued for "
+                      : notice.kind == "voicemail" ? "message left for "
+                                                   : "text to ";
+    report_.transcript.push_back({TranscriptLine::Who::system,
+                                  how + notice.destination + ": " + notice.text, "", clock_ms_});
+  }
 
  private:
   void fail(std::string kind, std::string message) {
@@ -145,26 +118,40 @@ class CallPlayer {
   bool post(const std::string& path, std::vector<twilio::FormParam> params, std::string& xml) {
     params.insert(params.begin(),
                   {{"AccountSid", "AC00000000000000000000000000000000"}, {"CallSid", call_id_}});
-    service::HttpRequest request;
-    request.target = path;
-    request.body = twilio::encode_form(params);
-    request.headers = {
-        {"Content-Type", "application/x-www-form-urlencoded"},
-        {"X-Twilio-Signature", twilio::compute_signature(test_token, test_url + path, params)}};
     ++report_.webhooks;
-    const auto start = std::chrono::steady_clock::now();
-    service::HttpResponse response = service_->handle(request);
-    const double spent =
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-    report_.engine_microseconds += spent;
-    report_.webhook_microseconds.push_back(spent);
-    if (response.status != 200) {
-      fail("unfollowable_twiml", path + " answered HTTP " + std::to_string(response.status) + ": " +
-                                     squeeze(response.body));
+    auto answer = target_.post(path, std::move(params));
+    if (!answer) {
+      if (answer.error().unreachable) {
+        unreachable_ = answer.error().message;
+      } else {
+        fail("target_error", path + ": " + answer.error().message);
+      }
       finished_ = true;
       return false;
     }
-    xml = response.body;
+    report_.engine_microseconds += answer->microseconds;
+    report_.webhook_microseconds.push_back(answer->microseconds);
+    if (answer->status != 200) {
+      std::string message =
+          path + " answered HTTP " + std::to_string(answer->status) + ": " + squeeze(answer->body);
+      if (answer->status == 403 && target_.remote())
+        message +=
+            " (sign with the daemon's [server] public_url: --public-url, and its auth token)";
+      fail("unfollowable_twiml", message);
+      finished_ = true;
+      return false;
+    }
+    // A daemon that does not honour the scripted outcomes would run the call against real
+    // systems: nothing it does then says anything about the script's expectations.
+    if (target_.remote() && answer->scripted_integrations != "honoured" && !report_.skipped() &&
+        path != "/twilio/status") {
+      report_.skip_reason =
+          "daemon does not honour scripted integrations; set [testing] scripted_integrations = "
+          "true on a staging daemon";
+      finished_ = true;
+      return false;
+    }
+    xml = std::move(answer->body);
     return true;
   }
 
@@ -176,8 +163,10 @@ class CallPlayer {
     clock_ms_ += spoken_ms;
   }
 
+  // The carrier's final status callback, so the target closes the call; once per call.
   void end_call() {
-    if (finished_) return;
+    if (status_sent_ || unreachable_) return;
+    status_sent_ = true;
     finished_ = true;
     std::string ignored;
     post("/twilio/status",
@@ -296,6 +285,7 @@ class CallPlayer {
       if (d.number.value == verb.number) destination = d.id;
     }
     report_.destination = destination;
+    dialled_ = true;
     report_.transcript.push_back(
         {TranscriptLine::Who::system,
          "transfer to " + destination + " (" + verb.number + "): " + call_.transfer_result, "",
@@ -329,16 +319,16 @@ class CallPlayer {
 
   const ScriptedCall& call_;
   const contract::Contract& contract_;
+  Target& target_;
   CallReport& report_;
-  int clock_ms_ = 0;
-  ScriptedTools tools_;
-  RecordingMessenger messenger_;
-  service::MemorySessionStore sessions_;
-  std::unique_ptr<service::CallService> service_;
   std::string call_id_;
+  int clock_ms_ = 0;
   std::size_t next_turn_ = 0;
   bool finished_ = false;
+  bool status_sent_ = false;
   bool hung_up_by_script_ = false;
+  bool dialled_ = false;
+  std::optional<std::string> unreachable_;
   int speech_requests_ = 0;
   long spoken_characters_ = 0;
   std::string agent_said_;
@@ -351,24 +341,33 @@ std::string money(double value) {
   return text;
 }
 
+// What the target could not show is listed as unchecked rather than judged.
+struct Observed {
+  bool escalation = true;
+  bool destination = true;
+};
+
 void check_expectations(const ScriptedCall& call, const contract::Contract& contract,
-                        CallReport& report, const std::string& agent_said) {
+                        CallReport& report, const std::string& agent_said,
+                        const Observed& observed) {
   const Expectations& e = call.expect;
   auto fail = [&](std::string kind, std::string message) {
     report.failures.push_back({std::move(kind), std::move(message)});
   };
+  if (e.destination && !observed.destination) report.unchecked.push_back("destination");
+  if (e.escalation && !observed.escalation) report.unchecked.push_back("escalation");
   if (e.outcome && *e.outcome != report.outcome) {
     fail("wrong_outcome", "outcome is " + report.outcome + ", expected " + *e.outcome);
   }
   if (e.event && *e.event != report.event)
     fail("wrong_event", "event is " + report.event + ", expected " + *e.event);
-  if (e.destination && *e.destination != report.destination) {
+  if (e.destination && observed.destination && *e.destination != report.destination) {
     fail("wrong_destination",
          "destination is " +
              (report.destination.empty() ? std::string("none") : report.destination) +
              ", expected " + *e.destination);
   }
-  if (e.escalation && *e.escalation != report.escalation) {
+  if (e.escalation && observed.escalation && *e.escalation != report.escalation) {
     fail("wrong_escalation",
          "escalation is " + (report.escalation.empty() ? std::string("none") : report.escalation) +
              ", expected " + *e.escalation);
@@ -421,6 +420,67 @@ void check_expectations(const ScriptedCall& call, const contract::Contract& cont
     fail("budget_exceeded", "the call cost " + money(report.cost) + " " +
                                 contract.cost.currency.value + ", over " + money(*e.max_cost));
   }
+}
+
+// A daemon routes by its own clock: a call scripted in the other hours than now would reach the
+// other hours' workflow (or answers), so it cannot be reproduced there.
+std::optional<std::string> hours_mismatch(const ScriptedCall& call,
+                                          const contract::Contract& contract,
+                                          std::chrono::sys_seconds now) {
+  const std::string& zone = contract.hours.time_zone.value;
+  auto scripted =
+      engine::to_local(zone, std::chrono::sys_seconds{std::chrono::seconds{call.at_unix}});
+  auto current = engine::to_local(zone, now);
+  if (!scripted || !current) return std::nullopt;
+  const bool scripted_business = engine::in_business_hours(contract.hours, *scripted);
+  const bool now_business = engine::in_business_hours(contract.hours, *current);
+  if (scripted_business == now_business) return std::nullopt;
+  const auto name = [](bool business) { return business ? "business hours" : "after hours"; };
+  return "scripted in " + std::string(name(scripted_business)) + " (" + call.at + "); it is " +
+         name(now_business) + " now on the daemon's clock";
+}
+
+// The agent reads resolved dates back as "December 4" and writes them as 2026-12-04.
+bool names_a_date(const std::string& phrase) {
+  static constexpr const char* months[] = {"january", "february", "march",   "april",
+                                           "june",    "july",     "august",  "september",
+                                           "october", "november", "december"};
+  const std::string text = lower(phrase);
+  for (const char* month : months) {
+    if (text.find(month) != std::string::npos) return true;
+  }
+  // An ISO date, 2026-12-07.
+  for (std::size_t i = 0; i + 10 <= text.size(); ++i) {
+    const auto digit = [&](std::size_t k) {
+      return std::isdigit(static_cast<unsigned char>(text[k]));
+    };
+    if (digit(i) && digit(i + 1) && digit(i + 2) && digit(i + 3) && text[i + 4] == '-' &&
+        digit(i + 5) && digit(i + 6) && text[i + 7] == '-' && digit(i + 8) && digit(i + 9))
+      return true;
+  }
+  return false;
+}
+
+// A daemon resolves "next Thursday" against today, not the call's scripted day: expectations that
+// name a resolved date (a datetime slot, or a date in a phrase) cannot be reproduced there.
+std::optional<std::string> date_dependence(const ScriptedCall& call,
+                                           const contract::Contract& contract) {
+  std::string what;
+  for (const auto& [slot, expected] : call.expect.slots) {
+    const contract::Question* question = contract.question(slot);
+    if (question && question->type.value == "datetime") {
+      what = "slot " + slot;
+      break;
+    }
+  }
+  for (const auto* phrases : {&call.expect.say, &call.expect.summary_contains}) {
+    for (const auto& phrase : *phrases) {
+      if (what.empty() && names_a_date(phrase)) what = "\"" + phrase + "\"";
+    }
+  }
+  if (what.empty()) return std::nullopt;
+  return "its expectations name a date (" + what +
+         "), which depends on the day on the daemon's clock, not the scripted " + call.at;
 }
 
 void check_coverage(const Pack& pack, const contract::Contract& contract, PackReport& report) {
@@ -502,40 +562,92 @@ void check_coverage(const Pack& pack, const contract::Contract& contract, PackRe
 
 int PackReport::failed_calls() const {
   return static_cast<int>(
-      std::count_if(calls.begin(), calls.end(), [](const CallReport& c) { return !c.passed(); }));
+      std::count_if(calls.begin(), calls.end(), [](const CallReport& c) { return c.failed(); }));
+}
+
+int PackReport::skipped_calls() const {
+  return static_cast<int>(
+      std::count_if(calls.begin(), calls.end(), [](const CallReport& c) { return c.skipped(); }));
 }
 
 PackReport run_pack(const Pack& pack, const contract::Contract& contract,
                     const contract::Directory* directory) {
+  const std::unique_ptr<Target> target = in_process_target(contract, directory);
+  return run_pack(pack, contract, directory, *target);
+}
+
+PackReport run_pack(const Pack& pack, const contract::Contract& contract,
+                    const contract::Directory*, Target& target) {
   PackReport report;
   report.pack = &pack;
   report.contract_name = contract.workflow.id.value;
-  // The service shares ownership; these aliases do not own what the caller keeps alive.
-  std::shared_ptr<const contract::Contract> shared_contract(std::shared_ptr<void>(), &contract);
-  std::shared_ptr<const contract::Directory> shared_directory(std::shared_ptr<void>(), directory);
+  const auto wall_clock =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   for (const ScriptedCall& call : pack.calls) {
     CallReport& r = report.calls.emplace_back();
     r.script = &call;
-    CallPlayer player(call, contract, shared_contract, shared_directory, r);
+    if (target.remote()) {
+      auto reason = hours_mismatch(call, contract, wall_clock);
+      if (!reason) reason = date_dependence(call, contract);
+      if (reason) {
+        r.skip_reason = std::move(reason);
+        continue;
+      }
+    }
+    CallPlayer player(call, contract, target, r);
     player.play();
-    if (auto state = player.service().call_state(player.call_id())) {
-      r.outcome = state->outcome ? engine::to_string(*state->outcome) : "unfinished";
-      r.event = state->event;
-      r.after_hours = state->after_hours;
-      for (const auto& [name, slot] : state->slots) r.slots[name] = slot.value;
-      r.escalation_rows = state->escalations;
-      if (!state->escalations.empty())
-        r.escalation = contract.escalation[state->escalations.front()].trigger.value;
-      r.summary = player.service().summary(*state);
-    } else {
-      r.outcome = "unfinished";
+    if (player.unreachable()) {
+      report.unreachable = *player.unreachable();
+      r.skip_reason = "not finished: the daemon went away";
+      break;
     }
     r.duration_s = player.clock_ms() / 1000.0;
     r.cost = engine::call_cost(
         contract.cost, {r.duration_s, player.speech_requests(), player.spoken_characters()});
-    check_expectations(call, contract, r, player.agent_said());
+    if (r.skipped()) continue;
+    auto seen = target.observe(player.call_id());
+    if (!seen) {
+      if (seen.error().unreachable) {
+        report.unreachable = seen.error().message;
+        r.skip_reason = "not finished: the daemon went away";
+        break;
+      }
+      r.failures.push_back({"target_error", seen.error().message});
+      continue;
+    }
+    if (!*seen && target.remote()) {
+      r.skip_reason = "the daemon shows no test state for the call (GET /testing/calls/" +
+                      player.call_id() +
+                      " answered 404): set [testing] scripted_integrations = true on a staging "
+                      "daemon";
+      continue;
+    }
+    r.outcome = "unfinished";
+    if (*seen) {
+      const ObservedCall& state = **seen;
+      if (state.outcome) r.outcome = *state.outcome;
+      r.event = state.event;
+      r.after_hours = state.after_hours;
+      r.slots = state.slots;
+      if (state.escalation_rows) {
+        r.escalation_rows = *state.escalation_rows;
+        if (!r.escalation_rows.empty())
+          r.escalation = contract.escalation[r.escalation_rows.front()].trigger.value;
+      }
+      r.summary = state.summary;
+    }
+    Observed observed;
+    observed.escalation = !*seen || (*seen)->escalation_rows.has_value();
+    // In-process every staff message is seen; a daemon shows only the transfers it dials.
+    observed.destination = !target.remote() || player.dialled();
+    check_expectations(call, contract, r, player.agent_said(), observed);
   }
-  check_coverage(pack, contract, report);
+  if (target.remote()) {
+    report.coverage_skipped =
+        "the pack's coverage of the contract is judged in-process (run without --target)";
+  } else {
+    check_coverage(pack, contract, report);
+  }
   return report;
 }
 

@@ -1,15 +1,17 @@
 #pragma once
-// Plays the carrier's side of each scripted call against the webhook handlers, in-process: builds
-// signed requests, follows the TwiML that comes back, answers tool calls from the call's script,
-// and checks what happened against the call's expectations and the pack's coverage of the contract.
+// Plays the carrier's side of each scripted call against the webhook handlers, in-process or in a
+// running daemon (testcalls/target.hpp): builds signed requests, follows the TwiML that comes
+// back, answers tool calls from the call's script, and checks what happened against the call's
+// expectations and the pack's coverage of the contract.
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "contract/model.hpp"
 #include "contract/directory.hpp"
+#include "contract/model.hpp"
 #include "testcalls/pack.hpp"
+#include "testcalls/target.hpp"
 
 namespace voiceops::testcalls {
 
@@ -33,15 +35,21 @@ struct CallReport {
   bool after_hours = false;
   std::map<std::string, std::string> slots;
   std::vector<int> escalation_rows;
-  std::vector<std::string> tool_calls;     // "<tool> -> <status>"
+  std::vector<std::string> tool_calls;      // "<tool> -> <status>"
   std::vector<std::string> failed_systems;  // systems whose failure the call exercised
-  int turns = 0;         // caller turns played
+  int turns = 0;                            // caller turns played
   int webhooks = 0;
   double duration_s = 0;
   double cost = 0;
   double engine_microseconds = 0;  // wall time in the handlers (not part of deterministic output)
   std::vector<double> webhook_microseconds;  // per webhook, for percentiles
-  bool passed() const { return failures.empty(); }
+  // Why the call could not be checked on this target; a skipped call neither passed nor failed.
+  std::optional<std::string> skip_reason;
+  // Expectations the target cannot report (a daemon shows no escalation rows), left unchecked.
+  std::vector<std::string> unchecked;
+  bool skipped() const { return skip_reason.has_value(); }
+  bool failed() const { return !failures.empty(); }
+  bool passed() const { return !failed() && !skipped(); }
 };
 
 struct PackReport {
@@ -51,12 +59,19 @@ struct PackReport {
   std::vector<Failure> coverage;  // pack-level failures (missing kinds, rows, failure paths, hours)
   // Which calls exercised each escalation row, for --coverage.
   std::vector<std::pair<std::string, std::vector<std::string>>> row_coverage;
+  std::optional<std::string> coverage_skipped;  // why coverage was not judged
+  std::optional<std::string> unreachable;       // the target went away: the pack stopped here
   int failed_calls() const;
-  bool passed() const { return failed_calls() == 0 && coverage.empty(); }
+  int skipped_calls() const;
+  bool passed() const { return failed_calls() == 0 && coverage.empty() && !unreachable; }
 };
 
-// Runs every call of a pack against the contract (already validated).
+// Runs every call of a pack against the contract (already validated), in-process.
 PackReport run_pack(const Pack& pack, const contract::Contract& contract,
                     const contract::Directory* directory);
+
+// The same against `target` (a daemon: testcalls run --target).
+PackReport run_pack(const Pack& pack, const contract::Contract& contract,
+                    const contract::Directory* directory, Target& target);
 
 }  // namespace voiceops::testcalls

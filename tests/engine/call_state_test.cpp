@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
 #include "engine/call_state.hpp"
 
 using namespace voiceops::engine;
@@ -47,4 +52,113 @@ TEST_CASE("damaged call state is an error, not a crash", "[engine][state]") {
   CallState s;
   std::string blob = serialize(s);
   CHECK_FALSE(deserialize(blob.substr(0, blob.size() / 2)));
+}
+
+namespace {
+
+// The encoding through nlohmann::json's DOM that serialize() used to be: saved states must stay
+// byte-identical, so the hand-written encoder is checked against it.
+nlohmann::json reference_json(const CallState& s) {
+  nlohmann::json slots = nlohmann::json::object();
+  for (const auto& [name, slot] : s.slots)
+    slots[name] = {slot.value, slot.confirmed, slot.asked_at};
+  return {{"v", 1},
+          {"wf", s.workflow},
+          {"id", s.call_id},
+          {"from", s.from},
+          {"to", s.to},
+          {"t0", s.started_at},
+          {"ah", s.after_hours},
+          {"ph", static_cast<int>(s.phase)},
+          {"in", s.intent},
+          {"st", s.step},
+          {"at", s.attempts},
+          {"cl", s.clarifications},
+          {"lp", s.last_prompt},
+          {"lpc", s.last_prompt_is_confirmation},
+          {"sl", slots},
+          {"es", s.escalations},
+          {"ew", s.escalation_words},
+          {"oos", s.out_of_scope_topic},
+          {"fp", s.flags_pending},
+          {"tr", s.transfer_row},
+          {"td", s.transfer_destination},
+          {"tf", s.tool_failures},
+          {"pid", s.person_id},
+          {"pn", s.person_name},
+          {"tu", s.turns},
+          {"oc", s.outcome ? static_cast<int>(*s.outcome) : -1},
+          {"ev", s.event}};
+}
+
+std::string reference_blob(const nlohmann::json& j) {
+  const std::vector<std::uint8_t> bytes = nlohmann::json::to_msgpack(j);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace
+
+TEST_CASE("call state bytes are what nlohmann's MessagePack made of it", "[engine][state]") {
+  std::vector<CallState> states(4);
+  // Every length and number boundary the encoder picks a form at.
+  states[1].call_id = "CA" + std::string(32, '7');
+  states[1].last_prompt = std::string(31, 'a');
+  states[1].step = std::string(32, 'b');
+  states[1].intent = std::string(255, 'c');
+  states[1].event = std::string(256, 'd');
+  states[1].escalation_words = std::string(70000, 'e');
+  states[1].started_at = 4'102'444'800;  // beyond 32 bits
+  states[1].transfer_row = -33;
+  states[1].attempts = 128;
+  states[1].clarifications = 65536;
+  states[1].turns = 255;
+  states[1].outcome = Outcome::abandoned;
+  for (int i = 0; i < 17; ++i) {
+    states[1].escalations.push_back(i * 300 - 2000);
+    states[1].slots["slot_" + std::to_string(i)] = {std::to_string(i), i % 2 == 0, "ask"};
+    states[1].tool_failures.push_back("tool." + std::to_string(i) + ":error");
+  }
+  states[2].started_at = -1;
+  states[2].transfer_row = -129;
+  states[2].escalations = {-32, -128, -32768, -32769, 127, 32767, 65535};
+  states[2].slots["ünïcode"] = {"Café 21 Oak Street", true, ""};
+  states[3].phase = Phase::ended;
+  states[3].after_hours = true;
+  states[3].flags_pending = true;
+  states[3].clarifications = std::numeric_limits<int>::min();
+  states[3].attempts = std::numeric_limits<int>::max();
+  for (const CallState& state : states) {
+    const std::string expected = reference_blob(reference_json(state));
+    const std::string blob = serialize(state);
+    REQUIRE(blob == expected);
+    auto back = deserialize(expected);
+    REQUIRE(back);
+    CHECK(serialize(*back) == expected);
+  }
+}
+
+TEST_CASE("fields a newer version adds are skipped; missing ones are damage", "[engine][state]") {
+  CallState s;
+  s.call_id = "CA1";
+  nlohmann::json j = reference_json(s);
+  j["zz"] = {{"nested", {1, 2.5, nullptr, "x", {{"deep", true}}}}};
+  auto back = deserialize(reference_blob(j));
+  REQUIRE(back);
+  CHECK(back->call_id == "CA1");
+
+  nlohmann::json missing = reference_json(s);
+  missing.erase("ev");
+  auto damaged = deserialize(reference_blob(missing));
+  REQUIRE_FALSE(damaged);
+  CHECK_THAT(damaged.error(), Catch::Contains("'ev'"));
+
+  nlohmann::json wrong = reference_json(s);
+  wrong["ah"] = "yes";
+  CHECK_FALSE(deserialize(reference_blob(wrong)));
+  wrong = reference_json(s);
+  wrong["v"] = 2;
+  auto newer = deserialize(reference_blob(wrong));
+  REQUIRE_FALSE(newer);
+  CHECK_THAT(newer.error(), Catch::Contains("format 2"));
+  CHECK_FALSE(deserialize(serialize(s) + "x"));  // trailing bytes
 }
