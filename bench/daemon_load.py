@@ -8,6 +8,8 @@
 2. Memory per active call: resident memory before and after 1,000 calls are left in progress.
 
     bench/daemon_load.py VOICEOPSD [SECONDS]
+
+BENCH_STORE_DIR puts the store elsewhere (e.g. /dev/shm, to see what the disk costs).
 """
 import http.client
 import os
@@ -78,7 +80,7 @@ listen = "127.0.0.1:{port}"
 public_url = "{url}"
 control_socket = "{work}/control.sock"
 [store]
-path = "{work}/voiceops.db"
+path = "{os.environ.get("BENCH_STORE_DIR", work)}/voiceops-bench.db"
 [contracts]
 paths = ["{SOURCE}/contracts/*.toml"]
 """)
