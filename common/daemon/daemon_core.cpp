@@ -189,7 +189,7 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
   if (!error.lines.empty()) return unexpected(std::move(error));
 
   auto opened = store::CallStore::open(config.store.path,
-                                      {.background_checkpoint_every = std::chrono::seconds(1)});
+                                       {.background_checkpoint_every = std::chrono::seconds(1)});
   if (!opened) {
     error.lines.push_back(opened.error().message);
     if (opened.error().kind == store::StoreError::Kind::cannot_open) {

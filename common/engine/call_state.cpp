@@ -1,8 +1,8 @@
 #include "engine/call_state.hpp"
 
 #include <cstdint>
-#include <limits>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <type_traits>

@@ -253,6 +253,9 @@ class DaemonTest(unittest.TestCase):
 
         good = d.cli("daemon", "reload", "--wait")
         self.assertEqual(good.returncode, 0, good.stderr)
+        queued = d.cli("daemon", "reload")  # without --wait: answered at once, done on the loop
+        self.assertEqual(queued.returncode, 0, queued.stderr)
+        self.assertIn("reload requested", queued.stdout)
         # A broken contract: the reload is refused with file:line, the old set stays in service.
         broken = os.path.join(d.contracts, "after-hours-service.toml")
         with open(broken) as f:
@@ -272,7 +275,7 @@ class DaemonTest(unittest.TestCase):
             f.write(text)
         d.process.send_signal(signal.SIGHUP)
         time.sleep(0.5)
-        self.assertIn('voiceops_reloads_total{result="ok"} 2', d.get("/metrics")[1])
+        self.assertIn('voiceops_reloads_total{result="ok"} 3', d.get("/metrics")[1])
 
     def test_cli_says_when_the_daemon_is_not_running(self):
         r = self.daemon.cli("daemon", "status")

@@ -194,15 +194,18 @@ TEST_CASE("config: a secret inline is refused without echoing it", "[config]") {
                                             "twilio.auth_token"},
         {"[twilio]\ntoken = \"s3cr3t-token\"\n", "twilio.token"},
         {"[odoo]\napi_key = \"s3cr3t-token\"\n", "odoo.api_key"},
-        {"[odoo]\npassword = \"s3cr3t-token\"\n", "odoo.password"}}) {
+        {"[odoo]\npassword = \"s3cr3t-token\"\n", "odoo.password"},
+        {"[server]\nevents_token = \"s3cr3t-token\"\n", "server.events_token"}}) {
     auto result = parse_config(text, "voiceops.toml");
     const Diagnostic& d = first_error(result);
     CHECK(result.error().all().size() == 1);
     CHECK(d.rule == "secret-inline");
     CHECK(d.where.line == 2);
     CHECK(d.message.find(key) == 0);
-    CHECK(d.hint.find(key.starts_with("twilio") ? "TWILIO_AUTH_TOKEN" : "ODOO_API_KEY") !=
-          std::string::npos);
+    const char* variable = key.starts_with("twilio")   ? "TWILIO_AUTH_TOKEN"
+                           : key.starts_with("server") ? "VOICEOPS_EVENTS_TOKEN"
+                                                       : "ODOO_API_KEY";
+    CHECK(d.hint.find(variable) != std::string::npos);
     CHECK(d.hint.find("_file") != std::string::npos);
     CHECK(d.message.find("s3cr3t") == std::string::npos);
     CHECK(d.hint.find("s3cr3t") == std::string::npos);
@@ -295,6 +298,13 @@ TEST_CASE("config: secrets from their files or the environment", "[config]") {
     }
     CHECK(odoo_api_key(c, environment({})).error().message.find("ODOO_API_KEY") !=
           std::string::npos);
+  }
+  SECTION("the live events token: its file, else the environment") {
+    CHECK(*events_token(c, environment({{"VOICEOPS_EVENTS_TOKEN", "ev"}})) == "ev");
+    CHECK(events_token(c, environment({})).error().message.find("VOICEOPS_EVENTS_TOKEN") !=
+          std::string::npos);
+    c.server.events_token_file = write_file("events", "file-events\n");
+    CHECK(*events_token(c, environment({{"VOICEOPS_EVENTS_TOKEN", "ev"}})) == "file-events");
   }
   SECTION("the file wins over the environment, one line, trimmed") {
     c.twilio.auth_token_file = write_file("token", "from-file-token\n");
