@@ -363,6 +363,43 @@ class DaemonTest(unittest.TestCase):
                 return payload.decode()
 
 
+class SystemdNotifyTest(unittest.TestCase):
+    """sd_notify as systemd 252 sees it: a datagram socket in NOTIFY_SOCKET."""
+
+    def test_ready_reloading_watchdog_and_stopping(self):
+        d = Daemon()
+        self.addCleanup(d.cleanup)
+        path = os.path.join(d.dir, "notify.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.addCleanup(listener.close)
+        listener.bind(path)
+        listener.settimeout(10)
+        d.env["NOTIFY_SOCKET"] = path
+        d.env["WATCHDOG_USEC"] = "400000"  # pings every 0.2 s
+        log = open(d.log_path, "a")
+        d.process = subprocess.Popen([VOICEOPSD, "--config", d.config], stdout=log, stderr=log,
+                                     env=d.env)
+
+        def until(wanted):
+            seen = []
+            while True:
+                message = listener.recv(4096).decode()
+                seen.append(message)
+                if wanted in message:
+                    return message, seen
+
+        ready, _ = until("READY=1")
+        self.assertIn("STATUS=serving 3 contract(s)", ready)
+        until("WATCHDOG=1")
+        d.process.send_signal(signal.SIGHUP)
+        reloading, _ = until("RELOADING=1")
+        self.assertRegex(reloading, r"MONOTONIC_USEC=\d+")
+        until("READY=1")
+        d.process.send_signal(signal.SIGTERM)
+        until("STOPPING=1")
+        self.assertEqual(d.process.wait(15), 0)
+
+
 class ConfigurationTest(unittest.TestCase):
     def run_daemon(self, config_text, env=None):
         folder = tempfile.mkdtemp(prefix="voiceopsd-config-")
