@@ -180,6 +180,18 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
   }
   std::size_t i = 0;
   auto next = [&] { return std::move(*prepared[i++]); };
+  if (options.background_checkpoint_every.count() > 0) {
+    auto checkpointer = Database::open(path, Database::Mode::read_write);
+    if (!checkpointer || !store->db_.exec("PRAGMA wal_autocheckpoint = 0")) {
+      return unexpected(StoreError{StoreError::Kind::cannot_open,
+                                   path + ": cannot open a second connection for checkpoints"});
+    }
+    store->checkpoints_ = std::jthread(
+        [raw = store.get(), every = options.background_checkpoint_every,
+         db = std::make_shared<Database>(std::move(*checkpointer))](std::stop_token stop) {
+          raw->run_checkpoints(stop, std::move(*db), every);
+        });
+  }
   store->sql_ =
       std::unique_ptr<Statements>(new Statements{next(), next(), next(), next(), next(), next(),
                                                  next(), next(), next(), next(), next(), next()});

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 #include "contract/check.hpp"
 #include "service/call_service.hpp"
@@ -235,4 +236,30 @@ TEST_CASE("listing calls filters by time and activity", "[store]") {
   later.since = 4'000'000'000;
   CHECK(d.store->list_calls(later)->empty());
   CHECK(d.store->check_writable());
+}
+
+TEST_CASE("with background checkpoints the WAL is folded into the database file", "[store]") {
+  TempDir dir;
+  const std::string db = (dir.path / "voiceops.db").string();
+  {
+    auto opened =
+        store::CallStore::open(db, {.background_checkpoint_every = std::chrono::milliseconds(5)});
+    REQUIRE(opened);
+    CHECK((*opened)->check_writable());
+    engine::CallState state;
+    state.call_id = "CAwal";
+    state.workflow = "w";
+    service::TurnRecord turn;
+    turn.state = &state;
+    turn.blob = engine::serialize(state);
+    turn.lines = {{"caller", "hello"}};
+    REQUIRE((*opened)->save(turn));
+    const auto main_size_before = fs::file_size(db);
+    for (int i = 0; i < 200 && fs::file_size(db) == main_size_before; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(fs::file_size(db) > main_size_before);  // pages copied from the WAL by the checkpointer
+  }  // the checkpointer stops and joins before the connection closes
+  auto reopened = store::CallStore::open(db);
+  REQUIRE(reopened);
+  CHECK((*reopened)->load("CAwal").value().has_value());
 }
