@@ -85,7 +85,8 @@ path = "{os.environ.get("BENCH_STORE_DIR", work)}/voiceops-bench.db"
 paths = ["{SOURCE}/contracts/*.toml"]
 """)
         log = open(os.path.join(work, "voiceopsd.log"), "w")
-        daemon = subprocess.Popen([VOICEOPSD, "--config", config], stderr=log,
+        daemon = subprocess.Popen([VOICEOPSD, "--config", config, "--threads",
+                                   os.environ.get("BENCH_THREADS", "2")], stderr=log,
                                   env=dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN))
         processes.append(daemon)
         wait_http(port, "/healthz")

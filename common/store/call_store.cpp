@@ -224,7 +224,55 @@ Result<std::optional<std::string>, std::string> CallStore::load(const std::strin
   return state;
 }
 
+// Group commit: webhooks that arrive while a transaction is being written wait, and the next
+// writer commits all of them in one transaction (each in its own savepoint, so one bad record
+// fails alone). Every caller still returns only after its turn is committed.
 Result<bool, std::string> CallStore::save(const service::TurnRecord& turn) {
+  PendingTurn mine{&turn};
+  std::unique_lock lock(queue_mutex_);
+  queue_.push_back(&mine);
+  while (!mine.done) {
+    if (writing_) {
+      committed_.wait(lock);
+      continue;
+    }
+    writing_ = true;
+    std::vector<PendingTurn*> batch = std::exchange(queue_, {});
+    lock.unlock();
+    write_batch(batch);
+    lock.lock();
+    for (PendingTurn* pending : batch) pending->done = true;
+    writing_ = false;
+    committed_.notify_all();
+  }
+  if (mine.error) return unexpected(std::move(*mine.error));
+  return true;
+}
+
+void CallStore::write_batch(const std::vector<PendingTurn*>& batch) {
+  std::lock_guard lock(mutex_);
+  auto transaction = Transaction::begin(db_);
+  if (!transaction) {
+    for (PendingTurn* pending : batch) pending->error = describe(transaction.error());
+    return;
+  }
+  for (PendingTurn* pending : batch) {
+    DbResult<Done> done = db_.exec("SAVEPOINT turn");
+    if (done) done = write_turn(*pending->turn);
+    if (done) {
+      done = db_.exec("RELEASE turn");
+    } else {
+      (void)db_.exec("ROLLBACK TO turn");
+      (void)db_.exec("RELEASE turn");
+    }
+    if (!done) pending->error = describe(done.error());
+  }
+  if (auto committed = transaction->commit(); !committed) {
+    for (PendingTurn* pending : batch) pending->error = describe(committed.error());
+  }
+}
+
+DbResult<Done> CallStore::write_turn(const service::TurnRecord& turn) {
   const engine::CallState& s = *turn.state;
   long spoken = 0;
   for (const auto& line : turn.lines)
@@ -237,10 +285,6 @@ Result<bool, std::string> CallStore::save(const service::TurnRecord& turn) {
   const auto optional_text = [](const std::string& text) {
     return text.empty() ? std::optional<std::string>() : std::optional<std::string>(text);
   };
-
-  std::lock_guard lock(mutex_);
-  auto transaction = Transaction::begin(db_);
-  if (!transaction) return failed(transaction);
   DbResult<Done> done = sql_->upsert_call.bind(
       s.call_id, s.workflow, s.from, s.to, s.started_at, turn.at, s.after_hours,
       optional_text(s.intent), std::string_view(phase_name(s.phase)), outcome,
@@ -257,9 +301,7 @@ Result<bool, std::string> CallStore::save(const service::TurnRecord& turn) {
     if (done) done = sql_->insert_event.bind(s.call_id, turn.at, event.kind, event.detail);
     if (done) done = sql_->insert_event.run();
   }
-  if (done) done = transaction->commit();
-  if (!done) return failed(done);
-  return true;
+  return done;
 }
 
 Result<bool, std::string> CallStore::finish(const service::CallFinish& finish) {

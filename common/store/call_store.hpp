@@ -99,11 +99,23 @@ class CallStore final : public service::SessionStore {
   struct Statements;
   CallStore(Database db, std::string path);
   Result<bool, std::string> finish_locked(const service::CallFinish& finish);
+  struct PendingTurn {
+    const service::TurnRecord* turn;
+    std::optional<std::string> error;
+    bool done = false;
+  };
+  void write_batch(const std::vector<PendingTurn*>& batch);
+  DbResult<Done> write_turn(const service::TurnRecord& turn);
 
   void run_checkpoints(std::stop_token stop, Database checkpointer,
                        std::chrono::milliseconds every);
 
-  std::mutex mutex_;
+  std::mutex queue_mutex_;  // guards queue_ and writing_
+  std::condition_variable committed_;
+  std::vector<PendingTurn*> queue_;
+  bool writing_ = false;
+
+  std::mutex mutex_;  // guards db_ and sql_: the connection is not shared between threads
   Database db_;
   std::string path_;
   std::unique_ptr<Statements> sql_;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -262,4 +263,38 @@ TEST_CASE("with background checkpoints the WAL is folded into the database file"
   auto reopened = store::CallStore::open(db);
   REQUIRE(reopened);
   CHECK((*reopened)->load("CAwal").value().has_value());
+}
+
+TEST_CASE("turns saved from many threads at once are all committed", "[store]") {
+  TempDir dir;
+  auto opened = store::CallStore::open((dir.path / "voiceops.db").string());
+  REQUIRE(opened);
+  store::CallStore& calls = **opened;
+  constexpr int threads = 8, turns_each = 25;
+  std::vector<std::thread> workers;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      engine::CallState state;
+      state.call_id = "CAthread" + std::to_string(t);
+      state.workflow = "w";
+      for (int i = 0; i < turns_each; ++i) {
+        state.turns = i + 1;
+        service::TurnRecord turn;
+        turn.state = &state;
+        turn.blob = engine::serialize(state);
+        turn.lines = {{"caller", "turn " + std::to_string(i)}};
+        if (!calls.save(turn)) ++failures;
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  CHECK(failures == 0);
+  for (int t = 0; t < threads; ++t) {
+    auto detail = calls.show_call("CAthread" + std::to_string(t));
+    REQUIRE(detail);
+    REQUIRE(*detail);
+    CHECK((*detail)->call.turns == turns_each);
+    CHECK((*detail)->transcript.size() == static_cast<std::size_t>(turns_each));
+  }
 }
