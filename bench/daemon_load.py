@@ -145,7 +145,19 @@ http {{
         processes.append(nginx)
         wait_http(nginx_port, "/answer.xml")
 
-        nginx_rps, nginx_p99, _ = wrk("http://127.0.0.1:%d/answer.xml" % nginx_port)
+        # The same client work for both: wrk calls a Lua request() for every request.
+        static_script = os.path.join(work, "static.lua")
+        with open(static_script, "w") as f:
+            f.write("""
+local requests = {}
+for i = 1, 1000 do requests[i] = wrk.format("GET", "/answer.xml") end
+local i = 0
+request = function()
+  i = i % #requests + 1
+  return requests[i]
+end
+""")
+        nginx_rps, nginx_p99, _ = wrk("http://127.0.0.1:%d/answer.xml" % nginx_port, static_script)
         daemon_rps, daemon_p99, errors = wrk(url + "/twilio/voice", script)
         print("nginx static file      %9.0f req/s   p99 %6.2f ms" % (nginx_rps, nginx_p99))
         print("voiceopsd new calls    %9.0f req/s   p99 %6.2f ms   (%d non-2xx)" %
