@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} "$@" >/dev/null
-cmake --build "$build_dir" -j "${JOBS:-2}"
+# BUILD_TARGETS (optional, space-separated) builds only those targets.
+cmake --build "$build_dir" -j "${JOBS:-2}" ${BUILD_TARGETS:+--target $BUILD_TARGETS}

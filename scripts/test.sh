@@ -22,7 +22,7 @@ build/cli/voiceops testcalls run --junit build/testcalls.xml --transcripts build
 if [[ ${SKIP_SANITIZERS:-0} != 1 ]]; then
   echo "== build and test under ASan + UBSan (clang)"
   CXX=clang++-14 BUILD_DIR=build-asan bash scripts/build.sh -DBUILD_TESTING=ON -DVOICEOPS_SANITIZE=ON \
-    -DVOICEOPS_BUILD_DAEMON=OFF
+    -DVOICEOPS_BUILD_DAEMON=OFF -DVOICEOPS_BUILD_BENCH=OFF
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j 2
 fi
@@ -32,8 +32,9 @@ if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
   fuzz_each=$((fuzz_total / 3))
   ((fuzz_each > 0)) || fuzz_each=1
   echo "== fuzz for ${fuzz_total} s (libFuzzer): contracts, webhook forms, call scripts and TwiML"
-  CXX=clang++-14 BUILD_DIR=build-fuzz bash scripts/build.sh -DBUILD_TESTING=OFF -DVOICEOPS_FUZZ=ON \
-    -DVOICEOPS_BUILD_DAEMON=OFF
+  CXX=clang++-14 BUILD_DIR=build-fuzz BUILD_TARGETS="contract_fuzzer form_fuzzer testcalls_fuzzer" \
+    bash scripts/build.sh -DBUILD_TESTING=OFF -DVOICEOPS_FUZZ=ON -DVOICEOPS_BUILD_DAEMON=OFF \
+    -DVOICEOPS_BUILD_BENCH=OFF
   mkdir -p build-fuzz/corpus-contract build-fuzz/corpus-form build-fuzz/corpus-testcalls
   find contracts tests/contracts -name '*.toml' -exec cp {} build-fuzz/corpus-contract/ \;
   cp fuzz/seeds/form/* build-fuzz/corpus-form/
