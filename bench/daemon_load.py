@@ -9,7 +9,8 @@
 
     bench/daemon_load.py VOICEOPSD [SECONDS]
 
-BENCH_STORE_DIR puts the store elsewhere (e.g. /dev/shm, to see what the disk costs).
+BENCH_STORE_DIR puts the store elsewhere (e.g. /dev/shm, to see what the disk costs);
+BENCH_THREADS sets the daemon's --threads (default 2); BENCH_CONNECTIONS wrk's -c (default 32).
 """
 import http.client
 import os
@@ -29,7 +30,7 @@ VOICEOPSD = sys.argv[1]
 SECONDS = int(sys.argv[2]) if len(sys.argv) > 2 else 8
 SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOKEN = "bench-token"
-CONNECTIONS = 32
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 
 
 def free_port():
