@@ -45,6 +45,7 @@ class EventsSession : public std::enable_shared_from_this<EventsSession> {
  public:
   EventsSession(tcp::socket&& socket, std::shared_ptr<HttpServer::Shared> shared)
       : ws_(std::move(socket)), shared_(std::move(shared)) {}
+  ~EventsSession() { shared_->core.live_events().unsubscribe(ticket_); }
 
   void run(http::request<http::string_body> request) {
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -73,7 +74,10 @@ class EventsSession : public std::enable_shared_from_this<EventsSession> {
 
   void enqueue(const std::string& text) {
     if (closed_) return;
-    if (queue_.size() >= max_queue) queue_.pop_front();
+    if (queue_.size() >= max_queue) {
+      // The front is being written while writing_: its buffer must live until on_write.
+      queue_.erase(writing_ ? std::next(queue_.begin()) : queue_.begin());
+    }
     queue_.push_back(text);
     if (!writing_) do_write();
   }
@@ -109,10 +113,6 @@ class EventsSession : public std::enable_shared_from_this<EventsSession> {
     shared_->core.live_events().unsubscribe(ticket_);
   }
 
- public:
-  ~EventsSession() { shared_->core.live_events().unsubscribe(ticket_); }
-
- private:
   websocket::stream<beast::tcp_stream> ws_;
   std::shared_ptr<HttpServer::Shared> shared_;
   beast::flat_buffer buffer_;

@@ -18,7 +18,7 @@ class LiveEvents {
   std::uint64_t subscribe(Subscriber subscriber);
   void unsubscribe(std::uint64_t ticket);
 
-  // kind: started, turn, escalation, ended, finalized. `caller` is masked here, never sent whole.
+  // kind: started, turn, escalation, ended, finalized. No caller numbers: dashboards get ids.
   void publish(std::string_view kind, std::string_view call_id, std::string_view workflow,
                std::string_view detail, std::int64_t at);
 
