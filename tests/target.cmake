@@ -9,5 +9,6 @@ if(TARGET voiceopsd)
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/target/testcalls_target_test.py
                    --cli $<TARGET_FILE:voiceops> --daemon $<TARGET_FILE:voiceopsd>
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
-  set_tests_properties(testcalls_target_daemon PROPERTIES TIMEOUT 600 ENVIRONMENT "NO_COLOR=1")
+  set_tests_properties(testcalls_target_daemon PROPERTIES TIMEOUT 600 ENVIRONMENT "NO_COLOR=1"
+                                                   RESOURCE_LOCK loopback_daemon)
 endif()

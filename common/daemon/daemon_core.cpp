@@ -35,17 +35,6 @@ service::HttpResponse static_apology() {
       "text/xml; charset=utf-8");
 }
 
-// Fallback reasons become a small fixed set of metric labels.
-std::string fallback_category(std::string_view why) {
-  if (why.starts_with("unknown call")) return "unknown_call";
-  if (why.starts_with("store")) return "store_error";
-  if (why.starts_with("saved state")) return "state_unreadable";
-  if (why.starts_with("workflow")) return "workflow_not_loaded";
-  if (why.starts_with("no workflow")) return "no_workflow";
-  if (why.starts_with("internal")) return "internal_error";
-  return "other";
-}
-
 std::string short_id(std::string_view call_id) {
   return std::string(call_id.substr(0, 40));
 }
@@ -268,12 +257,14 @@ Answer DaemonCore::handle_webhook(const service::HttpRequest& request) {
     try {
       answer.response = service->handle(request);
       if (answer.response.status >= 500)
-        answer.response = service->fallback_answer(request, "internal: a 5xx from the handler");
+        answer.response = service->fallback_answer(request, service::FallbackReason::internal_error,
+                                                   "a 5xx from the handler");
     } catch (const std::exception& e) {
       log_.error(
           fmt::format("call {}: {} failed: {}", short_id(call_id), request.path(), e.what()));
       try {
-        answer.response = service->fallback_answer(request, "internal error");
+        answer.response = service->fallback_answer(request, service::FallbackReason::internal_error,
+                                                   "an exception (logged above)");
       } catch (...) {
         answer.response = static_apology();
       }
@@ -440,8 +431,10 @@ void DaemonCore::on_event(const service::ServiceEvent& event) {
       live_events_.publish("finalized", event.call_id, event.workflow, event.detail, at);
       break;
     case Kind::fallback:
-      metrics_.fallback(fallback_category(event.detail));
-      log_.warning(fmt::format("call {}: human fallback without the engine: {}", id, event.detail));
+      metrics_.fallback(service::to_string(event.reason));
+      log_.warning(fmt::format("call {}: human fallback without the engine: {}{}{}", id,
+                               service::to_string(event.reason), event.detail.empty() ? "" : ": ",
+                               event.detail));
       break;
     case Kind::signature_failure:
       metrics_.signature_failure();

@@ -228,19 +228,39 @@ std::string caller_line(const engine::Event& event) {
 
 }  // namespace
 
+void CallService::observe_fallback(FallbackReason reason, const std::string& call_id,
+                                   const std::string& workflow, std::string detail) const {
+  if (!options_.observer) return;
+  ServiceEvent event{ServiceEvent::Kind::fallback, call_id, workflow, std::move(detail)};
+  event.reason = reason;
+  options_.observer->on_event(event);
+}
+
 void CallService::observe(ServiceEvent::Kind kind, const std::string& call_id,
                           const std::string& workflow, std::string detail) const {
   if (options_.observer) options_.observer->on_event({kind, call_id, workflow, std::move(detail)});
 }
 
-HttpResponse CallService::fallback_answer(const HttpRequest& request,
-                                          const std::string& why) const {
-  auto form = twilio::decode_form(request.body);
-  return fallback_answer(form ? *form : twilio::FormParams{}, why);
+const char* to_string(FallbackReason reason) {
+  switch (reason) {
+    case FallbackReason::unknown_call: return "unknown_call";
+    case FallbackReason::store_error: return "store_error";
+    case FallbackReason::state_unreadable: return "state_unreadable";
+    case FallbackReason::workflow_not_loaded: return "workflow_not_loaded";
+    case FallbackReason::no_workflow: return "no_workflow";
+    case FallbackReason::internal_error: return "internal_error";
+  }
+  return "internal_error";
 }
 
-HttpResponse CallService::fallback_answer(const twilio::FormParams& form,
-                                          const std::string& why) const {
+HttpResponse CallService::fallback_answer(const HttpRequest& request, FallbackReason reason,
+                                          const std::string& detail) const {
+  auto form = twilio::decode_form(request.body);
+  return fallback_answer(form ? *form : twilio::FormParams{}, reason, detail);
+}
+
+HttpResponse CallService::fallback_answer(const twilio::FormParams& form, FallbackReason reason,
+                                          const std::string& detail) const {
   const auto now = options_.clock();
   const std::string to = param(form, "To");
   const Workflow* workflow = select_workflow(to, now);
@@ -251,8 +271,8 @@ HttpResponse CallService::fallback_answer(const twilio::FormParams& form,
         if (!workflow && number.value == to) workflow = &w;
     }
   }
-  observe(ServiceEvent::Kind::fallback, param(form, "CallSid"),
-          workflow ? workflow->contract->workflow.id.value : std::string(), why);
+  observe_fallback(reason, param(form, "CallSid"),
+                   workflow ? workflow->contract->workflow.id.value : std::string(), detail);
   if (!workflow)
     return apology("Sorry, something went wrong on our side. Please call us back later.");
 
@@ -296,21 +316,24 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
     auto saved = sessions_.load(call_id);
     if (!saved) {
       observe(ServiceEvent::Kind::store_error, call_id, "", saved.error());
-      return hanging_up ? apology("") : fallback_answer(form, "store: " + saved.error());
+      return hanging_up ? apology("")
+                        : fallback_answer(form, FallbackReason::store_error, saved.error());
     }
     if (!*saved) {
-      return hanging_up ? apology("") : fallback_answer(form, "unknown call");
+      return hanging_up ? apology("") : fallback_answer(form, FallbackReason::unknown_call);
     }
     auto loaded = engine::deserialize(**saved);
-    if (!loaded) return fallback_answer(form, "saved state unreadable: " + loaded.error());
+    if (!loaded) return fallback_answer(form, FallbackReason::state_unreadable, loaded.error());
     state = std::move(*loaded);
     // A late webhook for a call that is over (out-of-order callbacks): nothing left to do.
     if (state.phase == engine::Phase::ended) return apology("");
     workflow = workflow_of(state);
-    if (!workflow) return fallback_answer(form, "workflow " + state.workflow + " is not loaded");
+    if (!workflow)
+      return fallback_answer(form, FallbackReason::workflow_not_loaded, state.workflow);
   }
   if (!workflow) {
-    observe(ServiceEvent::Kind::fallback, call_id, "", "no workflow answers this number now");
+    observe_fallback(FallbackReason::no_workflow, call_id, "",
+                     "no workflow answers this number now");
     return apology(
         "Sorry, this line isn't taking calls right now. Please call back during business hours.");
   }

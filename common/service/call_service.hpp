@@ -42,6 +42,17 @@ struct Workflow {
   std::shared_ptr<const contract::Directory> directory;  // Ops line only
 };
 
+// Why a call was answered with the human fallback instead of the engine (a metric label).
+enum class FallbackReason {
+  unknown_call,         // a webhook for a CallSid the store has never seen
+  store_error,          // the store could not be read
+  state_unreadable,     // the saved state did not deserialize
+  workflow_not_loaded,  // the call's workflow is gone after a reload
+  no_workflow,          // no workflow answers this number at this time
+  internal_error,       // an exception or a 5xx in the handler (reported by the host)
+};
+const char* to_string(FallbackReason reason);
+
 // What the host wants to hear about as calls go (metrics, live events, logs). Called on the
 // thread that handles the webhook.
 struct ServiceEvent {
@@ -59,6 +70,7 @@ struct ServiceEvent {
   std::string call_id;
   std::string workflow;
   std::string detail;
+  FallbackReason reason = FallbackReason::internal_error;  // for Kind::fallback
 };
 
 class ServiceObserver {
@@ -84,7 +96,8 @@ class CallService {
 
   // Never dead air: the contract's human fallback (a transfer when someone is staffed, else a
   // message) for the number called, without the engine. For when the normal path failed.
-  HttpResponse fallback_answer(const HttpRequest& request, const std::string& why) const;
+  HttpResponse fallback_answer(const HttpRequest& request, FallbackReason reason,
+                               const std::string& detail = {}) const;
 
   // For reports: the call's saved state and its staff summary.
   std::optional<engine::CallState> call_state(const std::string& call_id);
@@ -97,9 +110,12 @@ class CallService {
   HttpResponse on_dial(const twilio::FormParams& form);
   HttpResponse on_status(const twilio::FormParams& form);
   HttpResponse run_event(const twilio::FormParams& form, const engine::Event& event);
-  HttpResponse fallback_answer(const twilio::FormParams& form, const std::string& why) const;
+  HttpResponse fallback_answer(const twilio::FormParams& form, FallbackReason reason,
+                               const std::string& detail = {}) const;
   void observe(ServiceEvent::Kind kind, const std::string& call_id, const std::string& workflow,
                std::string detail = {}) const;
+  void observe_fallback(FallbackReason reason, const std::string& call_id,
+                        const std::string& workflow, std::string detail) const;
   const Workflow* select_workflow(const std::string& to, std::chrono::sys_seconds now) const;
   const Workflow* workflow_of(const engine::CallState& state) const;
   const engine::Dialogue* dialogue_of(const Workflow& workflow) const;

@@ -266,6 +266,9 @@ class DaemonTest(unittest.TestCase):
         queued = d.cli("daemon", "reload")  # without --wait: answered at once, done on the loop
         self.assertEqual(queued.returncode, 0, queued.stderr)
         self.assertIn("reload requested", queued.stdout)
+        # It runs on the daemon's loop: let it finish before the contract below is broken.
+        self.assertTrue(eventually(
+            lambda: 'voiceops_reloads_total{result="ok"} 2' in d.get("/metrics")[1]))
         # A broken contract: the reload is refused with file:line, the old set stays in service.
         broken = os.path.join(d.contracts, "after-hours-service.toml")
         with open(broken) as f:

@@ -8,28 +8,19 @@
 #include "contract/check.hpp"
 #include "service/call_service.hpp"
 #include "support/corpus.hpp"
+#include "support/service_fakes.hpp"
 #include "twilio/signature.hpp"
 
 using namespace voiceops;
 
 namespace {
 
-struct NoTools final : service::ToolRunner {
-  engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool,
-                         const twilio::FormParams&) override {
-    return {tool.name, engine::ToolStatus::ok, ""};
-  }
-};
-struct NoMessages final : service::Messenger {
-  void notify(const engine::CallState&, const engine::Notify&) override {}
-};
-
 struct Fixture {
   contract::CheckedContract checked = contract::check_contract_file(
       testing::source_dir() + "/tests/contracts/valid/minimal.toml", false);
   service::MemorySessionStore sessions;
-  NoTools tools;
-  NoMessages messages;
+  testing::OkTools tools;
+  testing::NoMessages messages;
   std::unique_ptr<service::CallService> service;
 
   Fixture() {
@@ -47,15 +38,7 @@ struct Fixture {
 
   service::HttpResponse post(const std::string& path, const twilio::FormParams& params,
                              bool sign = true) {
-    service::HttpRequest request;
-    request.target = path;
-    request.body = twilio::encode_form(params);
-    if (sign) {
-      request.headers.push_back(
-          {"X-Twilio-Signature",
-           twilio::compute_signature("secret", "https://voice.example.com" + path, params)});
-    }
-    return service->handle(request);
+    return service->handle(testing::carrier_post(path, params, sign));
   }
 };
 

@@ -15,6 +15,7 @@
 #include "store/call_store.hpp"
 #include "store/schema.hpp"
 #include "support/corpus.hpp"
+#include "support/service_fakes.hpp"
 #include "twilio/signature.hpp"
 
 using namespace voiceops;
@@ -34,21 +35,11 @@ struct TempDir {
   }
 };
 
-struct OkTools final : service::ToolRunner {
-  engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool,
-                         const twilio::FormParams&) override {
-    return {tool.name, engine::ToolStatus::ok, ""};
-  }
-};
-struct NoMessages final : service::Messenger {
-  void notify(const engine::CallState&, const engine::Notify&) override {}
-};
-
 // A CallService over a CallStore at `db`, as the daemon builds it. Recreate it to "restart".
 struct Daemonish {
   std::unique_ptr<store::CallStore> store;
-  OkTools tools;
-  NoMessages messages;
+  testing::OkTools tools;
+  testing::NoMessages messages;
   std::unique_ptr<service::CallService> service;
 
   explicit Daemonish(const std::string& db) {
@@ -72,13 +63,7 @@ struct Daemonish {
   }
 
   service::HttpResponse post(const std::string& path, const twilio::FormParams& params) {
-    service::HttpRequest request;
-    request.target = path;
-    request.body = twilio::encode_form(params);
-    request.headers.push_back(
-        {"X-Twilio-Signature",
-         twilio::compute_signature("secret", "https://voice.example.com" + path, params)});
-    return service->handle(request);
+    return service->handle(testing::carrier_post(path, params));
   }
 };
 
