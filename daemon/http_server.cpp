@@ -24,6 +24,7 @@ class HttpSession;
 
 struct HttpServer::Shared {
   asio::io_context& io;
+  asio::thread_pool::executor_type handlers;
   DaemonCore& core;
   HttpLimits limits;
   tcp::acceptor acceptor;
@@ -33,8 +34,13 @@ struct HttpServer::Shared {
   bool stopping = false;
   std::function<void()> on_drained;
 
-  Shared(asio::io_context& io_context, DaemonCore& daemon_core, HttpLimits l)
-      : io(io_context), core(daemon_core), limits(l), acceptor(asio::make_strand(io_context)) {}
+  Shared(asio::io_context& io_context, asio::thread_pool::executor_type handler_pool,
+         DaemonCore& daemon_core, HttpLimits l)
+      : io(io_context),
+        handlers(handler_pool),
+        core(daemon_core),
+        limits(l),
+        acceptor(asio::make_strand(io_context)) {}
 
   void session_closed();
 };
@@ -190,15 +196,30 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                     allowed ? "GET /events is a WebSocket" : "live events are off",
                     request.keep_alive());
     }
-    Answer answer = shared_->core.handle_http(in);
+    if (shared_->core.answers_at_once(in)) {
+      return respond(shared_->core.handle_http(in), request.version(), request.keep_alive());
+    }
+    // Webhooks wait for their commit (and, on live calls, for tool calls): on a handler thread,
+    // so the event loop keeps reading other requests meanwhile.
+    asio::post(shared_->handlers, [self = shared_from_this(), in = std::move(in),
+                                   version = request.version(), keep_alive = request.keep_alive()] {
+      Answer answer = self->shared_->core.handle_http(in);
+      asio::post(self->stream_.get_executor(),
+                 [self, answer = std::move(answer), version, keep_alive]() mutable {
+                   self->respond(std::move(answer), version, keep_alive);
+                 });
+    });
+  }
+
+  void respond(Answer answer, unsigned version, bool keep_alive) {
     auto response = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(answer.response.status), request.version());
+        static_cast<http::status>(answer.response.status), version);
     response->set(http::field::server, std::string("voiceopsd/") + version_string);
     response->set(http::field::content_type, answer.response.content_type);
     response->set(http::field::cache_control, "no-store");
     for (const auto& [name, value] : answer.headers) response->set(name, value);
     response->body() = std::move(answer.response.body);
-    response->keep_alive(request.keep_alive() && !stopping_);
+    response->keep_alive(keep_alive && !stopping_);
     response->prepare_payload();
     do_write(std::move(response));
   }
@@ -305,9 +326,13 @@ void do_accept(std::shared_ptr<HttpServer::Shared> shared) {
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& io, DaemonCore& core, HttpLimits limits)
-    : shared_(std::make_shared<Shared>(io, core, limits)) {}
+    : handlers_(limits.handler_threads),
+      shared_(std::make_shared<Shared>(io, handlers_.get_executor(), core, limits)) {}
 
-HttpServer::~HttpServer() = default;
+// Handlers still running (a tool call past the stop deadline) finish before the core goes away.
+HttpServer::~HttpServer() {
+  handlers_.join();
+}
 
 Result<tcp::endpoint, std::string> HttpServer::listen(const std::string& address) {
   std::string host = address;

@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -21,6 +22,9 @@ struct HttpLimits {
   std::chrono::seconds request_timeout{10};  // the whole request must arrive within this
   std::chrono::seconds idle_timeout{60};     // keep-alive between requests
   std::size_t max_connections = 20000;
+  // Threads that run webhooks. Each waits for its turn's commit (joining a group commit with the
+  // others) and, on live calls, for tool calls; the event loop never does.
+  std::size_t handler_threads = 16;
 };
 
 class HttpServer {
@@ -39,6 +43,7 @@ class HttpServer {
   struct Shared;  // the sessions' view of the server; defined in the .cpp
 
  private:
+  boost::asio::thread_pool handlers_;
   std::shared_ptr<Shared> shared_;
 };
 

@@ -83,7 +83,8 @@ int serve(const config::Config& config, int threads) {
   daemon::DaemonCore& core = **started;
 
   asio::io_context io(threads);
-  daemon::HttpServer http(io, core);
+  daemon::HttpServer http(
+      io, core, {.handler_threads = static_cast<std::size_t>(config.server.handler_threads)});
   auto bound = http.listen(config.server.listen);
   if (!bound) {
     log.error(bound.error());

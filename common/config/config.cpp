@@ -139,14 +139,16 @@ struct ConfigReader {
 };
 
 void read_server(const toml::table& node, Diagnostics& diagnostics, ServerConfig& server) {
-  TableReader table(
-      node, "server", diagnostics,
-      {"listen", "public_url", "control_socket", "events_token_file", "events_token"});
+  TableReader table(node, "server", diagnostics,
+                    {"listen", "public_url", "control_socket", "events_token_file", "events_token",
+                     "handler_threads"});
   ConfigReader r{table};
   r.refuse_secrets({"events_token"}, "events_token_file", "VOICEOPS_EVENTS_TOKEN",
                    "token for the live events stream");
   r.string_into("events_token_file", "\"/run/credentials/voiceopsd.service/events-token\"",
                 server.events_token_file);
+  if (auto threads = table.integer("handler_threads", Need::optional, 1, 256))
+    server.handler_threads = static_cast<int>(threads->value);
   if (auto listen = r.string("listen", "\"127.0.0.1:8750\"")) {
     if (auto why = listen_problem(listen->value); !why.empty()) {
       r.bad_value(*listen, "listen", why, "write listen = \"127.0.0.1:8750\" or \"[::1]:8750\"");

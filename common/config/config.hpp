@@ -36,6 +36,7 @@ struct ServerConfig {
   std::string public_url;  // no trailing '/'; empty: not configured
   std::string control_socket = "/run/voiceops/control.sock";
   std::string events_token_file;  // empty: $VOICEOPS_EVENTS_TOKEN; neither: GET /events is off
+  int handler_threads = 16;       // webhooks waiting for their commit or a tool call
 };
 
 struct StoreConfig {

@@ -213,6 +213,12 @@ std::shared_ptr<service::CallService> DaemonCore::make_service(
                                                 options);
 }
 
+bool DaemonCore::answers_at_once(const service::HttpRequest& request) const {
+  const std::string_view path = request.path();
+  return !path.starts_with("/twilio/") && !path.starts_with(testing_calls_prefix) &&
+         path != "/readyz";
+}
+
 Answer DaemonCore::handle_http(const service::HttpRequest& request) {
   const std::string_view path = request.path();
   if (path.starts_with("/twilio/")) return handle_webhook(request);

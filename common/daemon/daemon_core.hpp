@@ -55,6 +55,10 @@ class DaemonCore final : public service::ServiceObserver {
 
   // Carrier webhooks, /healthz, /readyz, /metrics. Never throws; never a 5xx for a webhook.
   Answer handle_http(const service::HttpRequest& request);
+  // True for requests answered from memory (health, metrics, 404s); false for those that may wait
+  // for the store or a tool call (webhooks, readiness, staging call state), which the server runs
+  // off its event loop.
+  bool answers_at_once(const service::HttpRequest& request) const;
   // GET /events is a WebSocket; the server asks whether its bearer token is right.
   bool events_enabled() const { return !events_token_.empty(); }
   bool events_token_ok(std::string_view authorization_header) const;

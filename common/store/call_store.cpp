@@ -95,9 +95,14 @@ Result<bool, StoreError> migrate(Database& db) {
 }  // namespace
 
 struct CallStore::Statements {
-  Statement load_session, upsert_call, upsert_session, insert_line, insert_event;
+  Statement upsert_call, upsert_session, insert_line, insert_event;
   Statement spoken_chars, finish_call, insert_outbox, abandon_outbox, abandon_calls;
-  Statement count_active, count_outbox;
+};
+
+struct CallStore::Reader {
+  std::mutex mutex;  // guards everything below
+  Database db;
+  Statement load_session, count_active, count_outbox;
 };
 
 CallStore::CallStore(Database db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
@@ -129,13 +134,18 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
     return unexpected(std::move(error));
   }
 
+  auto reader = Database::open(path, Database::Mode::read_write);
+  if (!reader) {
+    return unexpected(StoreError{
+        StoreError::Kind::cannot_open,
+        fmt::format("cannot open the store {} for reading: {}", path, describe(reader.error()))});
+  }
   auto store = std::unique_ptr<CallStore>(new CallStore(std::move(*db), path));
   Database& d = store->db_;
   auto prepare = [&](std::string_view sql) { return d.prepare(sql); };
   std::vector<DbResult<Statement>> prepared;
   const std::string select_calls = fmt::format("SELECT {} FROM calls", call_columns);
   const std::string_view texts[] = {
-      "SELECT state FROM sessions WHERE call_id = ?1",
       "INSERT INTO calls (id, workflow, caller, called, started_at, updated_at, after_hours, "
       "intent,"
       " phase, outcome, event, escalation, destination, turns, spoken_chars, summary)"
@@ -166,8 +176,6 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
       "'abandoned'),"
       " duration_s = MAX(0, updated_at - started_at) WHERE status = 'in-progress' AND updated_at < "
       "?2",
-      "SELECT COUNT(*) FROM calls WHERE status = 'in-progress'",
-      "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'dead'), 0) FROM outbox",
   };
   for (std::string_view text : texts) {
     auto statement = prepare(text);
@@ -192,9 +200,28 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
           raw->run_checkpoints(stop, std::move(*db), every);
         });
   }
-  store->sql_ =
-      std::unique_ptr<Statements>(new Statements{next(), next(), next(), next(), next(), next(),
-                                                 next(), next(), next(), next(), next(), next()});
+  store->sql_ = std::unique_ptr<Statements>(
+      new Statements{next(), next(), next(), next(), next(), next(), next(), next(), next()});
+
+  std::vector<Statement> reads;
+  for (std::string_view text : {
+           "SELECT state FROM sessions WHERE call_id = ?1",
+           "SELECT COUNT(*) FROM calls WHERE status = 'in-progress'",
+           "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'dead'), 0) FROM "
+           "outbox",
+       }) {
+    auto statement = reader->prepare(text);
+    if (!statement) {
+      return unexpected(
+          StoreError{StoreError::Kind::failed,
+                     fmt::format("{}: preparing a query: {}", path, describe(statement.error()))});
+    }
+    reads.push_back(std::move(*statement));
+  }
+  store->reader_ = std::unique_ptr<Reader>(new Reader{
+      {}, std::move(*reader), std::move(reads[0]), std::move(reads[1]), std::move(reads[2])});
+  store->writer_ =
+      std::jthread([raw = store.get()](std::stop_token stop) { raw->run_writer(stop); });
   return store;
 }
 
@@ -213,40 +240,51 @@ void CallStore::run_checkpoints(std::stop_token stop, Database checkpointer,
 }
 
 Result<std::optional<std::string>, std::string> CallStore::load(const std::string& call_id) {
-  std::lock_guard lock(mutex_);
-  Statement& q = sql_->load_session;
+  std::lock_guard lock(reader_->mutex);
+  Statement& q = reader_->load_session;
   if (auto bound = q.bind(call_id); !bound) return failed(bound);
   auto row = q.step();
-  if (!row) return failed(row);
+  if (!row) {
+    q.reset();
+    return failed(row);
+  }
   std::optional<std::string> state;
   if (*row) state = q.text_at(0);
-  q.reset();
+  q.reset();  // ends the read transaction, so checkpoints can pass it
   return state;
 }
 
-// Group commit: webhooks that arrive while a transaction is being written wait, and the next
-// writer commits all of them in one transaction (each in its own savepoint, so one bad record
-// fails alone). Every caller still returns only after its turn is committed.
+// Group commit: one writer thread commits whatever turns are queued in one transaction (each in
+// its own savepoint, so one bad record fails alone). A busy daemon commits many turns per WAL
+// write; every caller still returns only after its own turn is committed.
 Result<bool, std::string> CallStore::save(const service::TurnRecord& turn) {
   PendingTurn mine{&turn};
+  {
+    std::lock_guard lock(queue_mutex_);
+    queue_.push_back(&mine);
+  }
+  queued_.notify_one();
+  std::unique_lock lock(mine.mutex);
+  mine.committed.wait(lock, [&] { return mine.done; });
+  if (mine.error) return unexpected(std::move(*mine.error));
+  return true;
+}
+
+void CallStore::run_writer(std::stop_token stop) {
   std::unique_lock lock(queue_mutex_);
-  queue_.push_back(&mine);
-  while (!mine.done) {
-    if (writing_) {
-      committed_.wait(lock);
-      continue;
-    }
-    writing_ = true;
+  for (;;) {
+    queued_.wait(lock, stop, [&] { return !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and nothing left to commit
     std::vector<PendingTurn*> batch = std::exchange(queue_, {});
     lock.unlock();
     write_batch(batch);
+    for (PendingTurn* pending : batch) {
+      std::lock_guard done(pending->mutex);
+      pending->done = true;
+      pending->committed.notify_one();
+    }
     lock.lock();
-    for (PendingTurn* pending : batch) pending->done = true;
-    writing_ = false;
-    committed_.notify_all();
   }
-  if (mine.error) return unexpected(std::move(*mine.error));
-  return true;
 }
 
 void CallStore::write_batch(const std::vector<PendingTurn*>& batch) {
@@ -365,8 +403,8 @@ Result<std::vector<CallRow>, std::string> CallStore::list_calls(const CallQuery&
   std::string sql = fmt::format("SELECT {} FROM calls WHERE started_at >= ?1", call_columns);
   if (query.active_only) sql += " AND status = 'in-progress'";
   sql += " ORDER BY started_at DESC, id LIMIT ?2";
-  std::lock_guard lock(mutex_);
-  auto q = db_.prepare(sql);
+  std::lock_guard lock(reader_->mutex);
+  auto q = reader_->db.prepare(sql);
   if (!q) return failed(q);
   if (auto bound = q->bind(query.since.value_or(0), query.limit); !bound) return failed(bound);
   std::vector<CallRow> calls;
@@ -380,8 +418,15 @@ Result<std::vector<CallRow>, std::string> CallStore::list_calls(const CallQuery&
 }
 
 Result<std::optional<CallDetail>, std::string> CallStore::show_call(const std::string& call_id) {
-  std::lock_guard lock(mutex_);
-  auto q = db_.prepare(fmt::format("SELECT {} FROM calls WHERE id = ?1", call_columns));
+  std::lock_guard lock(reader_->mutex);
+  Database& db = reader_->db;
+  // One read transaction: the call, its transcript and its events as of the same commit.
+  if (auto begun = db.exec("BEGIN"); !begun) return failed(begun);
+  struct End {
+    Database& db;
+    ~End() { (void)db.exec("COMMIT"); }
+  } end{db};
+  auto q = db.prepare(fmt::format("SELECT {} FROM calls WHERE id = ?1", call_columns));
   if (!q) return failed(q);
   if (auto bound = q->bind(call_id); !bound) return failed(bound);
   auto row = q->step();
@@ -390,7 +435,7 @@ Result<std::optional<CallDetail>, std::string> CallStore::show_call(const std::s
   CallDetail detail;
   detail.call = read_call(*q);
 
-  auto lines = db_.prepare("SELECT at, speaker, text FROM turns WHERE call_id = ?1 ORDER BY seq");
+  auto lines = db.prepare("SELECT at, speaker, text FROM turns WHERE call_id = ?1 ORDER BY seq");
   if (!lines) return failed(lines);
   if (auto bound = lines->bind(call_id); !bound) return failed(bound);
   for (;;) {
@@ -399,7 +444,7 @@ Result<std::optional<CallDetail>, std::string> CallStore::show_call(const std::s
     if (!*next) break;
     detail.transcript.push_back({lines->int_at(0), lines->text_at(1), lines->text_at(2)});
   }
-  auto events = db_.prepare("SELECT at, kind, detail FROM events WHERE call_id = ?1 ORDER BY id");
+  auto events = db.prepare("SELECT at, kind, detail FROM events WHERE call_id = ?1 ORDER BY id");
   if (!events) return failed(events);
   if (auto bound = events->bind(call_id); !bound) return failed(bound);
   for (;;) {
@@ -412,15 +457,15 @@ Result<std::optional<CallDetail>, std::string> CallStore::show_call(const std::s
 }
 
 Result<StoreStats, std::string> CallStore::stats() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(reader_->mutex);
   StoreStats stats;
-  Statement& active = sql_->count_active;
+  Statement& active = reader_->count_active;
   active.reset();
   auto row = active.step();
   if (!row) return failed(row);
   stats.active_calls = static_cast<int>(active.int_at(0));
   active.reset();
-  Statement& outbox = sql_->count_outbox;
+  Statement& outbox = reader_->count_outbox;
   outbox.reset();
   row = outbox.step();
   if (!row) return failed(row);

@@ -1,8 +1,9 @@
 #pragma once
 // The daemon's SQLite store of calls: the engine state saved after every turn (a restart resumes
 // the call), each turn's transcript and events, final statuses, and the export outbox written in
-// the same transaction as the call it exports. One connection, one writer, guarded by a mutex;
-// every write is one BEGIN IMMEDIATE transaction.
+// the same transaction as the call it exports. One writing connection guarded by a mutex, every
+// write one BEGIN IMMEDIATE transaction; reads go through a second connection, so loading a call's
+// state never waits for another webhook's commit (WAL readers see the last commit).
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -99,27 +100,35 @@ class CallStore final : public service::SessionStore {
   struct Statements;
   CallStore(Database db, std::string path);
   Result<bool, std::string> finish_locked(const service::CallFinish& finish);
+  // A save() waiting for its commit. The writer sets `done` and notifies under `mutex`, so the
+  // waiter (which owns this, on its stack) cannot see `done` before the writer is finished with it.
   struct PendingTurn {
     const service::TurnRecord* turn;
     std::optional<std::string> error;
+    std::mutex mutex;
+    std::condition_variable committed;
     bool done = false;
   };
+  void run_writer(std::stop_token stop);
   void write_batch(const std::vector<PendingTurn*>& batch);
   DbResult<Done> write_turn(const service::TurnRecord& turn);
 
   void run_checkpoints(std::stop_token stop, Database checkpointer,
                        std::chrono::milliseconds every);
 
-  std::mutex queue_mutex_;  // guards queue_ and writing_
-  std::condition_variable committed_;
+  std::mutex queue_mutex_;  // guards queue_
+  std::condition_variable_any queued_;
   std::vector<PendingTurn*> queue_;
-  bool writing_ = false;
 
   std::mutex mutex_;  // guards db_ and sql_: the connection is not shared between threads
   Database db_;
   std::string path_;
   std::unique_ptr<Statements> sql_;
-  std::jthread checkpoints_;  // last: stopped and joined before the connection closes
+
+  struct Reader;
+  std::unique_ptr<Reader> reader_;  // has its own mutex
+  std::jthread checkpoints_;        // stopped and joined before the connections close
+  std::jthread writer_;             // last, so it stops first: commits every save() queued
 };
 
 }  // namespace voiceops::store

@@ -283,3 +283,49 @@ TEST_CASE("turns saved from many threads at once are all committed", "[store]") 
     CHECK((*detail)->transcript.size() == static_cast<std::size_t>(turns_each));
   }
 }
+
+TEST_CASE("loading a call does not wait for a write in progress", "[store]") {
+  TempDir dir;
+  const std::string db = (dir.path / "voiceops.db").string();
+  auto opened = store::CallStore::open(db);
+  REQUIRE(opened);
+  store::CallStore& calls = **opened;
+  engine::CallState state;
+  state.call_id = "CAread";
+  state.workflow = "w";
+  state.turns = 1;
+  service::TurnRecord turn;
+  turn.state = &state;
+  turn.blob = engine::serialize(state);
+  REQUIRE(calls.save(turn));
+
+  // Another writer holds the write lock with a change it has not committed.
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(
+              other, "BEGIN IMMEDIATE; UPDATE sessions SET state = x'00' WHERE call_id = 'CAread'",
+              nullptr, nullptr, nullptr) == SQLITE_OK);
+
+  std::atomic<bool> saved{false};
+  std::thread writer([&] {
+    state.turns = 2;
+    service::TurnRecord second = turn;
+    second.blob = engine::serialize(state);
+    saved = calls.save(second).has_value();  // waits for the lock (busy_timeout)
+  });
+  const auto began = std::chrono::steady_clock::now();
+  auto loaded = calls.load("CAread");  // the last commit, at once
+  CHECK(std::chrono::steady_clock::now() - began < std::chrono::milliseconds(500));
+  REQUIRE(loaded);
+  REQUIRE(*loaded);
+  CHECK(engine::deserialize(**loaded).value().turns == 1);
+  CHECK(calls.stats().has_value());
+  CHECK(calls.list_calls({}).value().size() == 1);
+  CHECK_FALSE(saved);
+
+  REQUIRE(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(other);
+  writer.join();
+  CHECK(saved);
+  CHECK(engine::deserialize(*calls.load("CAread").value()).value().turns == 2);
+}

@@ -116,10 +116,12 @@ TEST_CASE("config: defaults for everything left out", "[config]") {
     CHECK(c.contracts.paths == std::vector<std::string>{"/etc/voiceops/contracts/*.toml"});
     CHECK(c.odoo.url.empty());
     CHECK_FALSE(c.testing.scripted_integrations);
+    CHECK(c.server.handler_threads == 16);
   }
   const Config c = parsed(
       "[server]\nlisten = \"[::1]:9000\"\npublic_url = \"https://v.example.com/voice/\"\n"
-      "[contracts]\npaths = [\"a.toml\", \"/b/*.toml\"]\n");
+      "handler_threads = 64\n[contracts]\npaths = [\"a.toml\", \"/b/*.toml\"]\n");
+  CHECK(c.server.handler_threads == 64);
   CHECK(c.server.listen == "[::1]:9000");
   CHECK(c.server.public_url == "https://v.example.com/voice");  // no trailing '/'
   CHECK(c.contracts.paths == std::vector<std::string>{"a.toml", "/b/*.toml"});
@@ -154,6 +156,10 @@ TEST_CASE("config: typed values, located", "[config]") {
         std::vector<std::string>{"2:15 empty-value"});
   CHECK(errors("server = 1\n") == std::vector<std::string>{"1:10 wrong-type"});
   CHECK(errors("[store]\npath = \"\"\n") == std::vector<std::string>{"2:8 empty-value"});
+  for (const char* threads : {"0", "257", "-1", "2.5", "\"8\""}) {
+    INFO(threads);
+    CHECK(errors("[server]\nhandler_threads = " + std::string(threads) + "\n").size() == 1);
+  }
   for (const char* listen : {"8750", "127.0.0.1", ":8750", "127.0.0.1:0", "127.0.0.1:65536",
                              "127.0.0.1:http", "::1:8750", "[::1]8750", "a b:1", "[::1"}) {
     INFO(listen);
