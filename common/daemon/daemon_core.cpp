@@ -321,6 +321,7 @@ Answer DaemonCore::testing_call_state(const service::HttpRequest& request) {
       {"slots", slots},
       {"transfer_destination", state->transfer_destination},
       {"turns", state->turns},
+      {"escalation_rows", state->escalations},
       {"summary", service->summary(*state)}};
   answer.response = text_response(200, dump(body) + "\n", "application/json");
   return answer;

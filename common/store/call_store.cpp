@@ -31,6 +31,13 @@ Unexpected<std::string> failed(const DbResult<T>& result) {
   return unexpected(describe(result.error()));
 }
 
+// Resets a reader's statement on every way out: a statement left stepped holds its read
+// transaction open, and the checkpointer cannot recycle the WAL past it.
+struct ResetAfter {
+  Statement& statement;
+  ~ResetAfter() { statement.reset(); }
+};
+
 constexpr std::string_view call_columns =
     "id, workflow, caller, called, status, phase, started_at, updated_at, ended_at, duration_s, "
     "after_hours, intent, outcome, event, escalation, destination, turns, summary, cost";
@@ -92,6 +99,21 @@ Result<bool, StoreError> migrate(Database& db) {
   return true;
 }
 
+Result<std::vector<Statement>, StoreError> prepare_all(
+    Database& db, const std::string& path, std::initializer_list<std::string_view> sql) {
+  std::vector<Statement> statements;
+  for (std::string_view text : sql) {
+    auto statement = db.prepare(text);
+    if (!statement) {
+      return unexpected(
+          StoreError{StoreError::Kind::failed,
+                     fmt::format("{}: preparing a query: {}", path, describe(statement.error()))});
+    }
+    statements.push_back(std::move(*statement));
+  }
+  return statements;
+}
+
 }  // namespace
 
 struct CallStore::Statements {
@@ -141,53 +163,46 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
         fmt::format("cannot open the store {} for reading: {}", path, describe(reader.error()))});
   }
   auto store = std::unique_ptr<CallStore>(new CallStore(std::move(*db), path));
-  Database& d = store->db_;
-  auto prepare = [&](std::string_view sql) { return d.prepare(sql); };
-  std::vector<DbResult<Statement>> prepared;
-  const std::string select_calls = fmt::format("SELECT {} FROM calls", call_columns);
-  const std::string_view texts[] = {
-      "INSERT INTO calls (id, workflow, caller, called, started_at, updated_at, after_hours, "
-      "intent,"
-      " phase, outcome, event, escalation, destination, turns, spoken_chars, summary)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
-      " ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at,"
-      " intent = excluded.intent, phase = excluded.phase, outcome = excluded.outcome,"
-      " event = excluded.event, escalation = COALESCE(calls.escalation, excluded.escalation),"
-      " destination = COALESCE(excluded.destination, calls.destination), turns = excluded.turns,"
-      " spoken_chars = calls.spoken_chars + excluded.spoken_chars, summary = excluded.summary",
-      "INSERT INTO sessions (call_id, state, updated_at) VALUES (?1, ?2, ?3)"
-      " ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, updated_at = "
-      "excluded.updated_at",
-      "INSERT INTO turns (call_id, seq, at, speaker, text) VALUES (?1,"
-      " (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE call_id = ?1), ?2, ?3, ?4)",
-      "INSERT INTO events (call_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
-      "SELECT spoken_chars, started_at FROM calls WHERE id = ?1 AND status = 'in-progress'",
-      "UPDATE calls SET status = ?2, ended_at = ?3, duration_s = ?4, cost = ?5,"
-      " outcome = COALESCE(outcome, 'abandoned'), updated_at = ?3"
-      " WHERE id = ?1 AND status = 'in-progress'",
-      "INSERT INTO outbox (kind, call_id, created_at, next_attempt_at) VALUES ('odoo.call', ?1, "
-      "?2, ?2)"
-      " ON CONFLICT (kind, call_id) DO NOTHING",
-      "INSERT INTO outbox (kind, call_id, created_at, next_attempt_at) SELECT 'odoo.call', id, ?1, "
-      "?1"
-      " FROM calls WHERE status = 'in-progress' AND updated_at < ?2 ON CONFLICT (kind, call_id) DO "
-      "NOTHING",
-      "UPDATE calls SET status = 'abandoned', ended_at = ?1, outcome = COALESCE(outcome, "
-      "'abandoned'),"
-      " duration_s = MAX(0, updated_at - started_at) WHERE status = 'in-progress' AND updated_at < "
-      "?2",
-  };
-  for (std::string_view text : texts) {
-    auto statement = prepare(text);
-    if (!statement) {
-      return unexpected(
-          StoreError{StoreError::Kind::failed,
-                     fmt::format("{}: preparing a query: {}", path, describe(statement.error()))});
-    }
-    prepared.push_back(std::move(statement));
-  }
-  std::size_t i = 0;
-  auto next = [&] { return std::move(*prepared[i++]); };
+  auto writes = prepare_all(
+      store->db_, path,
+      {
+          "INSERT INTO calls (id, workflow, caller, called, started_at, updated_at, after_hours, "
+          "intent,"
+          " phase, outcome, event, escalation, destination, turns, spoken_chars, summary)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+          " ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at,"
+          " intent = excluded.intent, phase = excluded.phase, outcome = excluded.outcome,"
+          " event = excluded.event, escalation = COALESCE(calls.escalation, excluded.escalation),"
+          " destination = COALESCE(excluded.destination, calls.destination), turns = "
+          "excluded.turns,"
+          " spoken_chars = calls.spoken_chars + excluded.spoken_chars, summary = excluded.summary",
+          "INSERT INTO sessions (call_id, state, updated_at) VALUES (?1, ?2, ?3)"
+          " ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, updated_at = "
+          "excluded.updated_at",
+          "INSERT INTO turns (call_id, seq, at, speaker, text) VALUES (?1,"
+          " (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE call_id = ?1), ?2, ?3, ?4)",
+          "INSERT INTO events (call_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
+          "SELECT spoken_chars, started_at FROM calls WHERE id = ?1 AND status = 'in-progress'",
+          "UPDATE calls SET status = ?2, ended_at = ?3, duration_s = ?4, cost = ?5,"
+          " outcome = COALESCE(outcome, 'abandoned'), updated_at = ?3"
+          " WHERE id = ?1 AND status = 'in-progress'",
+          "INSERT INTO outbox (kind, call_id, created_at, next_attempt_at) VALUES ('odoo.call', "
+          "?1, "
+          "?2, ?2)"
+          " ON CONFLICT (kind, call_id) DO NOTHING",
+          "INSERT INTO outbox (kind, call_id, created_at, next_attempt_at) SELECT 'odoo.call', id, "
+          "?1, "
+          "?1"
+          " FROM calls WHERE status = 'in-progress' AND updated_at < ?2 ON CONFLICT (kind, "
+          "call_id) DO "
+          "NOTHING",
+          "UPDATE calls SET status = 'abandoned', ended_at = ?1, outcome = COALESCE(outcome, "
+          "'abandoned'),"
+          " duration_s = MAX(0, updated_at - started_at) WHERE status = 'in-progress' AND "
+          "updated_at < "
+          "?2",
+      });
+  if (!writes) return unexpected(std::move(writes.error()));
   if (options.background_checkpoint_every.count() > 0) {
     auto checkpointer = Database::open(path, Database::Mode::read_write);
     if (!checkpointer || !store->db_.exec("PRAGMA wal_autocheckpoint = 0")) {
@@ -200,26 +215,24 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
           raw->run_checkpoints(stop, std::move(*db), every);
         });
   }
-  store->sql_ = std::unique_ptr<Statements>(
-      new Statements{next(), next(), next(), next(), next(), next(), next(), next(), next()});
+  std::vector<Statement>& w = *writes;
+  store->sql_ = std::unique_ptr<Statements>(new Statements{
+      std::move(w[0]), std::move(w[1]), std::move(w[2]), std::move(w[3]), std::move(w[4]),
+      std::move(w[5]), std::move(w[6]), std::move(w[7]), std::move(w[8])});
 
-  std::vector<Statement> reads;
-  for (std::string_view text : {
-           "SELECT state FROM sessions WHERE call_id = ?1",
-           "SELECT COUNT(*) FROM calls WHERE status = 'in-progress'",
-           "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'dead'), 0) FROM "
-           "outbox",
-       }) {
-    auto statement = reader->prepare(text);
-    if (!statement) {
-      return unexpected(
-          StoreError{StoreError::Kind::failed,
-                     fmt::format("{}: preparing a query: {}", path, describe(statement.error()))});
-    }
-    reads.push_back(std::move(*statement));
-  }
-  store->reader_ = std::unique_ptr<Reader>(new Reader{
-      {}, std::move(*reader), std::move(reads[0]), std::move(reads[1]), std::move(reads[2])});
+  auto reads = prepare_all(*reader, path,
+                           {
+                               "SELECT state FROM sessions WHERE call_id = ?1",
+                               "SELECT COUNT(*) FROM calls WHERE status = 'in-progress'",
+                               "SELECT COALESCE(SUM(state = 'pending'), 0),"
+                               " COALESCE(SUM(state = 'dead'), 0) FROM outbox",
+                           });
+  if (!reads) return unexpected(std::move(reads.error()));
+  store->reader_ = std::unique_ptr<Reader>(new Reader{{},
+                                                      std::move(*reader),
+                                                      std::move((*reads)[0]),
+                                                      std::move((*reads)[1]),
+                                                      std::move((*reads)[2])});
   store->writer_ =
       std::jthread([raw = store.get()](std::stop_token stop) { raw->run_writer(stop); });
   return store;
@@ -242,15 +255,12 @@ void CallStore::run_checkpoints(std::stop_token stop, Database checkpointer,
 Result<std::optional<std::string>, std::string> CallStore::load(const std::string& call_id) {
   std::lock_guard lock(reader_->mutex);
   Statement& q = reader_->load_session;
+  ResetAfter reset{q};
   if (auto bound = q.bind(call_id); !bound) return failed(bound);
   auto row = q.step();
-  if (!row) {
-    q.reset();
-    return failed(row);
-  }
+  if (!row) return failed(row);
   std::optional<std::string> state;
   if (*row) state = q.text_at(0);
-  q.reset();  // ends the read transaction, so checkpoints can pass it
   return state;
 }
 
@@ -459,19 +469,21 @@ Result<std::optional<CallDetail>, std::string> CallStore::show_call(const std::s
 Result<StoreStats, std::string> CallStore::stats() {
   std::lock_guard lock(reader_->mutex);
   StoreStats stats;
-  Statement& active = reader_->count_active;
-  active.reset();
-  auto row = active.step();
-  if (!row) return failed(row);
-  stats.active_calls = static_cast<int>(active.int_at(0));
-  active.reset();
+  {
+    Statement& active = reader_->count_active;
+    ResetAfter reset{active};
+    active.reset();
+    auto row = active.step();
+    if (!row) return failed(row);
+    stats.active_calls = static_cast<int>(active.int_at(0));
+  }
   Statement& outbox = reader_->count_outbox;
+  ResetAfter reset{outbox};
   outbox.reset();
-  row = outbox.step();
+  auto row = outbox.step();
   if (!row) return failed(row);
   stats.outbox_pending = static_cast<int>(outbox.int_at(0));
   stats.outbox_dead = static_cast<int>(outbox.int_at(1));
-  outbox.reset();
   return stats;
 }
 

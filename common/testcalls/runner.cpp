@@ -630,7 +630,11 @@ PackReport run_pack(const Pack& pack, const contract::Contract& contract,
       r.after_hours = state.after_hours;
       r.slots = state.slots;
       if (state.escalation_rows) {
-        r.escalation_rows = *state.escalation_rows;
+        // A daemon's answer is input: a row this contract does not have names no trigger.
+        for (int row : *state.escalation_rows) {
+          if (row >= 0 && static_cast<std::size_t>(row) < contract.escalation.size())
+            r.escalation_rows.push_back(row);
+        }
         if (!r.escalation_rows.empty())
           r.escalation = contract.escalation[r.escalation_rows.front()].trigger.value;
       }

@@ -171,6 +171,14 @@ class RemoteTarget final : public Target {
         if (value.is_string()) seen.slots[name] = value.get<std::string>();
     }
     seen.summary = text("summary");
+    // Rows of the contract's escalation table the call fired (a daemon older than this key
+    // does not say, and the runner reports escalation expectations as unchecked).
+    if (auto it = j.find("escalation_rows"); it != j.end() && it->is_array()) {
+      std::vector<int> rows;
+      for (const auto& row : *it)
+        if (row.is_number_integer()) rows.push_back(row.get<int>());
+      seen.escalation_rows = std::move(rows);
+    }
     return std::optional<ObservedCall>(std::move(seen));
   }
 

@@ -127,6 +127,12 @@ def main():
                       "scripted on: %s neither passed nor was skipped for the hours: %s %s" %
                       (call["name"], reason, call["failures"]))
             check(report.get("skipped", 0) == len(skipped), "scripted on: skipped count")
+            # The daemon says which escalation rows fired: escalations are checked, not listed
+            # as unchecked.
+            check(all("escalation" not in c.get("unchecked", []) for c in passed),
+                  "scripted on: an escalation expectation went unchecked")
+            check(any(c.get("escalation") for c in passed),
+                  "scripted on: no passed call escalated")
             for pack in report["packs"]:
                 check("coverage_skipped" in pack, "coverage is not judged over --target")
             with open(junit) as f:
