@@ -196,19 +196,23 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                     allowed ? "GET /events is a WebSocket" : "live events are off",
                     request.keep_alive());
     }
-    if (shared_->core.answers_at_once(in)) {
-      return respond(shared_->core.handle_http(in), request.version(), request.keep_alive());
-    }
-    // Webhooks wait for their commit (and, on live calls, for tool calls): on a handler thread,
-    // so the event loop keeps reading other requests meanwhile.
-    asio::post(shared_->handlers, [self = shared_from_this(), in = std::move(in),
-                                   version = request.version(), keep_alive = request.keep_alive()] {
-      Answer answer = self->shared_->core.handle_http(in);
+    // The answer comes back on whichever thread had it (a webhook's, the store's writer): the
+    // response is written from this connection's strand.
+    DaemonCore::Respond respond = [self = shared_from_this(), version = request.version(),
+                                   keep_alive = request.keep_alive()](Answer answer) {
       asio::post(self->stream_.get_executor(),
                  [self, answer = std::move(answer), version, keep_alive]() mutable {
                    self->respond(std::move(answer), version, keep_alive);
                  });
-    });
+    };
+    if (shared_->core.may_block(in)) {
+      asio::post(shared_->handlers,
+                 [shared = shared_, in = std::move(in), respond = std::move(respond)]() mutable {
+                   shared->core.handle_http(std::move(in), std::move(respond));
+                 });
+    } else {
+      shared_->core.handle_http(std::move(in), std::move(respond));
+    }
   }
 
   void respond(Answer answer, unsigned version, bool keep_alive) {
@@ -327,11 +331,23 @@ void do_accept(std::shared_ptr<HttpServer::Shared> shared) {
 
 HttpServer::HttpServer(asio::io_context& io, DaemonCore& core, HttpLimits limits)
     : handlers_(limits.handler_threads),
-      shared_(std::make_shared<Shared>(io, handlers_.get_executor(), core, limits)) {}
+      shared_(std::make_shared<Shared>(io, handlers_.get_executor(), core, limits)) {
+  // A call's webhook that waited behind the one before it runs where webhooks run.
+  core.set_post([shared = shared_](std::function<void()> work) {
+    if (shared->core.webhooks_may_block()) {
+      asio::post(shared->handlers, std::move(work));
+    } else {
+      asio::post(shared->io, std::move(work));
+    }
+  });
+}
 
-// Handlers still running (a tool call past the stop deadline) finish before the core goes away.
+// Handlers still running (a tool call past the stop deadline) finish, and turns handed to the
+// store are committed, before the core goes away.
 HttpServer::~HttpServer() {
   handlers_.join();
+  shared_->core.flush();
+  shared_->core.set_post({});
 }
 
 Result<tcp::endpoint, std::string> HttpServer::listen(const std::string& address) {

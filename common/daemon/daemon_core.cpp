@@ -81,6 +81,11 @@ class DaemonCore::Tools final : public service::ToolRunner {
  public:
   explicit Tools(DaemonCore& core) : core_(core) {}
 
+  // Whether a tool call may wait on the network. Not yet: no connector to a real system exists,
+  // and scripted outcomes answer at once. Connectors will make this true, and webhooks then run
+  // off the event loop.
+  bool may_block() const { return false; }
+
   engine::ToolResult run(const engine::CallState& call, const engine::CallTool& tool,
                          const twilio::FormParams& webhook) override {
     if (core_.config_.testing.scripted_integrations) {
@@ -213,15 +218,23 @@ std::shared_ptr<service::CallService> DaemonCore::make_service(
                                                 options);
 }
 
-bool DaemonCore::answers_at_once(const service::HttpRequest& request) const {
-  const std::string_view path = request.path();
-  return !path.starts_with("/twilio/") && !path.starts_with(testing_calls_prefix) &&
-         path != "/readyz";
+bool DaemonCore::webhooks_may_block() const {
+  return tools_->may_block();
 }
 
-Answer DaemonCore::handle_http(const service::HttpRequest& request) {
+bool DaemonCore::may_block(const service::HttpRequest& request) const {
   const std::string_view path = request.path();
-  if (path.starts_with("/twilio/")) return handle_webhook(request);
+  return path == "/readyz" || (path.starts_with("/twilio/") && webhooks_may_block());
+}
+
+void DaemonCore::handle_http(service::HttpRequest request, Respond respond) {
+  if (request.path().starts_with("/twilio/"))
+    return handle_webhook(std::move(request), std::move(respond));
+  respond(answer_now(request));
+}
+
+Answer DaemonCore::answer_now(const service::HttpRequest& request) {
+  const std::string_view path = request.path();
   if (path.starts_with(testing_calls_prefix) && config_.testing.scripted_integrations)
     return testing_call_state(request);
   Answer answer;
@@ -245,42 +258,105 @@ Answer DaemonCore::handle_http(const service::HttpRequest& request) {
   return answer;
 }
 
-Answer DaemonCore::handle_webhook(const service::HttpRequest& request) {
+void DaemonCore::handle_webhook(service::HttpRequest request, Respond respond) {
+  std::string call_id;
+  bool scripted = false;
+  if (auto form = twilio::decode_form(request.body)) {
+    if (const std::string* sid = twilio::find_param(*form, "CallSid")) call_id = *sid;
+    scripted = twilio::find_param(*form, service::scripted_integrations_param) != nullptr;
+  }
+  if (!call_id.empty()) {
+    std::lock_guard lock(busy_calls_mutex_);
+    auto [waiting, first] = busy_calls_.try_emplace(call_id);
+    if (!first) {
+      waiting->second.push_back([this, request = std::move(request), respond = std::move(respond),
+                                 call_id, scripted]() mutable {
+        run_webhook(std::move(request), std::move(respond), call_id, scripted);
+      });
+      return;
+    }
+  }
+  run_webhook(std::move(request), std::move(respond), call_id, scripted);
+}
+
+// Prepares the answer (engine, tool calls) here, then hands the turn to the store's writer; the
+// answer goes out from the writer's thread once the turn is committed.
+void DaemonCore::run_webhook(service::HttpRequest request, Respond respond,
+                             const std::string& call_id, bool scripted) {
   const auto began = std::chrono::steady_clock::now();
   std::shared_ptr<service::CallService> service = service_.load();
   Answer answer;
-  auto form = twilio::decode_form(request.body);
-  std::string call_id;
-  if (form) {
-    if (const std::string* sid = twilio::find_param(*form, "CallSid")) call_id = *sid;
-    if (twilio::find_param(*form, service::scripted_integrations_param)) {
-      answer.headers.push_back({"X-Voiceops-Scripted-Integrations",
-                                config_.testing.scripted_integrations ? "honoured" : "ignored"});
-    }
+  if (scripted) {
+    answer.headers.push_back({"X-Voiceops-Scripted-Integrations",
+                              config_.testing.scripted_integrations ? "honoured" : "ignored"});
   }
-  {
-    std::lock_guard call_lock(call_locks_[std::hash<std::string>{}(call_id) % call_locks_.size()]);
+  std::vector<service::StoreWrite> writes;
+  try {
+    service::Prepared prepared = service->prepare(request);
+    answer.response = std::move(prepared.response);
+    writes = std::move(prepared.writes);
+    if (answer.response.status >= 500) {
+      writes.clear();
+      answer.response = service->fallback_answer(request, service::FallbackReason::internal_error,
+                                                 "a 5xx from the handler");
+    }
+  } catch (const std::exception& e) {
+    log_.error(fmt::format("call {}: {} failed: {}", short_id(call_id), request.path(), e.what()));
+    writes.clear();
     try {
-      answer.response = service->handle(request);
-      if (answer.response.status >= 500)
-        answer.response = service->fallback_answer(request, service::FallbackReason::internal_error,
-                                                   "a 5xx from the handler");
-    } catch (const std::exception& e) {
-      log_.error(
-          fmt::format("call {}: {} failed: {}", short_id(call_id), request.path(), e.what()));
-      try {
-        answer.response = service->fallback_answer(request, service::FallbackReason::internal_error,
-                                                   "an exception (logged above)");
-      } catch (...) {
-        answer.response = static_apology();
-      }
+      answer.response = service->fallback_answer(request, service::FallbackReason::internal_error,
+                                                 "an exception (logged above)");
     } catch (...) {
       answer.response = static_apology();
     }
+  } catch (...) {
+    writes.clear();
+    answer.response = static_apology();
   }
-  metrics_.webhook(std::string(request.path()), answer.response.status,
-                   std::chrono::steady_clock::now() - began);
-  return answer;
+  auto send = [this, answer = std::move(answer), respond = std::move(respond), call_id, began,
+               endpoint = std::string(request.path())]() mutable {
+    metrics_.webhook(endpoint, answer.response.status, std::chrono::steady_clock::now() - began);
+    try {
+      respond(std::move(answer));
+    } catch (...) {
+      // Out of memory posting the response: the connection times out, but the call's next
+      // webhooks must not wait behind this one forever.
+    }
+    call_answered(call_id);
+  };
+  if (writes.empty()) return send();
+  store_->commit(std::move(writes), [service, send = std::move(send)](
+                                        std::vector<service::StoreWrite> committed,
+                                        std::vector<service::WriteResult> results) mutable {
+    try {
+      service->committed(committed, results);
+    } catch (...) {
+      // Metrics and logs only: the caller's answer still goes out.
+    }
+    send();
+  });
+}
+
+// The call's webhook was answered: the next one waiting for this call, if any, runs now.
+void DaemonCore::call_answered(const std::string& call_id) {
+  if (call_id.empty()) return;
+  std::function<void()> next;
+  {
+    std::lock_guard lock(busy_calls_mutex_);
+    auto waiting = busy_calls_.find(call_id);
+    if (waiting == busy_calls_.end()) return;
+    if (waiting->second.empty()) {
+      busy_calls_.erase(waiting);
+      return;
+    }
+    next = std::move(waiting->second.front());
+    waiting->second.erase(waiting->second.begin());
+  }
+  if (post_) {
+    post_(std::move(next));
+  } else {
+    next();
+  }
 }
 
 // Staging only ([testing] scripted_integrations = true): what the engine knows about a call, so

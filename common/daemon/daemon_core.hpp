@@ -7,10 +7,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "config/config.hpp"
@@ -53,12 +55,21 @@ class DaemonCore final : public service::ServiceObserver {
       Clock clock = {});
   ~DaemonCore() override;
 
-  // Carrier webhooks, /healthz, /readyz, /metrics. Never throws; never a 5xx for a webhook.
-  Answer handle_http(const service::HttpRequest& request);
-  // True for requests answered from memory (health, metrics, 404s); false for those that may wait
-  // for the store or a tool call (webhooks, readiness, staging call state), which the server runs
-  // off its event loop.
-  bool answers_at_once(const service::HttpRequest& request) const;
+  using Respond = std::function<void(Answer)>;
+  // Carrier webhooks, /healthz, /readyz, /metrics. Calls `respond` exactly once: at once, or for
+  // a webhook once its turn is committed (on the store's writer thread). Webhooks for one call
+  // are answered one after another, in order. Never throws; never a 5xx for a webhook.
+  void handle_http(service::HttpRequest request, Respond respond);
+  // True for requests that may wait on the disk or on another system (readiness, and webhooks
+  // once tool calls reach real systems): the server runs these off its event loop.
+  bool may_block(const service::HttpRequest& request) const;
+  bool webhooks_may_block() const;
+  // Where a call's next webhook runs when the one before it was committed (the server's
+  // executor); by default, on the thread that committed.
+  using Post = std::function<void(std::function<void()>)>;
+  void set_post(Post post) { post_ = std::move(post); }
+  // Waits until every turn handed to the store is committed and answered.
+  void flush() { store_->flush(); }
   // GET /events is a WebSocket; the server asks whether its bearer token is right.
   bool events_enabled() const { return !events_token_.empty(); }
   bool events_token_ok(std::string_view authorization_header) const;
@@ -92,7 +103,11 @@ class DaemonCore final : public service::ServiceObserver {
   class Messages;
   DaemonCore(config::Config config, Log& log, Clock clock);
   std::shared_ptr<service::CallService> make_service(std::vector<service::Workflow> workflows);
-  Answer handle_webhook(const service::HttpRequest& request);
+  Answer answer_now(const service::HttpRequest& request);
+  void handle_webhook(service::HttpRequest request, Respond respond);
+  void run_webhook(service::HttpRequest request, Respond respond, const std::string& call_id,
+                   bool scripted);
+  void call_answered(const std::string& call_id);
   ReloadOutcome reload_locked();
   Answer readiness();
   Answer testing_call_state(const service::HttpRequest& request);
@@ -116,8 +131,11 @@ class DaemonCore final : public service::ServiceObserver {
   std::atomic<int> contracts_loaded_{0};
   std::shared_ptr<const std::vector<std::string>> contract_ids_;  // guarded by reload_mutex_
 
-  // Webhooks for one call are handled one at a time (a status callback can race a gather).
-  std::array<std::mutex, 64> call_locks_;
+  // Webhooks for one call are handled one at a time, each after the last one's commit (a status
+  // callback can race a gather): calls with one in progress, and what waits behind it.
+  std::mutex busy_calls_mutex_;
+  std::unordered_map<std::string, std::vector<std::function<void()>>> busy_calls_;
+  Post post_;
 };
 
 }  // namespace voiceops::daemon

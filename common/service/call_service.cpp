@@ -1,6 +1,7 @@
 #include "service/call_service.hpp"
 
 #include <algorithm>
+#include <future>
 
 #include "engine/business_hours.hpp"
 #include "twilio/signature.hpp"
@@ -39,8 +40,24 @@ Result<std::optional<std::string>, std::string> MemorySessionStore::load(
   return std::optional<std::string>();
 }
 
+void SessionStore::commit(std::vector<StoreWrite> writes, Committed done) {
+  std::vector<WriteResult> results;
+  for (const StoreWrite& write : writes) {
+    results.push_back(std::visit(
+        [&](const auto& w) -> WriteResult {
+          if constexpr (std::is_same_v<std::decay_t<decltype(w)>, TurnRecord>) {
+            return save(w);
+          } else {
+            return finish(w);
+          }
+        },
+        write));
+  }
+  done(std::move(writes), std::move(results));
+}
+
 Result<bool, std::string> MemorySessionStore::save(const TurnRecord& turn) {
-  const std::string& call_id = turn.state->call_id;
+  const std::string& call_id = turn.state.call_id;
   for (auto& [id, saved] : states_) {
     if (id == call_id) {
       saved = turn.blob;
@@ -69,27 +86,68 @@ CallService::CallService(std::vector<Workflow> workflows, SessionStore& sessions
 }
 
 HttpResponse CallService::handle(const HttpRequest& request) {
+  Prepared prepared = prepare(request);
+  if (!prepared.writes.empty()) {
+    // The store may commit on another thread (the daemon's); either way, wait for it here.
+    std::promise<void> done;
+    auto committed_here = done.get_future();
+    sessions_.commit(std::move(prepared.writes),
+                     [&](std::vector<StoreWrite> writes, std::vector<WriteResult> results) {
+                       committed(writes, results);
+                       done.set_value();
+                     });
+    committed_here.wait();
+  }
+  return std::move(prepared.response);
+}
+
+Prepared CallService::prepare(const HttpRequest& request) {
+  Prepared out;
+  const auto answer = [&](HttpResponse response) {
+    out.response = std::move(response);
+    return std::move(out);
+  };
   const std::string_view path = request.path();
   const bool known = path == "/twilio/voice" || path == "/twilio/gather" ||
                      path == "/twilio/dial" || path == "/twilio/status";
-  if (!known) return plain(404, "not found");
-  if (request.method != "POST") return plain(405, "use POST");
+  if (!known) return answer(plain(404, "not found"));
+  if (request.method != "POST") return answer(plain(405, "use POST"));
   auto form = twilio::decode_form(request.body);
-  if (!form) return plain(400, "malformed form: " + form.error().message);
+  if (!form) return answer(plain(400, "malformed form: " + form.error().message));
   if (options_.validate_signatures) {
     const auto check =
         twilio::verify_signature(options_.auth_token, options_.public_url + request.target, *form,
                                  request.header("X-Twilio-Signature"));
     if (!check.valid) {
       observe(ServiceEvent::Kind::signature_failure, param(*form, "CallSid"), "");
-      return plain(403, "invalid X-Twilio-Signature");
+      return answer(plain(403, "invalid X-Twilio-Signature"));
     }
   }
-  if (param(*form, "CallSid").empty()) return plain(400, "no CallSid");
-  if (path == "/twilio/voice") return on_voice(*form);
-  if (path == "/twilio/gather") return on_gather(*form);
-  if (path == "/twilio/dial") return on_dial(*form);
-  return on_status(*form);
+  if (param(*form, "CallSid").empty()) return answer(plain(400, "no CallSid"));
+  if (path == "/twilio/voice") return answer(on_voice(*form, out.writes));
+  if (path == "/twilio/gather") return answer(on_gather(*form, out.writes));
+  if (path == "/twilio/dial") return answer(on_dial(*form, out.writes));
+  return answer(on_status(*form, out.writes));
+}
+
+void CallService::committed(const std::vector<StoreWrite>& writes,
+                            const std::vector<WriteResult>& results) const {
+  for (std::size_t i = 0; i < writes.size() && i < results.size(); ++i) {
+    const WriteResult& result = results[i];
+    if (const auto* turn = std::get_if<TurnRecord>(&writes[i])) {
+      // The turn already happened; the caller still gets an answer, and the host hears of it.
+      if (!result)
+        observe(ServiceEvent::Kind::store_error, turn->state.call_id, turn->state.workflow,
+                result.error());
+    } else {
+      const auto& finish = std::get<CallFinish>(writes[i]);
+      if (!result) {
+        observe(ServiceEvent::Kind::store_error, finish.call_id, finish.workflow, result.error());
+      } else if (*result) {
+        observe(ServiceEvent::Kind::call_finalized, finish.call_id, finish.workflow, finish.status);
+      }
+    }
+  }
 }
 
 const Workflow* CallService::select_workflow(const std::string& to,
@@ -132,7 +190,7 @@ HttpResponse CallService::apology(const std::string& text) const {
   return response;
 }
 
-HttpResponse CallService::on_voice(const twilio::FormParams& form) {
+HttpResponse CallService::on_voice(const twilio::FormParams& form, Writes& writes) {
   const std::string call_id = param(form, "CallSid");
   // The carrier retries a webhook it got no answer to: pick the call up where it is.
   if (auto saved = sessions_.load(call_id); saved && *saved) {
@@ -141,14 +199,14 @@ HttpResponse CallService::on_voice(const twilio::FormParams& form) {
       return render(*state, {engine::Gather{state->last_prompt, {}, true, true, 5, 0}});
     }
   }
-  return run_event(form, engine::CallArrived{param(form, "From"), param(form, "To")});
+  return run_event(form, engine::CallArrived{param(form, "From"), param(form, "To")}, writes);
 }
 
-HttpResponse CallService::on_gather(const twilio::FormParams& form) {
+HttpResponse CallService::on_gather(const twilio::FormParams& form, Writes& writes) {
   const std::string digits = param(form, "Digits");
   const std::string speech = param(form, "SpeechResult");
-  if (!digits.empty()) return run_event(form, engine::KeypadDigits{digits});
-  if (speech.empty()) return run_event(form, engine::NoInput{});
+  if (!digits.empty()) return run_event(form, engine::KeypadDigits{digits}, writes);
+  if (speech.empty()) return run_event(form, engine::NoInput{}, writes);
   engine::SpeechHeard heard{speech, 1.0, std::nullopt};
   if (const std::string confidence = param(form, "Confidence"); !confidence.empty()) {
     char* end = nullptr;
@@ -162,15 +220,16 @@ HttpResponse CallService::on_gather(const twilio::FormParams& form) {
     if (end && *end == '\0' && value >= 0 && value < 3'600'000)
       heard.barge_in_ms = static_cast<int>(value);
   }
-  return run_event(form, heard);
+  return run_event(form, heard, writes);
 }
 
-HttpResponse CallService::on_dial(const twilio::FormParams& form) {
+HttpResponse CallService::on_dial(const twilio::FormParams& form, Writes& writes) {
   auto status = dial_status(param(form, "DialCallStatus"));
-  return run_event(form, engine::TransferResult{status.value_or(engine::TransferStatus::failed)});
+  return run_event(form, engine::TransferResult{status.value_or(engine::TransferStatus::failed)},
+                   writes);
 }
 
-HttpResponse CallService::on_status(const twilio::FormParams& form) {
+HttpResponse CallService::on_status(const twilio::FormParams& form, Writes& writes) {
   const std::string status = param(form, "CallStatus");
   const bool final_status = status == "completed" || status == "busy" || status == "no-answer" ||
                             status == "failed" || status == "canceled";
@@ -178,7 +237,7 @@ HttpResponse CallService::on_status(const twilio::FormParams& form) {
   response.body = twilio::TwimlResponse().str();
   if (!final_status) return response;
   const std::string call_id = param(form, "CallSid");
-  run_event(form, engine::HungUp{});
+  run_event(form, engine::HungUp{}, writes);
 
   CallFinish finish;
   finish.call_id = call_id;
@@ -189,19 +248,19 @@ HttpResponse CallService::on_status(const twilio::FormParams& form) {
     const long long seconds = std::strtoll(duration.c_str(), &end, 10);
     if (end && *end == '\0' && seconds >= 0 && seconds < 7 * 24 * 3600) finish.duration_s = seconds;
   }
-  std::string workflow_id;
-  if (auto state = call_state(call_id)) {
-    workflow_id = state->workflow;
+  // The state after the hang-up turn just prepared (not yet committed), else the stored one.
+  std::optional<engine::CallState> state;
+  if (!writes.empty()) {
+    if (const auto* turn = std::get_if<TurnRecord>(&writes.back())) state = turn->state;
+  }
+  if (!state) state = call_state(call_id);
+  if (state) {
+    finish.workflow = state->workflow;
     finish.speech_requests = state->turns;
     if (const Workflow* workflow = workflow_of(*state))
       finish.cost_model = workflow->contract->cost;
   }
-  auto finished = sessions_.finish(finish);
-  if (!finished) {
-    observe(ServiceEvent::Kind::store_error, call_id, workflow_id, finished.error());
-  } else if (*finished) {
-    observe(ServiceEvent::Kind::call_finalized, call_id, workflow_id, status);
-  }
+  writes.push_back(std::move(finish));
   return response;
 }
 
@@ -302,7 +361,8 @@ HttpResponse CallService::fallback_answer(const twilio::FormParams& form, Fallba
                             "Please call us back during business hours.");
 }
 
-HttpResponse CallService::run_event(const twilio::FormParams& form, const engine::Event& event) {
+HttpResponse CallService::run_event(const twilio::FormParams& form, const engine::Event& event,
+                                    Writes& writes) {
   const std::string call_id = param(form, "CallSid");
   const auto now = options_.clock();
   engine::CallState state;
@@ -397,19 +457,17 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
   }
   if (arriving) record.events.insert(record.events.begin(), {"started", workflow_id});
 
-  record.state = &state;
   record.blob = engine::serialize(state);
   record.summary = dialogue.summary(state);
-  if (auto saved = sessions_.save(record); !saved) {
-    // The turn already happened; the caller still gets an answer, and the host hears of it.
-    observe(ServiceEvent::Kind::store_error, call_id, workflow_id, saved.error());
-  }
   if (arriving) observe(ServiceEvent::Kind::call_started, call_id, workflow_id);
   observe(ServiceEvent::Kind::turn, call_id, workflow_id);
   if (state.phase == engine::Phase::ended && state.outcome)
     observe(ServiceEvent::Kind::call_ended, call_id, workflow_id,
             engine::to_string(*state.outcome));
-  return render(state, actions);
+  HttpResponse response = render(state, actions);
+  record.state = std::move(state);
+  writes.push_back(std::move(record));
+  return response;
 }
 
 HttpResponse CallService::render(const engine::CallState&,

@@ -87,12 +87,27 @@ struct CallServiceOptions {
   ServiceObserver* observer = nullptr;              // optional; not owned
 };
 
+// A webhook answered but not yet written: the host commits `writes` (SessionStore::commit),
+// tells the service how that went (committed), and only then sends `response`.
+struct Prepared {
+  HttpResponse response;
+  std::vector<StoreWrite> writes;
+};
+
 class CallService {
  public:
   CallService(std::vector<Workflow> workflows, SessionStore& sessions, ToolRunner& tools,
               Messenger& messenger, CallServiceOptions options);
 
+  // Answers a webhook and commits what it wrote before returning.
   HttpResponse handle(const HttpRequest& request);
+
+  // The same in two steps, for a host that commits many webhooks' writes together. The host must
+  // not prepare a call's next webhook before this one's writes are committed.
+  Prepared prepare(const HttpRequest& request);
+  // Tells the observer what the commit of `writes` changed (store errors, finalised calls).
+  void committed(const std::vector<StoreWrite>& writes,
+                 const std::vector<WriteResult>& results) const;
 
   // Never dead air: the contract's human fallback (a transfer when someone is staffed, else a
   // message) for the number called, without the engine. For when the normal path failed.
@@ -105,11 +120,13 @@ class CallService {
 
  private:
   struct Loaded;
-  HttpResponse on_voice(const twilio::FormParams& form);
-  HttpResponse on_gather(const twilio::FormParams& form);
-  HttpResponse on_dial(const twilio::FormParams& form);
-  HttpResponse on_status(const twilio::FormParams& form);
-  HttpResponse run_event(const twilio::FormParams& form, const engine::Event& event);
+  using Writes = std::vector<StoreWrite>;
+  HttpResponse on_voice(const twilio::FormParams& form, Writes& writes);
+  HttpResponse on_gather(const twilio::FormParams& form, Writes& writes);
+  HttpResponse on_dial(const twilio::FormParams& form, Writes& writes);
+  HttpResponse on_status(const twilio::FormParams& form, Writes& writes);
+  HttpResponse run_event(const twilio::FormParams& form, const engine::Event& event,
+                         Writes& writes);
   HttpResponse fallback_answer(const twilio::FormParams& form, FallbackReason reason,
                                const std::string& detail = {}) const;
   void observe(ServiceEvent::Kind kind, const std::string& call_id, const std::string& workflow,

@@ -2,9 +2,11 @@
 // Where calls live between webhooks: the engine state of each call plus what happened on each
 // turn. The test-pack runner keeps them in memory; the daemon in SQLite (store/call_store.hpp).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "contract/model.hpp"
@@ -25,8 +27,8 @@ struct CallEvent {
 
 // One webhook's worth of a call, saved as one unit (one transaction in SQLite).
 struct TurnRecord {
-  const engine::CallState* state = nullptr;  // after the turn
-  std::string blob;                          // engine::serialize(*state)
+  engine::CallState state;  // after the turn
+  std::string blob;         // engine::serialize(state)
   std::vector<TranscriptLine> lines;
   std::vector<CallEvent> events;
   std::string summary;  // the staff summary as of this turn
@@ -36,7 +38,8 @@ struct TurnRecord {
 // The carrier's final word on a call (status callback).
 struct CallFinish {
   std::string call_id;
-  std::string status;  // completed, busy, no-answer, failed, canceled
+  std::string workflow;  // for the host's events; not stored
+  std::string status;    // completed, busy, no-answer, failed, canceled
   std::optional<std::int64_t> duration_s;
   std::int64_t at = 0;
   // For the call's cost: the store adds the characters the agent spoke on every turn.
@@ -44,13 +47,22 @@ struct CallFinish {
   std::optional<contract::CostModel> cost_model;
 };
 
+// What answering one webhook wrote, in order: the host commits these before it sends the answer.
+using StoreWrite = std::variant<TurnRecord, CallFinish>;
+using WriteResult = Result<bool, std::string>;
+
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
   virtual Result<std::optional<std::string>, std::string> load(const std::string& call_id) = 0;
-  virtual Result<bool, std::string> save(const TurnRecord& turn) = 0;
+  virtual WriteResult save(const TurnRecord& turn) = 0;
   // Returns false when the call was already final (a repeated callback).
-  virtual Result<bool, std::string> finish(const CallFinish&) { return true; }
+  virtual WriteResult finish(const CallFinish&) { return true; }
+
+  // Commits `writes` in order and calls `done` with one result per write: here, one by one, by
+  // default; the daemon's store commits them later on its writer thread, with other webhooks'.
+  using Committed = std::function<void(std::vector<StoreWrite>, std::vector<WriteResult>)>;
+  virtual void commit(std::vector<StoreWrite> writes, Committed done);
 };
 
 class MemorySessionStore final : public SessionStore {

@@ -264,20 +264,34 @@ Result<std::optional<std::string>, std::string> CallStore::load(const std::strin
   return state;
 }
 
-// Group commit: one writer thread commits whatever turns are queued in one transaction (each in
-// its own savepoint, so one bad record fails alone). A busy daemon commits many turns per WAL
-// write; every caller still returns only after its own turn is committed.
-Result<bool, std::string> CallStore::save(const service::TurnRecord& turn) {
-  PendingTurn mine{&turn};
+// Group commit: one writer thread commits the turns of every job queued in one transaction, each
+// turn in its own savepoint so one bad record fails alone. A busy daemon commits many turns per
+// WAL write. Final statuses follow, each in its own transaction with synchronous=FULL.
+void CallStore::commit(std::vector<service::StoreWrite> writes, Committed done) {
   {
     std::lock_guard lock(queue_mutex_);
-    queue_.push_back(&mine);
+    queue_.push_back(Job{std::move(writes), std::move(done), {}});
   }
   queued_.notify_one();
-  std::unique_lock lock(mine.mutex);
-  mine.committed.wait(lock, [&] { return mine.done; });
-  if (mine.error) return unexpected(std::move(*mine.error));
-  return true;
+}
+
+Result<bool, std::string> CallStore::save(const service::TurnRecord& turn) {
+  std::promise<service::WriteResult> result;
+  auto committed = result.get_future();
+  std::vector<service::StoreWrite> writes;
+  writes.emplace_back(turn);
+  commit(std::move(writes),
+         [&result](std::vector<service::StoreWrite>, std::vector<service::WriteResult> results) {
+           result.set_value(std::move(results.front()));
+         });
+  return committed.get();
+}
+
+void CallStore::flush() {
+  std::promise<void> flushed;
+  auto done = flushed.get_future();
+  commit({}, [&flushed](auto&&...) { flushed.set_value(); });
+  done.wait();
 }
 
 void CallStore::run_writer(std::stop_token stop) {
@@ -285,43 +299,68 @@ void CallStore::run_writer(std::stop_token stop) {
   for (;;) {
     queued_.wait(lock, stop, [&] { return !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and nothing left to commit
-    std::vector<PendingTurn*> batch = std::exchange(queue_, {});
+    std::vector<Job> batch = std::exchange(queue_, {});
     lock.unlock();
     write_batch(batch);
-    for (PendingTurn* pending : batch) {
-      std::lock_guard done(pending->mutex);
-      pending->done = true;
-      pending->committed.notify_one();
+    for (Job& job : batch) {
+      try {
+        job.done(std::move(job.writes), std::move(job.results));
+      } catch (...) {
+        // A host's callback failing must not stop the writer: other calls' answers wait on it.
+      }
     }
     lock.lock();
   }
 }
 
-void CallStore::write_batch(const std::vector<PendingTurn*>& batch) {
+void CallStore::write_batch(std::vector<Job>& batch) {
   std::lock_guard lock(mutex_);
+  bool any_finish = false;
+  for (Job& job : batch) {
+    job.results.assign(job.writes.size(), service::WriteResult(true));
+    for (const auto& write : job.writes)
+      any_finish = any_finish || std::holds_alternative<service::CallFinish>(write);
+  }
+  const auto each_turn = [&](auto&& visit) {
+    for (Job& job : batch) {
+      for (std::size_t i = 0; i < job.writes.size(); ++i) {
+        if (const auto* turn = std::get_if<service::TurnRecord>(&job.writes[i]))
+          visit(*turn, job.results[i]);
+      }
+    }
+  };
   auto transaction = Transaction::begin(db_);
   if (!transaction) {
-    for (PendingTurn* pending : batch) pending->error = describe(transaction.error());
-    return;
+    each_turn([&](const auto&, auto& result) { result = failed(transaction); });
+  } else {
+    each_turn([&](const service::TurnRecord& turn, service::WriteResult& result) {
+      DbResult<Done> done = db_.exec("SAVEPOINT turn");
+      if (done) done = write_turn(turn);
+      if (done) {
+        done = db_.exec("RELEASE turn");
+      } else {
+        (void)db_.exec("ROLLBACK TO turn");
+        (void)db_.exec("RELEASE turn");
+      }
+      if (!done) result = failed(done);
+    });
+    if (auto committed = transaction->commit(); !committed)
+      each_turn([&](const auto&, auto& result) { result = failed(committed); });
   }
-  for (PendingTurn* pending : batch) {
-    DbResult<Done> done = db_.exec("SAVEPOINT turn");
-    if (done) done = write_turn(*pending->turn);
-    if (done) {
-      done = db_.exec("RELEASE turn");
-    } else {
-      (void)db_.exec("ROLLBACK TO turn");
-      (void)db_.exec("RELEASE turn");
+  if (!any_finish) return;
+  // A finished call must survive a power cut, not just a crash.
+  const auto full = db_.exec("PRAGMA synchronous = FULL");
+  for (Job& job : batch) {
+    for (std::size_t i = 0; i < job.writes.size(); ++i) {
+      if (const auto* finish = std::get_if<service::CallFinish>(&job.writes[i]))
+        job.results[i] = full ? finish_locked(*finish) : failed(full);
     }
-    if (!done) pending->error = describe(done.error());
   }
-  if (auto committed = transaction->commit(); !committed) {
-    for (PendingTurn* pending : batch) pending->error = describe(committed.error());
-  }
+  (void)db_.exec("PRAGMA synchronous = NORMAL");
 }
 
 DbResult<Done> CallStore::write_turn(const service::TurnRecord& turn) {
-  const engine::CallState& s = *turn.state;
+  const engine::CallState& s = turn.state;
   long spoken = 0;
   for (const auto& line : turn.lines)
     if (line.speaker == "agent") spoken += static_cast<long>(line.text.size());

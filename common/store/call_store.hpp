@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -82,8 +83,14 @@ class CallStore final : public service::SessionStore {
   ~CallStore() override;
 
   Result<std::optional<std::string>, std::string> load(const std::string& call_id) override;
+  // save() and finish() commit before they return; commit() queues the writes for the writer
+  // thread, which commits every queued turn in one transaction (group commit) and then calls
+  // `done` on that thread.
   Result<bool, std::string> save(const service::TurnRecord& turn) override;
   Result<bool, std::string> finish(const service::CallFinish& finish) override;
+  void commit(std::vector<service::StoreWrite> writes, Committed done) override;
+  // Returns once everything queued before it is committed and its `done` has run.
+  void flush();
 
   // Closes calls that have heard nothing for `idle_seconds` as abandoned; returns how many.
   Result<int, std::string> close_abandoned(std::int64_t now, std::int64_t idle_seconds);
@@ -100,17 +107,13 @@ class CallStore final : public service::SessionStore {
   struct Statements;
   CallStore(Database db, std::string path);
   Result<bool, std::string> finish_locked(const service::CallFinish& finish);
-  // A save() waiting for its commit. The writer sets `done` and notifies under `mutex`, so the
-  // waiter (which owns this, on its stack) cannot see `done` before the writer is finished with it.
-  struct PendingTurn {
-    const service::TurnRecord* turn;
-    std::optional<std::string> error;
-    std::mutex mutex;
-    std::condition_variable committed;
-    bool done = false;
+  struct Job {
+    std::vector<service::StoreWrite> writes;
+    Committed done;
+    std::vector<service::WriteResult> results;
   };
   void run_writer(std::stop_token stop);
-  void write_batch(const std::vector<PendingTurn*>& batch);
+  void write_batch(std::vector<Job>& batch);
   DbResult<Done> write_turn(const service::TurnRecord& turn);
 
   void run_checkpoints(std::stop_token stop, Database checkpointer,
@@ -118,7 +121,7 @@ class CallStore final : public service::SessionStore {
 
   std::mutex queue_mutex_;  // guards queue_
   std::condition_variable_any queued_;
-  std::vector<PendingTurn*> queue_;
+  std::vector<Job> queue_;
 
   std::mutex mutex_;  // guards db_ and sql_: the connection is not shared between threads
   Database db_;
@@ -128,7 +131,7 @@ class CallStore final : public service::SessionStore {
   struct Reader;
   std::unique_ptr<Reader> reader_;  // has its own mutex
   std::jthread checkpoints_;        // stopped and joined before the connections close
-  std::jthread writer_;             // last, so it stops first: commits every save() queued
+  std::jthread writer_;             // last, so it stops first: commits every job queued
 };
 
 }  // namespace voiceops::store

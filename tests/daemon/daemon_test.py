@@ -191,6 +191,38 @@ class DaemonTest(unittest.TestCase):
         # A final callback for a call never seen is answered too.
         self.assertEqual(d.post("/twilio/status", {"CallSid": "CAnever", "CallStatus": "busy"})[0], 200)
 
+    def test_a_calls_webhooks_racing_each_other_are_taken_in_turn(self):
+        # The caller speaks and hangs up at once: the gather and the final status callback race.
+        # Each call's webhooks are answered one after another, so every call ends up completed
+        # with one status event, and a turn that got in first is in its transcript.
+        d = self.daemon.start()
+        sids = ["CArace%02d" % i for i in range(40)]
+        for sid in sids:
+            arrive(d, sid)
+        answers = []
+
+        def post(path, params):
+            answers.append(d.post(path, params)[0])
+
+        workers = []
+        for sid in sids:
+            workers.append(threading.Thread(target=say, args=(d, sid, "my furnace is out")))
+            workers.append(threading.Thread(target=post, args=(
+                "/twilio/status", {"CallSid": sid, "CallStatus": "completed", "CallDuration": "9"})))
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(30)
+        self.assertEqual(answers, [200] * len(sids))
+        for sid in sids:
+            call = json.loads(d.cli("calls", "show", sid, "--format", "json").stdout)
+            self.assertEqual(call["status"], "completed", sid)
+            kinds = [e["kind"] for e in call["events"]]
+            self.assertEqual(kinds.count("status"), 1, sid)
+            said = [line["text"] for line in call["transcript"] if line["speaker"] == "caller"]
+            self.assertIn(said, (["(hangs up)"], ["my furnace is out", "(hangs up)"]), sid)
+        self.assertIn("\nvoiceops_store_errors_total 0\n", d.get("/metrics")[1])
+
     def test_bad_requests_get_the_right_status(self):
         d = self.daemon.start()
         params = {"CallSid": "CAbad", "From": "+15125550142", "To": AFTER_HOURS_NUMBER}

@@ -236,7 +236,7 @@ TEST_CASE("with background checkpoints the WAL is folded into the database file"
     state.call_id = "CAwal";
     state.workflow = "w";
     service::TurnRecord turn;
-    turn.state = &state;
+    turn.state = state;
     turn.blob = engine::serialize(state);
     turn.lines = {{"caller", "hello"}};
     REQUIRE((*opened)->save(turn));
@@ -266,7 +266,7 @@ TEST_CASE("turns saved from many threads at once are all committed", "[store]") 
       for (int i = 0; i < turns_each; ++i) {
         state.turns = i + 1;
         service::TurnRecord turn;
-        turn.state = &state;
+        turn.state = state;
         turn.blob = engine::serialize(state);
         turn.lines = {{"caller", "turn " + std::to_string(i)}};
         if (!calls.save(turn)) ++failures;
@@ -295,7 +295,7 @@ TEST_CASE("loading a call does not wait for a write in progress", "[store]") {
   state.workflow = "w";
   state.turns = 1;
   service::TurnRecord turn;
-  turn.state = &state;
+  turn.state = state;
   turn.blob = engine::serialize(state);
   REQUIRE(calls.save(turn));
 
@@ -310,6 +310,7 @@ TEST_CASE("loading a call does not wait for a write in progress", "[store]") {
   std::thread writer([&] {
     state.turns = 2;
     service::TurnRecord second = turn;
+    second.state = state;
     second.blob = engine::serialize(state);
     saved = calls.save(second).has_value();  // waits for the lock (busy_timeout)
   });
