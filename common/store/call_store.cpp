@@ -124,7 +124,7 @@ struct CallStore::Statements {
 struct CallStore::Reader {
   std::mutex mutex;  // guards everything below
   Database db;
-  Statement load_session, count_active, count_outbox;
+  Statement load_session, count_stats;
 };
 
 CallStore::CallStore(Database db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
@@ -223,16 +223,13 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
   auto reads = prepare_all(*reader, path,
                            {
                                "SELECT state FROM sessions WHERE call_id = ?1",
-                               "SELECT COUNT(*) FROM calls WHERE status = 'in-progress'",
-                               "SELECT COALESCE(SUM(state = 'pending'), 0),"
+                               "SELECT (SELECT COUNT(*) FROM calls WHERE status = 'in-progress'),"
+                               " COALESCE(SUM(state = 'pending'), 0),"
                                " COALESCE(SUM(state = 'dead'), 0) FROM outbox",
                            });
   if (!reads) return unexpected(std::move(reads.error()));
-  store->reader_ = std::unique_ptr<Reader>(new Reader{{},
-                                                      std::move(*reader),
-                                                      std::move((*reads)[0]),
-                                                      std::move((*reads)[1]),
-                                                      std::move((*reads)[2])});
+  store->reader_ = std::unique_ptr<Reader>(
+      new Reader{{}, std::move(*reader), std::move((*reads)[0]), std::move((*reads)[1])});
   store->writer_ =
       std::jthread([raw = store.get()](std::stop_token stop) { raw->run_writer(stop); });
   return store;
@@ -507,22 +504,15 @@ Result<std::optional<CallDetail>, std::string> CallStore::show_call(const std::s
 
 Result<StoreStats, std::string> CallStore::stats() {
   std::lock_guard lock(reader_->mutex);
-  StoreStats stats;
-  {
-    Statement& active = reader_->count_active;
-    ResetAfter reset{active};
-    active.reset();
-    auto row = active.step();
-    if (!row) return failed(row);
-    stats.active_calls = static_cast<int>(active.int_at(0));
-  }
-  Statement& outbox = reader_->count_outbox;
-  ResetAfter reset{outbox};
-  outbox.reset();
-  auto row = outbox.step();
+  Statement& counts = reader_->count_stats;
+  ResetAfter reset{counts};
+  counts.reset();
+  auto row = counts.step();
   if (!row) return failed(row);
-  stats.outbox_pending = static_cast<int>(outbox.int_at(0));
-  stats.outbox_dead = static_cast<int>(outbox.int_at(1));
+  StoreStats stats;
+  stats.active_calls = static_cast<int>(counts.int_at(0));
+  stats.outbox_pending = static_cast<int>(counts.int_at(1));
+  stats.outbox_dead = static_cast<int>(counts.int_at(2));
   return stats;
 }
 
