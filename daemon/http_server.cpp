@@ -348,6 +348,9 @@ HttpServer::~HttpServer() {
   handlers_.join();
   shared_->core.flush();
   shared_->core.set_post({});
+  shared_->core.drop_waiting();  // while the io_context their sessions live on is still here
+  std::lock_guard lock(shared_->mutex);
+  shared_->on_drained = nullptr;  // sessions closing from here on have no one to tell
 }
 
 Result<tcp::endpoint, std::string> HttpServer::listen(const std::string& address) {

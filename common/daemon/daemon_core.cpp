@@ -139,7 +139,12 @@ DaemonCore::DaemonCore(config::Config config, Log& log, Clock clock)
   }
 }
 
-DaemonCore::~DaemonCore() = default;
+// The writer's callbacks use this object: let them all run before any member goes.
+DaemonCore::~DaemonCore() {
+  post_ = {};
+  drop_waiting();
+  if (store_) store_->flush();
+}
 
 Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
     const config::Config& config, const config::Environment& environment, Log& log, Clock clock) {
@@ -224,7 +229,9 @@ bool DaemonCore::webhooks_may_block() const {
 
 bool DaemonCore::may_block(const service::HttpRequest& request) const {
   const std::string_view path = request.path();
-  return path == "/readyz" || (path.starts_with("/twilio/") && webhooks_may_block());
+  // Both take the store's write lock to see that it is writable.
+  if (path == "/readyz" || path == "/metrics") return true;
+  return path.starts_with("/twilio/") && webhooks_may_block();
 }
 
 void DaemonCore::handle_http(service::HttpRequest request, Respond respond) {
@@ -280,18 +287,19 @@ void DaemonCore::handle_webhook(service::HttpRequest request, Respond respond) {
 }
 
 // Prepares the answer (engine, tool calls) here, then hands the turn to the store's writer; the
-// answer goes out from the writer's thread once the turn is committed.
+// answer goes out from the writer's thread once the turn is committed. Whatever fails, the
+// caller gets an answer and the call's next webhook is let through.
 void DaemonCore::run_webhook(service::HttpRequest request, Respond respond,
                              const std::string& call_id, bool scripted) {
   const auto began = std::chrono::steady_clock::now();
   std::shared_ptr<service::CallService> service = service_.load();
   Answer answer;
-  if (scripted) {
-    answer.headers.push_back({"X-Voiceops-Scripted-Integrations",
-                              config_.testing.scripted_integrations ? "honoured" : "ignored"});
-  }
   std::vector<service::StoreWrite> writes;
   try {
+    if (scripted) {
+      answer.headers.push_back({"X-Voiceops-Scripted-Integrations",
+                                config_.testing.scripted_integrations ? "honoured" : "ignored"});
+    }
     service::Prepared prepared = service->prepare(request);
     answer.response = std::move(prepared.response);
     writes = std::move(prepared.writes);
@@ -301,9 +309,10 @@ void DaemonCore::run_webhook(service::HttpRequest request, Respond respond,
                                                  "a 5xx from the handler");
     }
   } catch (const std::exception& e) {
-    log_.error(fmt::format("call {}: {} failed: {}", short_id(call_id), request.path(), e.what()));
     writes.clear();
     try {
+      log_.error(
+          fmt::format("call {}: {} failed: {}", short_id(call_id), request.path(), e.what()));
       answer.response = service->fallback_answer(request, service::FallbackReason::internal_error,
                                                  "an exception (logged above)");
     } catch (...) {
@@ -313,28 +322,39 @@ void DaemonCore::run_webhook(service::HttpRequest request, Respond respond,
     writes.clear();
     answer.response = static_apology();
   }
-  auto send = [this, answer = std::move(answer), respond = std::move(respond), call_id, began,
-               endpoint = std::string(request.path())]() mutable {
-    metrics_.webhook(endpoint, answer.response.status, std::chrono::steady_clock::now() - began);
-    try {
-      respond(std::move(answer));
-    } catch (...) {
-      // Out of memory posting the response: the connection times out, but the call's next
-      // webhooks must not wait behind this one forever.
-    }
-    call_answered(call_id);
-  };
-  if (writes.empty()) return send();
-  store_->commit(std::move(writes), [service, send = std::move(send)](
-                                        std::vector<service::StoreWrite> committed,
-                                        std::vector<service::WriteResult> results) mutable {
-    try {
-      service->committed(committed, results);
-    } catch (...) {
-      // Metrics and logs only: the caller's answer still goes out.
-    }
-    send();
-  });
+  // Shared, so the answer still goes out if handing the writes to the store fails.
+  auto send = std::make_shared<std::function<void()>>(
+      [this, answer = std::move(answer), respond = std::move(respond), call_id, began,
+       endpoint = std::string(request.path())]() mutable {
+        try {
+          metrics_.webhook(endpoint, answer.response.status,
+                           std::chrono::steady_clock::now() - began);
+          respond(std::move(answer));
+        } catch (...) {
+          // Out of memory: the connection times out, but the call's next webhooks must not wait
+          // behind this one forever.
+        }
+        call_answered(call_id);
+      });
+  if (writes.empty()) return (*send)();
+  try {
+    store_->commit(std::move(writes), [service, send](std::vector<service::StoreWrite> committed,
+                                                      std::vector<service::WriteResult> results) {
+      try {
+        service->committed(committed, results);
+      } catch (...) {
+        // Metrics, logs and live events only: the caller's answer still goes out.
+      }
+      (*send)();
+    });
+  } catch (...) {
+    (*send)();  // out of memory queueing the turn: answer anyway (the turn is not kept)
+  }
+}
+
+void DaemonCore::drop_waiting() {
+  std::lock_guard lock(busy_calls_mutex_);
+  busy_calls_.clear();
 }
 
 // The call's webhook was answered: the next one waiting for this call, if any, runs now.

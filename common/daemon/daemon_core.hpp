@@ -70,6 +70,9 @@ class DaemonCore final : public service::ServiceObserver {
   void set_post(Post post) { post_ = std::move(post); }
   // Waits until every turn handed to the store is committed and answered.
   void flush() { store_->flush(); }
+  // At shutdown, after flush(): forgets webhooks still waiting behind their call's last one (their
+  // connections are closing; running them would keep turns nobody hears the answer to).
+  void drop_waiting();
   // GET /events is a WebSocket; the server asks whether its bearer token is right.
   bool events_enabled() const { return !events_token_.empty(); }
   bool events_token_ok(std::string_view authorization_header) const;

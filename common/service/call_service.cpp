@@ -135,10 +135,22 @@ void CallService::committed(const std::vector<StoreWrite>& writes,
   for (std::size_t i = 0; i < writes.size() && i < results.size(); ++i) {
     const WriteResult& result = results[i];
     if (const auto* turn = std::get_if<TurnRecord>(&writes[i])) {
-      // The turn already happened; the caller still gets an answer, and the host hears of it.
+      // Told once the turn is in the store, so a host that reacts by reading the call finds it.
+      // A failed write is told too: the turn happened, and the caller got an answer.
+      const engine::CallState& state = turn->state;
       if (!result)
-        observe(ServiceEvent::Kind::store_error, turn->state.call_id, turn->state.workflow,
-                result.error());
+        observe(ServiceEvent::Kind::store_error, state.call_id, state.workflow, result.error());
+      bool started = false;
+      for (const CallEvent& event : turn->events) {
+        if (event.kind == "escalation")
+          observe(ServiceEvent::Kind::escalation, state.call_id, state.workflow, event.detail);
+        started = started || event.kind == "started";
+      }
+      if (started) observe(ServiceEvent::Kind::call_started, state.call_id, state.workflow);
+      observe(ServiceEvent::Kind::turn, state.call_id, state.workflow);
+      if (state.phase == engine::Phase::ended && state.outcome)
+        observe(ServiceEvent::Kind::call_ended, state.call_id, state.workflow,
+                engine::to_string(*state.outcome));
     } else {
       const auto& finish = std::get<CallFinish>(writes[i]);
       if (!result) {
@@ -453,17 +465,11 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
                                     ? workflow->contract->escalation[row].trigger.value
                                     : std::string("unknown");
     record.events.push_back({"escalation", trigger});
-    observe(ServiceEvent::Kind::escalation, call_id, workflow_id, trigger);
   }
   if (arriving) record.events.insert(record.events.begin(), {"started", workflow_id});
 
   record.blob = engine::serialize(state);
   record.summary = dialogue.summary(state);
-  if (arriving) observe(ServiceEvent::Kind::call_started, call_id, workflow_id);
-  observe(ServiceEvent::Kind::turn, call_id, workflow_id);
-  if (state.phase == engine::Phase::ended && state.outcome)
-    observe(ServiceEvent::Kind::call_ended, call_id, workflow_id,
-            engine::to_string(*state.outcome));
   HttpResponse response = render(state, actions);
   record.state = std::move(state);
   writes.push_back(std::move(record));

@@ -105,7 +105,8 @@ class CallService {
   // The same in two steps, for a host that commits many webhooks' writes together. The host must
   // not prepare a call's next webhook before this one's writes are committed.
   Prepared prepare(const HttpRequest& request);
-  // Tells the observer what the commit of `writes` changed (store errors, finalised calls).
+  // Tells the observer what the committed `writes` did: calls started, turns, escalations, calls
+  // ended and finalised, and store errors.
   void committed(const std::vector<StoreWrite>& writes,
                  const std::vector<WriteResult>& results) const;
 

@@ -298,7 +298,13 @@ void CallStore::run_writer(std::stop_token stop) {
     if (queue_.empty()) return;  // stopping, and nothing left to commit
     std::vector<Job> batch = std::exchange(queue_, {});
     lock.unlock();
-    write_batch(batch);
+    try {
+      write_batch(batch);
+    } catch (const std::exception& e) {  // out of memory: these writes are lost, and say so
+      for (Job& job : batch)
+        job.results.assign(job.writes.size(),
+                           unexpected(std::string("writing the batch failed: ") + e.what()));
+    }
     for (Job& job : batch) {
       try {
         job.done(std::move(job.writes), std::move(job.results));
@@ -326,23 +332,36 @@ void CallStore::write_batch(std::vector<Job>& batch) {
       }
     }
   };
-  auto transaction = Transaction::begin(db_);
-  if (!transaction) {
-    each_turn([&](const auto&, auto& result) { result = failed(transaction); });
-  } else {
-    each_turn([&](const service::TurnRecord& turn, service::WriteResult& result) {
-      DbResult<Done> done = db_.exec("SAVEPOINT turn");
-      if (done) done = write_turn(turn);
-      if (done) {
-        done = db_.exec("RELEASE turn");
-      } else {
-        (void)db_.exec("ROLLBACK TO turn");
-        (void)db_.exec("RELEASE turn");
+  {  // the turns' transaction is over (committed or rolled back) before any finish
+    auto transaction = Transaction::begin(db_);
+    if (!transaction) {
+      each_turn([&](const auto&, auto& result) { result = failed(transaction); });
+    } else {
+      bool rolled_back = false;  // SQLite undid the whole transaction (disk full, I/O error)
+      each_turn([&](const service::TurnRecord& turn, service::WriteResult& result) {
+        if (rolled_back) return;
+        DbResult<Done> done = db_.exec("SAVEPOINT turn");
+        if (done) done = write_turn(turn);
+        if (done) {
+          done = db_.exec("RELEASE turn");
+        } else if (sqlite3_get_autocommit(db_.handle())) {
+          rolled_back = true;
+        } else {
+          (void)db_.exec("ROLLBACK TO turn");
+          (void)db_.exec("RELEASE turn");
+        }
+        if (!done) result = failed(done);
+      });
+      if (rolled_back) {
+        const std::string why =
+            "the batch's transaction was rolled back: " + std::string(sqlite3_errmsg(db_.handle()));
+        each_turn([&](const auto&, auto& result) {
+          if (result) result = unexpected(why);
+        });
+      } else if (auto committed = transaction->commit(); !committed) {
+        each_turn([&](const auto&, auto& result) { result = failed(committed); });
       }
-      if (!done) result = failed(done);
-    });
-    if (auto committed = transaction->commit(); !committed)
-      each_turn([&](const auto&, auto& result) { result = failed(committed); });
+    }
   }
   if (!any_finish) return;
   // A finished call must survive a power cut, not just a crash.

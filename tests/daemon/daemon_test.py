@@ -383,6 +383,8 @@ class DaemonTest(unittest.TestCase):
         event = json.loads(self._ws_read_text(ws))
         self.assertEqual(event["event"], "started")
         self.assertEqual(event["call"], "CAlive")
+        # Events are sent once the turn is committed: the call is in the store already.
+        self.assertEqual(d.cli("calls", "show", "CAlive").returncode, 0)
         self.assertEqual(json.loads(self._ws_read_text(ws))["event"], "turn")
 
     def _ws_handshake(self, d, token):
