@@ -151,6 +151,8 @@ void CallService::committed(const std::vector<StoreWrite>& writes,
       if (state.phase == engine::Phase::ended && state.outcome)
         observe(ServiceEvent::Kind::call_ended, state.call_id, state.workflow,
                 engine::to_string(*state.outcome));
+      // Staff hear of the turn even when the write failed: the caller was promised it.
+      for (const engine::Notify& notice : turn->notices) messenger_.notify(state, notice);
     } else {
       const auto& finish = std::get<CallFinish>(writes[i]);
       if (!result) {
@@ -457,7 +459,7 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
   record_actions(actions);
   for (const auto& action : actions) {
     if (const auto* notice = std::get_if<engine::Notify>(&action))
-      messenger_.notify(state, *notice);
+      record.notices.push_back(*notice);
   }
   for (std::size_t i = escalations_before; i < state.escalations.size(); ++i) {
     const auto row = static_cast<std::size_t>(state.escalations[i]);

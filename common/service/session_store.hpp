@@ -11,6 +11,7 @@
 
 #include "contract/model.hpp"
 #include "engine/call_state.hpp"
+#include "engine/events.hpp"
 #include "util/result.hpp"
 
 namespace voiceops::service {
@@ -31,8 +32,9 @@ struct TurnRecord {
   std::string blob;         // engine::serialize(state)
   std::vector<TranscriptLine> lines;
   std::vector<CallEvent> events;
-  std::string summary;  // the staff summary as of this turn
-  std::int64_t at = 0;  // Unix seconds
+  std::string summary;                  // the staff summary as of this turn
+  std::int64_t at = 0;                  // Unix seconds
+  std::vector<engine::Notify> notices;  // staff to tell once the turn is written (not stored)
 };
 
 // The carrier's final word on a call (status callback).
