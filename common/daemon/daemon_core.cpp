@@ -266,41 +266,40 @@ Answer DaemonCore::answer_now(const service::HttpRequest& request) {
 }
 
 void DaemonCore::handle_webhook(service::HttpRequest request, Respond respond) {
+  auto form = twilio::decode_form(request.body);  // once: the handler is given it too
   std::string call_id;
-  bool scripted = false;
-  if (auto form = twilio::decode_form(request.body)) {
+  if (form) {
     if (const std::string* sid = twilio::find_param(*form, "CallSid")) call_id = *sid;
-    scripted = twilio::find_param(*form, service::scripted_integrations_param) != nullptr;
   }
   if (!call_id.empty()) {
     std::lock_guard lock(busy_calls_mutex_);
     auto [waiting, first] = busy_calls_.try_emplace(call_id);
     if (!first) {
       waiting->second.push_back([this, request = std::move(request), respond = std::move(respond),
-                                 call_id, scripted]() mutable {
-        run_webhook(std::move(request), std::move(respond), call_id, scripted);
+                                 form = std::move(form), call_id]() mutable {
+        run_webhook(std::move(request), form, std::move(respond), call_id);
       });
       return;
     }
   }
-  run_webhook(std::move(request), std::move(respond), call_id, scripted);
+  run_webhook(std::move(request), form, std::move(respond), call_id);
 }
 
 // Prepares the answer (engine, tool calls) here, then hands the turn to the store's writer; the
 // answer goes out from the writer's thread once the turn is committed. Whatever fails, the
 // caller gets an answer and the call's next webhook is let through.
-void DaemonCore::run_webhook(service::HttpRequest request, Respond respond,
-                             const std::string& call_id, bool scripted) {
+void DaemonCore::run_webhook(service::HttpRequest request, const WebhookForm& form, Respond respond,
+                             const std::string& call_id) {
   const auto began = std::chrono::steady_clock::now();
   std::shared_ptr<service::CallService> service = service_.load();
   Answer answer;
   std::vector<service::StoreWrite> writes;
   try {
-    if (scripted) {
+    if (form && twilio::find_param(*form, service::scripted_integrations_param)) {
       answer.headers.push_back({"X-Voiceops-Scripted-Integrations",
                                 config_.testing.scripted_integrations ? "honoured" : "ignored"});
     }
-    service::Prepared prepared = service->prepare(request);
+    service::Prepared prepared = service->prepare(request, form);
     answer.response = std::move(prepared.response);
     writes = std::move(prepared.writes);
     if (answer.response.status >= 500) {

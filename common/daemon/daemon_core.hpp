@@ -108,8 +108,9 @@ class DaemonCore final : public service::ServiceObserver {
   std::shared_ptr<service::CallService> make_service(std::vector<service::Workflow> workflows);
   Answer answer_now(const service::HttpRequest& request);
   void handle_webhook(service::HttpRequest request, Respond respond);
-  void run_webhook(service::HttpRequest request, Respond respond, const std::string& call_id,
-                   bool scripted);
+  using WebhookForm = Result<twilio::FormParams, twilio::FormError>;
+  void run_webhook(service::HttpRequest request, const WebhookForm& form, Respond respond,
+                   const std::string& call_id);
   void call_answered(const std::string& call_id);
   ReloadOutcome reload_locked();
   Answer readiness();

@@ -102,6 +102,11 @@ HttpResponse CallService::handle(const HttpRequest& request) {
 }
 
 Prepared CallService::prepare(const HttpRequest& request) {
+  return prepare(request, twilio::decode_form(request.body));
+}
+
+Prepared CallService::prepare(const HttpRequest& request,
+                              const Result<twilio::FormParams, twilio::FormError>& form) {
   Prepared out;
   const auto answer = [&](HttpResponse response) {
     out.response = std::move(response);
@@ -112,7 +117,6 @@ Prepared CallService::prepare(const HttpRequest& request) {
                      path == "/twilio/dial" || path == "/twilio/status";
   if (!known) return answer(plain(404, "not found"));
   if (request.method != "POST") return answer(plain(405, "use POST"));
-  auto form = twilio::decode_form(request.body);
   if (!form) return answer(plain(400, "malformed form: " + form.error().message));
   if (options_.validate_signatures) {
     const auto check =

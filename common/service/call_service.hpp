@@ -105,6 +105,9 @@ class CallService {
   // The same in two steps, for a host that commits many webhooks' writes together. The host must
   // not prepare a call's next webhook before this one's writes are committed.
   Prepared prepare(const HttpRequest& request);
+  // The same, for a host that has decoded the request's form already (`form` is that result).
+  Prepared prepare(const HttpRequest& request,
+                   const Result<twilio::FormParams, twilio::FormError>& form);
   // Tells the observer what the committed `writes` did: calls started, turns, escalations, calls
   // ended and finalised, and store errors.
   void committed(const std::vector<StoreWrite>& writes,
