@@ -1,10 +1,39 @@
 #include "contract/check.hpp"
 
+#include <filesystem>
+
 #include "contract/directory.hpp"
 #include "contract/parse.hpp"
 #include "util/input_file.hpp"
 
 namespace voiceops::contract {
+namespace {
+
+// Reads the lexicon files a contract names, relative to its folder, and adds their concepts.
+// Their own problems are reported against their own files.
+void load_lexicons(Contract& contract, const std::string& file, Diagnostics& diagnostics) {
+  const std::filesystem::path folder = std::filesystem::path(file).parent_path();
+  for (const Text& name : contract.lexicon_files) {
+    const std::filesystem::path path = std::filesystem::path(name.value).is_absolute()
+                                           ? std::filesystem::path(name.value)
+                                           : folder / name.value;
+    auto text = read_input_file(path.string());
+    if (!text) {
+      diagnostics.error(
+          "lexicon-file", name.where,
+          "cannot read the lexicon file '" + name.value + "': " + text.error().message,
+          "lexicon_files are paths relative to the contract's folder");
+      continue;
+    }
+    Diagnostics own(path.string());
+    auto concepts = parse_lexicon(*text, path.string(), own);
+    for (const Diagnostic& d : own.all()) diagnostics.add(d);
+    if (!concepts) continue;
+    for (Concept& c : *concepts) contract.concepts.push_back(std::move(c));
+  }
+}
+
+}  // namespace
 
 CheckedContract check_contract_text(std::string_view text, const std::string& file, bool strict,
                                     const ValidateOptions& options) {
@@ -20,6 +49,7 @@ CheckedContract check_contract_text(std::string_view text, const std::string& fi
   } else if (parsed.status != ExitStatus::ok) {
     result.status = parsed.status;
   } else {
+    load_lexicons(*parsed.contract, file, result.diagnostics);
     validate(*parsed.contract, result.diagnostics, options);
     const bool failed =
         result.diagnostics.has_errors() || (strict && result.diagnostics.warning_count() > 0);

@@ -37,6 +37,27 @@ const Intent* Contract::intent(std::string_view id) const {
 const Step* Contract::step(std::string_view id) const {
   return find_by_id(steps, id);
 }
+const Concept* Contract::concept_named(std::string_view id) const {
+  return find_by_id(concepts, id);
+}
+
+int default_priority(Trigger trigger) {
+  switch (trigger) {
+    case Trigger::safety: return 10;
+    case Trigger::asks_for_person: return 20;
+    case Trigger::custom: return 30;
+    case Trigger::high_value_lead: return 40;
+    case Trigger::out_of_scope: return 50;
+    case Trigger::tool_failure:
+    case Trigger::repeated_confusion:
+    case Trigger::unknown: return 90;
+  }
+  return 90;
+}
+
+int priority_of(const EscalationRow& row) {
+  return row.priority ? row.priority->value : default_priority(row.trigger.value);
+}
 
 const char* to_string(Hours hours) {
   switch (hours) {

@@ -1,9 +1,12 @@
 #pragma once
 // The workflow contract as data: what voiceops-contract(5) describes, with the source position of
 // every value so later checks can point at it.
+#include <array>
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "contract/diagnostic.hpp"
@@ -21,12 +24,89 @@ using TextList = std::vector<Text>;
 
 enum class Hours { always, business_hours, after_hours, never };
 
+// The kinds a contract names with fixed words. Each enum's spellings() lists the words in
+// declaration order; `unknown` (spelled "") stands for a value already reported as an error.
+enum class Audience { external, internal };
+enum class DestinationKind { unknown, phone, sms, queue, voicemail };
+enum class QuestionType {
+  unknown,
+  name,
+  phone,
+  address,
+  datetime,
+  yes_no,
+  scale,
+  choice,
+  text,
+  digits
+};
+enum class Trigger {
+  unknown,
+  asks_for_person,
+  safety,
+  tool_failure,
+  out_of_scope,
+  high_value_lead,
+  repeated_confusion,
+  custom,
+};
+enum class RowAction {
+  unknown,
+  transfer,
+  callback,
+  take_message,
+  create_ticket,
+  send_sms,
+  end_workflow
+};
+
+constexpr auto spellings(Audience) {
+  return std::to_array<std::string_view>({"external", "internal"});
+}
+constexpr auto spellings(DestinationKind) {
+  return std::to_array<std::string_view>({"", "phone", "sms", "queue", "voicemail"});
+}
+constexpr auto spellings(QuestionType) {
+  return std::to_array<std::string_view>(
+      {"", "name", "phone", "address", "datetime", "yes_no", "scale", "choice", "text", "digits"});
+}
+constexpr auto spellings(Trigger) {
+  return std::to_array<std::string_view>({"", "asks_for_person", "safety", "tool_failure",
+                                          "out_of_scope", "high_value_lead", "repeated_confusion",
+                                          "custom"});
+}
+constexpr auto spellings(RowAction) {
+  return std::to_array<std::string_view>(
+      {"", "transfer", "callback", "take_message", "create_ticket", "send_sms", "end_workflow"});
+}
+
+template <typename E>
+concept SpelledEnum = requires(E e) {
+  spellings(e);
+};
+
+template <SpelledEnum E>
+constexpr std::string_view to_string(E value) {
+  return spellings(value)[static_cast<std::size_t>(value)];
+}
+
+template <SpelledEnum E>
+constexpr std::optional<E> enum_from(std::string_view word) {
+  const auto words = spellings(E{});
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (!words[i].empty() && words[i] == word) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
 struct Workflow {
   SourceLocation where;
-  Text id, name, description, audience, caller_type;
+  Text id, name, description;
+  Located<Audience> audience{Audience::external, {}};
+  Text caller_type;
   TextList allowed_intents, out_of_scope_intents, required_questions, systems_touched;
   Text human_fallback, success_event, failure_event, analytics_owner;
-  bool internal() const { return audience.value == "internal"; }
+  bool internal() const { return audience.value == Audience::internal; }
 };
 
 struct Answers {
@@ -53,7 +133,8 @@ struct BusinessHours {
 struct Destination {
   std::string id;
   SourceLocation where;
-  Text kind, number, queue, description;
+  Located<DestinationKind> kind;
+  Text number, queue, description;
   Located<Hours> staffed{Hours::business_hours, {}};
 };
 
@@ -73,9 +154,13 @@ struct System {
 struct Question {
   std::string id;
   SourceLocation where;
-  Text type, prompt, reprompt, confirm;
+  Located<QuestionType> type;
+  Text prompt, reprompt, confirm;
   TextList choices;
   std::map<std::string, TextList> synonyms;
+  // Words that name the question, so an answer to it given unasked counts: "photos are up,
+  // options no" fills photos_uploaded and options_presented (yes_no, scale and choice only).
+  TextList labels;
   int max_attempts = 2;
   int answer_seconds = 5;
   int digits = 0;
@@ -86,6 +171,7 @@ struct Intent {
   SourceLocation where;
   Text description, start;
   TextList examples, keywords;
+  TextList concepts;  // lexicon concepts that point to the intent, like keywords
 };
 
 struct OutOfScope {
@@ -114,10 +200,33 @@ struct Step {
 
 struct EscalationRow {
   SourceLocation where;
-  Text trigger, name, action, destination, promise, after_hours_destination, after_hours_promise;
+  Located<Trigger> trigger;
+  Text name;
+  Located<RowAction> action;
+  Text destination, promise, after_hours_destination, after_hours_promise;
   Text dtmf, slot;
   TextList keywords, values;
+  TextList concepts;  // lexicon concepts that fire the row when the caller states them
+  TextList with_any;  // the row fires only with one of these intents or concepts in the call
+  TextList unless;    // concepts that, heard in the same utterance, stop it ("you installed it")
+  std::optional<Located<int>> priority;  // lower first; default by trigger (see default_priority)
   Located<Hours> hours{Hours::always, {}};
+};
+
+// Rows that fire on the same utterance compete: safety, then a person, then custom rows, then a
+// high-value lead, then out of scope, unless the contract sets `priority`.
+int default_priority(Trigger trigger);
+int priority_of(const EscalationRow& row);
+
+// A concept of the contract's lexicon (nlu/concepts.hpp): the ways callers say one thing.
+struct Concept {
+  std::string id;
+  std::string file;  // the file that defines it: the contract or one of its lexicon files
+  SourceLocation where;
+  Text description;
+  Text question;  // the one direct question asked when the concept is heard only in a hedge
+  TextList terms, except;
+  std::vector<TextList> near;
 };
 
 struct Recording {
@@ -183,12 +292,15 @@ struct Contract {
   Identification identification;
   std::vector<Role> roles;
   OdooMapping odoo;
+  TextList lexicon_files;         // as written, relative to the contract's folder
+  std::vector<Concept> concepts;  // the contract's own and those of its lexicon files
 
   const Destination* destination(std::string_view id) const;
   const System* system(std::string_view id) const;
   const Question* question(std::string_view id) const;
   const Intent* intent(std::string_view id) const;
   const Step* step(std::string_view id) const;
+  const Concept* concept_named(std::string_view id) const;
 };
 
 const char* to_string(Hours hours);

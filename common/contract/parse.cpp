@@ -26,9 +26,10 @@ class ContractParser {
     Contract contract;
     contract.file = file;
     TableReader top(root_, "", diagnostics_,
-                    {"schema_version", "workflow", "answers", "hours", "destinations", "owners",
-                     "systems", "questions", "intents", "out_of_scope", "steps", "escalation",
-                     "recording", "rollback", "cost", "identification", "roles", "odoo"});
+                    {"schema_version", "workflow",   "answers",   "hours",         "destinations",
+                     "owners",         "systems",    "questions", "intents",       "out_of_scope",
+                     "steps",          "escalation", "recording", "rollback",      "cost",
+                     "identification", "roles",      "odoo",      "lexicon_files", "concepts"});
     if (auto t = top.table("workflow", Need::required)) parse_workflow(*t, contract.workflow);
     if (auto t = top.table("answers", Need::required)) parse_answers(*t, contract.answers);
     if (auto t = top.table("hours", Need::required)) parse_hours(*t, contract.hours);
@@ -69,6 +70,8 @@ class ContractParser {
       contract.roles.push_back(parse_role(t, std::move(id)));
     });
     if (auto t = top.table("odoo", Need::optional)) parse_odoo(*t, contract.odoo);
+    contract.lexicon_files = top.text_list("lexicon_files", Need::optional).value_or(TextList{});
+    parse_concepts(top, file, contract.concepts);
     return contract;
   }
 
@@ -101,13 +104,19 @@ class ContractParser {
 
   Text enum_text(TableReader& r, std::string_view key, Need need,
                  std::initializer_list<std::string_view> allowed, std::string fallback = {}) {
+    return enum_text(r, key, need,
+                     std::span<const std::string_view>(allowed.begin(), allowed.size()),
+                     std::move(fallback));
+  }
+
+  Text enum_text(TableReader& r, std::string_view key, Need need,
+                 std::span<const std::string_view> allowed, std::string fallback = {}) {
     auto value = r.text(key, need);
     if (!value) return {std::move(fallback), r.key_location(key)};
     if (std::find(allowed.begin(), allowed.end(), value->value) == allowed.end()) {
       std::string list;
       for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      std::vector<std::string_view> options(allowed);
-      auto suggestion = closest_match(value->value, std::span<const std::string_view>(options));
+      auto suggestion = closest_match(value->value, allowed);
       diagnostics_.error(
           "bad-value", value->where,
           r.qualified(key) + " is \"" + value->value + "\", which is not one of: " + list,
@@ -115,6 +124,17 @@ class ContractParser {
       return {std::move(fallback), value->where};
     }
     return *value;
+  }
+
+  // A kind spelled with one of its enum's words; `fallback` when absent or misspelled (reported).
+  template <SpelledEnum E>
+  Located<E> enum_value(TableReader& r, std::string_view key, Need need, E fallback) {
+    std::vector<std::string_view> allowed;
+    for (std::string_view word : spellings(E{})) {
+      if (!word.empty()) allowed.push_back(word);
+    }
+    const Text text = enum_text(r, key, need, std::span<const std::string_view>(allowed));
+    return {enum_from<E>(text.value).value_or(fallback), text.where};
   }
 
   Located<Hours> hours_value(TableReader& r, std::string_view key, Hours fallback,
@@ -155,8 +175,7 @@ class ContractParser {
     }
     w.name = r.text("name", Need::nonempty).value_or(Text{});
     w.description = r.text_or("description", "");
-    w.audience = enum_text(r, "audience", Need::optional, {"external", "internal"}, "external");
-    if (w.audience.value.empty()) w.audience.value = "external";
+    w.audience = enum_value(r, "audience", Need::optional, Audience::external);
     w.caller_type = r.text("caller_type", Need::nonempty).value_or(Text{});
     w.allowed_intents = r.text_list("allowed_intents", Need::nonempty).value_or(TextList{});
     w.out_of_scope_intents =
@@ -266,15 +285,17 @@ class ContractParser {
     Destination d;
     d.id = std::move(id);
     d.where = r.where();
-    d.kind = enum_text(r, "kind", Need::required, {"phone", "sms", "queue", "voicemail"});
+    d.kind = enum_value(r, "kind", Need::required, DestinationKind::unknown);
     d.number = r.text_or("number", "");
     d.queue = r.text_or("queue", "");
     d.staffed = hours_value(r, "staffed", Hours::business_hours, true);
     d.description = r.text("description", Need::nonempty).value_or(Text{});
-    if ((d.kind.value == "phone" || d.kind.value == "sms") && !r.has("number")) {
+    if ((d.kind.value == DestinationKind::phone || d.kind.value == DestinationKind::sms) &&
+        !r.has("number")) {
       r.missing("number", "\"+15125550100\"");
     }
-    if (d.kind.value == "queue" && d.queue.value.empty()) r.missing("queue", "\"dispatch\"");
+    if (d.kind.value == DestinationKind::queue && d.queue.value.empty())
+      r.missing("queue", "\"dispatch\"");
     return d;
   }
 
@@ -313,18 +334,16 @@ class ContractParser {
   Question parse_question(const toml::table& t, std::string id) {
     TableReader r(t, "questions." + id, diagnostics_,
                   {"type", "prompt", "reprompt", "confirm", "choices", "synonyms", "max_attempts",
-                   "answer_seconds", "digits"});
+                   "answer_seconds", "digits", "labels"});
     Question q;
     q.id = std::move(id);
     q.where = r.where();
-    q.type = enum_text(
-        r, "type", Need::required,
-        {"name", "phone", "address", "datetime", "yes_no", "scale", "choice", "text", "digits"});
+    q.type = enum_value(r, "type", Need::required, QuestionType::unknown);
     q.prompt = r.text("prompt", Need::nonempty).value_or(Text{});
     q.reprompt = r.text("reprompt", Need::nonempty).value_or(Text{});
     q.confirm = r.text_or("confirm", "");
     q.choices = r.text_list("choices", Need::optional).value_or(TextList{});
-    if (q.type.value == "choice" && q.choices.size() < 2) {
+    if (q.type.value == QuestionType::choice && q.choices.size() < 2) {
       if (!r.has("choices")) {
         r.missing("choices", "[\"a\", \"b\"]");
       } else {
@@ -332,7 +351,7 @@ class ContractParser {
                            "questions." + q.id + ".choices needs at least two choices",
                            "a choice between fewer than two options is not a question");
       }
-    } else if (q.type.value != "choice" && r.has("choices")) {
+    } else if (q.type.value != QuestionType::choice && r.has("choices")) {
       diagnostics_.error("bad-value", r.key_location("choices"),
                          "questions." + q.id + ".choices is only for type = \"choice\"",
                          "remove choices, or set type = \"choice\"");
@@ -367,7 +386,17 @@ class ContractParser {
     if (auto n = r.integer("answer_seconds", Need::optional, 1, 120))
       q.answer_seconds = int(n->value);
     if (auto n = r.integer("digits", Need::optional, 1, 32)) q.digits = int(n->value);
-    if (r.has("digits") && q.type.value != "digits") {
+    q.labels = r.text_list("labels", Need::optional).value_or(TextList{});
+    if (r.has("labels") &&
+        (q.type.value == QuestionType::name || q.type.value == QuestionType::phone ||
+         q.type.value == QuestionType::address || q.type.value == QuestionType::datetime ||
+         q.type.value == QuestionType::digits)) {
+      diagnostics_.error("bad-value", r.key_location("labels"),
+                         "questions." + q.id + ".labels is only for yes_no, scale, choice and text",
+                         "a " + std::string(to_string(q.type.value)) +
+                             " answer is recognised by its form; remove labels");
+    }
+    if (r.has("digits") && q.type.value != QuestionType::digits) {
       diagnostics_.error("bad-value", r.key_location("digits"),
                          "questions." + q.id + ".digits is only for type = \"digits\"",
                          "remove digits, or set type = \"digits\"");
@@ -377,7 +406,7 @@ class ContractParser {
 
   Intent parse_intent(const toml::table& t, std::string id) {
     TableReader r(t, "intents." + id, diagnostics_,
-                  {"description", "examples", "keywords", "start"});
+                  {"description", "examples", "keywords", "start", "concepts"});
     Intent i;
     i.id = std::move(id);
     i.where = r.where();
@@ -389,6 +418,7 @@ class ContractParser {
                          "give at least two ways a caller might say it");
     }
     i.keywords = r.text_list("keywords", Need::optional).value_or(TextList{});
+    i.concepts = r.text_list("concepts", Need::optional).value_or(TextList{});
     i.start = r.text("start", Need::nonempty).value_or(Text{});
     return i;
   }
@@ -480,15 +510,21 @@ class ContractParser {
   EscalationRow parse_escalation(const toml::table& t) {
     TableReader r(t, "escalation", diagnostics_,
                   {"trigger", "name", "keywords", "dtmf", "slot", "values", "action", "destination",
-                   "promise", "hours", "after_hours_destination", "after_hours_promise"});
+                   "promise", "hours", "after_hours_destination", "after_hours_promise", "concepts",
+                   "with_any", "unless", "priority"});
     EscalationRow row;
     row.where = r.where();
-    row.trigger = enum_text(r, "trigger", Need::required,
-                            {"asks_for_person", "safety", "tool_failure", "out_of_scope",
-                             "high_value_lead", "repeated_confusion", "custom"});
+    row.trigger = enum_value(r, "trigger", Need::required, Trigger::unknown);
     row.name = r.text_or("name", "");
-    if (row.trigger.value == "custom" && row.name.value.empty()) r.missing("name", "\"...\"");
+    if (row.trigger.value == Trigger::custom && row.name.value.empty())
+      r.missing("name", "\"...\"");
     row.keywords = r.text_list("keywords", Need::optional).value_or(TextList{});
+    row.concepts = r.text_list("concepts", Need::optional).value_or(TextList{});
+    row.with_any = r.text_list("with_any", Need::optional).value_or(TextList{});
+    row.unless = r.text_list("unless", Need::optional).value_or(TextList{});
+    if (auto n = r.integer("priority", Need::optional, 1, 99)) {
+      row.priority = Located<int>{int(n->value), n->where};
+    }
     row.dtmf = r.text_or("dtmf", "");
     if (!row.dtmf.value.empty() &&
         row.dtmf.value.find_first_not_of("0123456789*#") != std::string::npos) {
@@ -500,9 +536,7 @@ class ContractParser {
     row.values = r.text_list("values", Need::optional).value_or(TextList{});
     if (!row.slot.value.empty() && row.values.empty()) r.missing("values", "[\"yes\"]");
     if (row.slot.value.empty() && r.has("values")) r.missing("slot", "\"question_id\"");
-    row.action = enum_text(
-        r, "action", Need::required,
-        {"transfer", "callback", "take_message", "create_ticket", "send_sms", "end_workflow"});
+    row.action = enum_value(r, "action", Need::required, RowAction::unknown);
     row.destination = r.text("destination", Need::nonempty).value_or(Text{});
     row.promise = r.text("promise", Need::nonempty).value_or(Text{});
     row.hours = hours_value(r, "hours", Hours::always, false);
@@ -518,6 +552,53 @@ class ContractParser {
     return row;
   }
 
+  // [concepts.<id>] tables, in a contract or a lexicon file (voiceops-contract(5), LEXICON).
+ public:
+  void parse_concepts(TableReader& top, const std::string& file, std::vector<Concept>& into) {
+    for_each_entry(top, "concepts", false, [&](const toml::table& t, std::string id) {
+      TableReader r(t, "concepts." + id, diagnostics_,
+                    {"description", "question", "terms", "near", "except"});
+      Concept c;
+      c.id = std::move(id);
+      c.file = file;
+      c.where = r.where();
+      c.description = r.text("description", Need::nonempty).value_or(Text{});
+      c.question = r.text_or("question", "");
+      c.terms = r.text_list("terms", Need::optional).value_or(TextList{});
+      c.except = r.text_list("except", Need::optional).value_or(TextList{});
+      if (const toml::node* near = r.node("near")) {
+        const toml::array* groups = near->as_array();
+        bool shaped = groups != nullptr && groups->size() >= 2;
+        if (groups) {
+          for (const auto& group : *groups) {
+            const toml::array* words = group.as_array();
+            TextList list;
+            if (words) {
+              for (const auto& word : *words) {
+                if (const auto* text = word.as_string()) {
+                  list.push_back({text->get(), location_of(word.source())});
+                }
+              }
+            }
+            shaped = shaped && words && !list.empty() && list.size() == words->size();
+            c.near.push_back(std::move(list));
+          }
+        }
+        if (!shaped) {
+          r.wrong_type("near", *near, "an array of at least two arrays of strings",
+                       "near = [[\"smell\", \"odor\"], [\"gas\", \"propane\"]]");
+          c.near.clear();
+        }
+      }
+      if (c.terms.empty() && c.near.empty()) {
+        diagnostics_.error("empty-field", c.where, "concepts." + c.id + " has no terms and no near",
+                           "list the ways callers say it: terms = [\"...\"]");
+      }
+      into.push_back(std::move(c));
+    });
+  }
+
+ private:
   void parse_recording(const toml::table& t, Recording& rec) {
     TableReader r(
         t, "recording", diagnostics_,
@@ -689,6 +770,31 @@ ParseOutcome parse_contract(std::string_view text, const std::string& file,
     outcome.contract->schema_version = int(version->as_integer()->get());
   }
   return outcome;
+}
+
+std::optional<std::vector<Concept>> parse_lexicon(std::string_view text, const std::string& file,
+                                                  Diagnostics& diagnostics) {
+  if (auto problem = check_text(text)) {
+    diagnostics.error(problem->rule, problem->where, problem->message, problem->hint);
+    return std::nullopt;
+  }
+  auto root = parse_toml(text, file);
+  if (!root) {
+    const Diagnostic& d = root.error();
+    diagnostics.error(d.rule, d.where, d.message, d.hint);
+    return std::nullopt;
+  }
+  TableReader top(*root, "", diagnostics, {"schema_version", "description", "concepts"});
+  if (auto version = top.integer("schema_version", Need::required, 1, current_schema_version);
+      !version) {
+    return std::nullopt;
+  }
+  top.text_or("description", "");
+  if (!top.has("concepts")) top.missing("concepts", "[concepts.<id>] tables");
+  std::vector<Concept> concepts;
+  ContractParser parser(*root, diagnostics);
+  parser.parse_concepts(top, file, concepts);
+  return concepts;
 }
 
 }  // namespace voiceops::contract

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "contract/diagnostic.hpp"
 #include "contract/model.hpp"
@@ -22,5 +23,10 @@ struct ParseOutcome {
 // Parses contract text already read from `file`.
 ParseOutcome parse_contract(std::string_view text, const std::string& file,
                             Diagnostics& diagnostics);
+
+// A lexicon file (voiceops-contract(5), LEXICON): schema_version, a description and
+// [concepts.<id>] tables. Nothing when it cannot be read as one.
+std::optional<std::vector<Concept>> parse_lexicon(std::string_view text, const std::string& file,
+                                                  Diagnostics& diagnostics);
 
 }  // namespace voiceops::contract

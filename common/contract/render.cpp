@@ -69,7 +69,7 @@ std::vector<Section> sections_of(const Contract& c) {
 
   TextTable destinations({"Destination", "Kind", "Number / queue", "Staffed", "Who answers"});
   for (const Destination& d : c.destinations) {
-    destinations.add_row({d.id, d.kind.value,
+    destinations.add_row({d.id, std::string(to_string(d.kind.value)),
                           d.number.value.empty() ? d.queue.value : d.number.value,
                           to_string(d.staffed.value), d.description.value});
   }
@@ -95,8 +95,8 @@ std::vector<Section> sections_of(const Contract& c) {
 
   TextTable escalation({"Trigger", "Agent action", "Staff destination", "Caller promise"});
   for (const EscalationRow& row : c.escalation) {
-    std::string trigger = row.name.value.empty() ? row.trigger.value
-                                                 : row.trigger.value + " (" + row.name.value + ")";
+    const std::string kind(to_string(row.trigger.value));
+    std::string trigger = row.name.value.empty() ? kind : kind + " (" + row.name.value + ")";
     if (row.hours.value != Hours::always) trigger += std::string(", ") + to_string(row.hours.value);
     std::string destination = row.destination.value;
     std::string promise = "\"" + row.promise.value + "\"";
@@ -106,7 +106,7 @@ std::vector<Section> sections_of(const Contract& c) {
     if (!row.after_hours_promise.value.empty()) {
       promise += "; after hours \"" + row.after_hours_promise.value + "\"";
     }
-    escalation.add_row({trigger, row.action.value, destination, promise});
+    escalation.add_row({trigger, std::string(to_string(row.action.value)), destination, promise});
   }
   sections.push_back({"Escalation table", std::move(escalation)});
 
@@ -198,7 +198,7 @@ nlohmann::json contract_to_json(const Contract& c) {
   out["workflow"] = {{"id", w.id.value},
                      {"name", w.name.value},
                      {"description", w.description.value},
-                     {"audience", w.audience.value},
+                     {"audience", to_string(w.audience.value)},
                      {"caller_type", w.caller_type.value},
                      {"allowed_intents", located_list(w.allowed_intents)},
                      {"out_of_scope_intents", located_list(w.out_of_scope_intents)},
@@ -220,7 +220,7 @@ nlohmann::json contract_to_json(const Contract& c) {
                   {"holidays", located_list(c.hours.holidays)}};
   out["destinations"] = json::object();
   for (const Destination& d : c.destinations) {
-    out["destinations"][d.id] = {{"kind", d.kind.value},
+    out["destinations"][d.id] = {{"kind", to_string(d.kind.value)},
                                  {"number", d.number.value},
                                  {"queue", d.queue.value},
                                  {"staffed", to_string(d.staffed.value)},
@@ -246,8 +246,8 @@ nlohmann::json contract_to_json(const Contract& c) {
   }
   out["escalation"] = json::array();
   for (const EscalationRow& r : c.escalation) {
-    json row = {{"trigger", r.trigger.value},
-                {"action", r.action.value},
+    json row = {{"trigger", to_string(r.trigger.value)},
+                {"action", to_string(r.action.value)},
                 {"destination", r.destination.value},
                 {"promise", r.promise.value},
                 {"hours", to_string(r.hours.value)}};
@@ -273,7 +273,7 @@ nlohmann::json contract_to_json(const Contract& c) {
   }
   out["questions"] = json::object();
   for (const Question& q : c.questions) {
-    json question = {{"type", q.type.value},
+    json question = {{"type", to_string(q.type.value)},
                      {"prompt", q.prompt.value},
                      {"reprompt", q.reprompt.value},
                      {"max_attempts", q.max_attempts}};

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "contract/directory.hpp"
+#include "contract/validate_lexicon.hpp"
 #include "util/spelling.hpp"
 #include "util/words.hpp"
 
@@ -84,6 +85,7 @@ class Validator {
     check_rollback();
     check_odoo();
     check_ops_line();
+    validate_lexicon(c_, d_);
   }
 
  private:
@@ -352,15 +354,16 @@ class Validator {
     const Question* q = c_.question(step.target.value);
     if (!q) return true;
     std::vector<std::string> answers;
-    if (q->type.value == "yes_no") {
+    if (q->type.value == QuestionType::yes_no) {
       answers = {"yes", "no"};
-    } else if (q->type.value == "choice") {
+    } else if (q->type.value == QuestionType::choice) {
       for (const Text& choice : q->choices) answers.push_back(choice.value);
-    } else if (q->type.value == "scale") {
+    } else if (q->type.value == QuestionType::scale) {
       answers = {"1", "2", "3", "4", "5"};
     } else {
       d_.error("bad-value", step.branch.front().first.where,
-               "step '" + step.id + "' branches on a " + q->type.value + " question",
+               "step '" + step.id + "' branches on a " + std::string(to_string(q->type.value)) +
+                   " question",
                "branch only on yes_no, choice or scale questions; use next otherwise");
       return false;
     }
@@ -427,7 +430,8 @@ class Validator {
 
   void check_escalation() {
     std::set<std::string> triggers;
-    for (const EscalationRow& row : c_.escalation) triggers.insert(row.trigger.value);
+    for (const EscalationRow& row : c_.escalation)
+      triggers.insert(std::string(to_string(row.trigger.value)));
     const SourceLocation table_where =
         c_.escalation.empty() ? SourceLocation{} : c_.escalation.front().where;
     if (!c_.escalation.empty()) {
@@ -449,9 +453,10 @@ class Validator {
                  "escalation slot '" + row.slot.value + "' is not a defined question",
                  suggest(row.slot.value, ids_of(c_.questions), "name a question id"));
       }
-      const std::string& trigger = row.trigger.value;
+      const std::string trigger(to_string(row.trigger.value));
       if ((trigger == "safety" || trigger == "high_value_lead" || trigger == "custom") &&
-          row.keywords.empty() && row.slot.value.empty() && row.dtmf.value.empty()) {
+          row.keywords.empty() && row.concepts.empty() && row.slot.value.empty() &&
+          row.dtmf.value.empty()) {
         d_.error("missing-field", row.where,
                  "the '" + trigger + "' row has no keywords, slot or dtmf, so nothing can fire it",
                  "list the words that fire it (keywords = [...]) or a slot and its values");
@@ -484,17 +489,17 @@ class Validator {
     const Destination* destination = c_.destination(destination_ref.value);
     if (!destination) return;
     HourSet staffed = HourSet::of(destination->staffed.value);
-    const bool transfer = row.action.value == "transfer";
+    const bool transfer = row.action.value == RowAction::transfer;
     // A voicemail box takes a transfer at any hour; it just cannot call anyone back.
-    if (transfer && destination->kind.value == "voicemail") staffed = {true, true};
+    if (transfer && destination->kind.value == DestinationKind::voicemail) staffed = {true, true};
     if (staffed.covers(applies)) return;
     const std::string when = applies.business && applies.after ? "at all hours"
                              : applies.after                   ? "after hours"
                                                                : "in business hours";
     if (transfer) {
       d_.error("unstaffed-promise", row.action.where,
-               "the '" + row.trigger.value + "' row transfers to '" + destination->id +
-                   "', which is not staffed " + when,
+               "the '" + std::string(to_string(row.trigger.value)) + "' row transfers to '" +
+                   destination->id + "', which is not staffed " + when,
                "transfer to a destination staffed " + when +
                    " (after_hours_destination), or take a message instead");
     } else if (promises_immediate_contact(promise.value)) {

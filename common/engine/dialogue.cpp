@@ -35,7 +35,7 @@ std::vector<std::string> list_of(const contract::TextList& list) {
 }
 
 bool is_yes_no_type(const Question& q) {
-  return q.type.value == "yes_no";
+  return q.type.value == contract::QuestionType::yes_no;
 }
 
 bool apologises(std::string_view text) {
@@ -149,7 +149,9 @@ class Dialogue::Turn {
         if (is_yes_no_type(*q) && (keys.digits == "1" || keys.digits == "2")) {
           return answer(keys.digits == "1" ? "yes" : "no", keys.digits);
         }
-        if (q->type.value == "digits" || q->type.value == "phone" || q->type.value == "scale") {
+        if (q->type.value == contract::QuestionType::digits ||
+            q->type.value == contract::QuestionType::phone ||
+            q->type.value == contract::QuestionType::scale) {
           return answer(keys.digits, keys.digits);
         }
         return failed_attempt("");
@@ -185,7 +187,9 @@ class Dialogue::Turn {
     if (s_.phase != Phase::transfer) return;
     if (result.status == TransferStatus::completed) {
       const std::string trigger =
-          s_.transfer_row >= 0 ? c_.escalation[s_.transfer_row].trigger.value : "transfer";
+          s_.transfer_row >= 0
+              ? std::string(to_string(c_.escalation[s_.transfer_row].trigger.value))
+              : std::string("transfer");
       return end(Outcome::escalated, "escalation." + trigger);
     }
     if (s_.transfer_row < 0) {
@@ -197,7 +201,8 @@ class Dialogue::Turn {
     say("I couldn't reach them just now, so I've sent them your details and they'll follow up.");
     message_destination(s_.transfer_destination);
     const std::string trigger =
-        s_.transfer_row >= 0 ? c_.escalation[s_.transfer_row].trigger.value : "transfer";
+        s_.transfer_row >= 0 ? std::string(to_string(c_.escalation[s_.transfer_row].trigger.value))
+                             : std::string("transfer");
     end(Outcome::escalated, "escalation." + trigger);
   }
 
@@ -222,7 +227,7 @@ class Dialogue::Turn {
     gather.prompt = prompt;
     gather.hints = hints();
     if (const Question* q = current_question(); q && s_.phase == Phase::ask) {
-      if (q->type.value == "digits") gather.num_digits = q->digits;
+      if (q->type.value == contract::QuestionType::digits) gather.num_digits = q->digits;
     }
     if (s_.phase == Phase::identify_pin) {
       gather.speech = false;
@@ -444,7 +449,8 @@ class Dialogue::Turn {
 
   int find_row(std::string_view trigger) const {
     for (std::size_t i = 0; i < c_.escalation.size(); ++i) {
-      if (c_.escalation[i].trigger.value == trigger && row_applies(c_.escalation[i])) return int(i);
+      if (to_string(c_.escalation[i].trigger.value) == trigger && row_applies(c_.escalation[i]))
+        return int(i);
     }
     return -1;
   }
@@ -462,7 +468,7 @@ class Dialogue::Turn {
     for (std::size_t i = 0; i < c_.escalation.size(); ++i) {
       const EscalationRow& row = c_.escalation[i];
       if (!row_applies(row)) continue;
-      const std::string& trigger = row.trigger.value;
+      const std::string trigger(to_string(row.trigger.value));
       const nlu::PhraseList& keywords = d_.row_keywords_[i];
       bool fired = false;
       if (trigger == "asks_for_person") {
@@ -528,9 +534,11 @@ class Dialogue::Turn {
                                      : row.promise.value;
     const contract::Destination* destination = destination_for(row);
     say(promise);
-    const std::string& action = row.action.value;
+    const std::string action(to_string(row.action.value));
+    const std::string trigger(to_string(row.trigger.value));
     if (action == "transfer" && destination && !destination->number.value.empty() &&
-        (destination->kind.value == "phone" || destination->kind.value == "voicemail")) {
+        (destination->kind.value == contract::DestinationKind::phone ||
+         destination->kind.value == contract::DestinationKind::voicemail)) {
       s_.phase = Phase::transfer;
       s_.transfer_row = row_index;
       s_.transfer_destination = destination->id;
@@ -542,23 +550,25 @@ class Dialogue::Turn {
     // A ticket or a text about a non-urgent finding is a flag for staff, not the end of the call:
     // the flow goes on ("photos not uploaded" still gets the rest of the close-out logged).
     const bool flag_only =
-        (action == "create_ticket" || action == "send_sms") && row.trigger.value != "safety" &&
-        row.trigger.value != "asks_for_person" && row.trigger.value != "repeated_confusion" &&
+        (action == "create_ticket" || action == "send_sms") && trigger != "safety" &&
+        trigger != "asks_for_person" && trigger != "repeated_confusion" &&
         (s_.phase == Phase::ask || s_.phase == Phase::confirm) && !s_.step.empty();
     if (flag_only) {
       s_.flags_pending = true;
       return;
     }
-    end(Outcome::escalated, "escalation." + row.trigger.value);
+    end(Outcome::escalated, "escalation." + trigger);
   }
 
   // Hands the call summary to a destination: a text, a queue item or a voicemail.
   void message_destination(const std::string& destination_id) {
     const contract::Destination* destination = c_.destination(destination_id);
     if (!destination) return;
-    const std::string& address =
-        destination->kind.value == "queue" ? destination->queue.value : destination->number.value;
-    actions_.push_back(Notify{destination->id, destination->kind.value, address, d_.summary(s_)});
+    const std::string& address = destination->kind.value == contract::DestinationKind::queue
+                                     ? destination->queue.value
+                                     : destination->number.value;
+    actions_.push_back(Notify{destination->id, std::string(to_string(destination->kind.value)),
+                              address, d_.summary(s_)});
   }
 
   // When the agent cannot go on: the repeated-confusion row if there is one, else the contract's
@@ -572,7 +582,7 @@ class Dialogue::Turn {
          (destination->staffed.value == contract::Hours::business_hours && !s_.after_hours) ||
          (destination->staffed.value == contract::Hours::after_hours && s_.after_hours));
     if (destination && staffed && !destination->number.value.empty() &&
-        destination->kind.value == "phone") {
+        destination->kind.value == contract::DestinationKind::phone) {
       say("Let me get you to someone who can help.");
       s_.phase = Phase::transfer;
       s_.transfer_row = -1;
@@ -658,19 +668,21 @@ class Dialogue::Turn {
     for (const auto& q : c_.questions) {
       if (s_.slots.count(q.id)) continue;
       std::optional<std::string> value;
-      if (q.type.value == "name" && (text.find("my name is") != std::string::npos ||
-                                     text.find("this is") != std::string::npos ||
-                                     text.find("name is") != std::string::npos)) {
+      if (q.type.value == contract::QuestionType::name &&
+          (text.find("my name is") != std::string::npos ||
+           text.find("this is") != std::string::npos ||
+           text.find("name is") != std::string::npos)) {
         value = nlu::extract_name(text);
-      } else if (q.type.value == "address" && (text.find(" street") != std::string::npos ||
-                                               text.find(" st ") != std::string::npos ||
-                                               text.find(" road") != std::string::npos ||
-                                               text.find(" avenue") != std::string::npos ||
-                                               text.find(" drive") != std::string::npos ||
-                                               text.find(" lane") != std::string::npos)) {
+      } else if (q.type.value == contract::QuestionType::address &&
+                 (text.find(" street") != std::string::npos ||
+                  text.find(" st ") != std::string::npos ||
+                  text.find(" road") != std::string::npos ||
+                  text.find(" avenue") != std::string::npos ||
+                  text.find(" drive") != std::string::npos ||
+                  text.find(" lane") != std::string::npos)) {
         value = nlu::extract_address(text);
       }
-      if (!value && q.type.value == "digits" && q.digits > 0) {
+      if (!value && q.type.value == contract::QuestionType::digits && q.digits > 0) {
         // "closeout for two six oh two seven": a job number said with the request.
         auto digits = nlu::extract_digits(text, q.digits);
         if (digits && static_cast<int>(digits->size()) == q.digits) value = digits;
@@ -687,7 +699,7 @@ class Dialogue::Turn {
 
   std::optional<std::string> extract(const Question& q, const std::string& text,
                                      const std::string& raw) const {
-    const std::string& type = q.type.value;
+    const std::string type(to_string(q.type.value));
     if (type == "name") return nlu::extract_name(text);
     if (type == "phone") return nlu::extract_phone(text, s_.from);
     if (type == "address") return nlu::extract_address(text);
@@ -775,7 +787,7 @@ class Dialogue::Turn {
     }
     // Not a yes or no: maybe the value itself, restated.
     auto restated = extract(*q, text, text);
-    if (restated && q->type.value != "text") return set_slot(*q, *restated);
+    if (restated && q->type.value != contract::QuestionType::text) return set_slot(*q, *restated);
     failed_attempt("");
   }
 
@@ -823,7 +835,9 @@ class Dialogue::Turn {
     if (!target) {
       const Question* asked = current_question();
       for (const auto& q : c_.questions) {
-        if (!s_.slots.count(q.id) || q.type.value == "text" || q.type.value == "yes_no") continue;
+        if (!s_.slots.count(q.id) || q.type.value == contract::QuestionType::text ||
+            q.type.value == contract::QuestionType::yes_no)
+          continue;
         auto parsed = extract(q, correction.replacement, correction.replacement);
         if (parsed && (!target || (asked && q.id == asked->id))) {
           target = &q;
@@ -832,7 +846,8 @@ class Dialogue::Turn {
       }
       // "i said kowalski with a k": a one-word fix to a name replaces the word it resembles, or
       // the part named ("the first name is spelled s i o b h a n").
-      if (target && target->type.value == "name" && new_value.find(' ') == std::string::npos) {
+      if (target && target->type.value == contract::QuestionType::name &&
+          new_value.find(' ') == std::string::npos) {
         new_value = replace_name_part(s_.slots[target->id].value, new_value, correction.name_part);
       }
     }
@@ -976,7 +991,7 @@ class Dialogue::Turn {
   // ------------------------------------------------------------------------------
 
   std::string speakable(const Question& q, const std::string& value) const {
-    const std::string& type = q.type.value;
+    const std::string type(to_string(q.type.value));
     if (type == "phone") return nlu::speak_phone(value);
     if (type == "digits") return nlu::speak_digits(value);
     if (type == "address") {
@@ -1093,7 +1108,7 @@ std::string Dialogue::summary(const CallState& s) const {
   };
   std::string who;
   for (const auto& q : contract_.questions) {
-    if (q.type.value == "name" && !slot(q.id).empty()) {
+    if (q.type.value == contract::QuestionType::name && !slot(q.id).empty()) {
       who = slot(q.id);
       break;
     }
@@ -1116,15 +1131,16 @@ std::string Dialogue::summary(const CallState& s) const {
   std::string key_details, free_text;
   for (const auto& q : contract_.questions) {
     const std::string value = slot(q.id);
-    if (value.empty() || q.type.value == "name") continue;
-    if (q.type.value == "yes_no" && value == "no") continue;
-    std::string& details = q.type.value == "text" ? free_text : key_details;
-    details += (details.empty() ? "" : "; ") + (q.type.value == "yes_no" ? spaced(q.id) : value);
+    if (value.empty() || q.type.value == contract::QuestionType::name) continue;
+    if (q.type.value == contract::QuestionType::yes_no && value == "no") continue;
+    std::string& details = q.type.value == contract::QuestionType::text ? free_text : key_details;
+    details += (details.empty() ? "" : "; ") +
+               (q.type.value == contract::QuestionType::yes_no ? spaced(q.id) : value);
   }
   std::string outcome, quote;
   if (!s.escalations.empty()) {
     const auto& row = contract_.escalation[s.escalations.back()];
-    outcome = "ESCALATED (" + spaced(row.trigger.value) + ")";
+    outcome = "ESCALATED (" + spaced(std::string(to_string(row.trigger.value))) + ")";
     if (!s.transfer_destination.empty()) outcome += " to " + s.transfer_destination;
     if (request_known && !s.escalation_words.empty()) {
       quote = " on \"" + s.escalation_words.substr(0, 70) + "\"";

@@ -361,7 +361,8 @@ HttpResponse CallService::fallback_answer(const twilio::FormParams& form, Fallba
       destination && (destination->staffed.value == contract::Hours::always ||
                       (destination->staffed.value == contract::Hours::business_hours && business) ||
                       (destination->staffed.value == contract::Hours::after_hours && !business));
-  if (staffed && destination->kind.value == "phone" && !destination->number.value.empty()) {
+  if (staffed && destination->kind.value == contract::DestinationKind::phone &&
+      !destination->number.value.empty()) {
     twilio::TwimlResponse twiml;
     twiml.say("Sorry, something went wrong on our side. Let me get you to someone who can help.");
     twilio::DialOptions options;
@@ -467,9 +468,10 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
   }
   for (std::size_t i = escalations_before; i < state.escalations.size(); ++i) {
     const auto row = static_cast<std::size_t>(state.escalations[i]);
-    const std::string trigger = row < workflow->contract->escalation.size()
-                                    ? workflow->contract->escalation[row].trigger.value
-                                    : std::string("unknown");
+    const std::string trigger =
+        row < workflow->contract->escalation.size()
+            ? std::string(to_string(workflow->contract->escalation[row].trigger.value))
+            : std::string("unknown");
     record.events.push_back({"escalation", trigger});
   }
   if (arriving) record.events.insert(record.events.begin(), {"started", workflow_id});

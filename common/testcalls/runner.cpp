@@ -468,7 +468,7 @@ std::optional<std::string> date_dependence(const ScriptedCall& call,
   std::string what;
   for (const auto& [slot, expected] : call.expect.slots) {
     const contract::Question* question = contract.question(slot);
-    if (question && question->type.value == "datetime") {
+    if (question && question->type.value == contract::QuestionType::datetime) {
       what = "slot " + slot;
       break;
     }
@@ -518,12 +518,13 @@ void check_coverage(const Pack& pack, const contract::Contract& contract, PackRe
                                  int(i)) != call.escalation_rows.end();
       if (hit) hit_by.push_back(call.script->name);
     }
-    std::string label = "row " + std::to_string(i + 1) + " " + row.trigger.value +
+    std::string label = "row " + std::to_string(i + 1) + " " +
+                        std::string(to_string(row.trigger.value)) +
                         (row.name.value.empty() ? "" : " (" + row.name.value + ")") + " -> " +
                         row.destination.value;
     // A tool failure the flow handles with on_error exercises the tool-failure rule as well.
-    const bool covered =
-        !hit_by.empty() || (row.trigger.value == "tool_failure" && any_tool_failure);
+    const bool covered = !hit_by.empty() ||
+                         (row.trigger.value == contract::Trigger::tool_failure && any_tool_failure);
     report.row_coverage.emplace_back(label, hit_by);
     if (applies && !covered) gap("escalation " + label + " is exercised by no call");
   }
@@ -636,7 +637,7 @@ PackReport run_pack(const Pack& pack, const contract::Contract& contract,
             r.escalation_rows.push_back(row);
         }
         if (!r.escalation_rows.empty())
-          r.escalation = contract.escalation[r.escalation_rows.front()].trigger.value;
+          r.escalation = to_string(contract.escalation[r.escalation_rows.front()].trigger.value);
       }
       r.summary = state.summary;
     }

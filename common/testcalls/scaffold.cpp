@@ -15,7 +15,7 @@ using contract::StepKind;
 
 // What a cooperative caller answers to a question of each type.
 std::string sample_answer(const Question& q) {
-  const std::string& type = q.type.value;
+  const std::string type(to_string(q.type.value));
   if (type == "name") return "it's maria lopez";
   if (type == "phone") return "five one two five five five zero one four two";
   if (type == "address") return "twelve oak street";
@@ -24,14 +24,16 @@ std::string sample_answer(const Question& q) {
   if (type == "choice") return q.choices.empty() ? "" : q.choices.front().value;
   if (type == "digits") {
     std::string digits;
-    for (int i = 0; i < std::max(q.digits, 4); ++i) digits += (i ? " " : "") + std::string(1, "26018394"[i % 8]);
+    for (int i = 0; i < std::max(q.digits, 4); ++i)
+      digits += (i ? " " : "") + std::string(1, "26018394"[i % 8]);
     return digits;
   }
   if (type == "datetime") return "tomorrow morning";
   return "it started making a loud banging noise this morning";
 }
 
-bool value_escalates(const contract::Contract& c, const std::string& slot, const std::string& value) {
+bool value_escalates(const contract::Contract& c, const std::string& slot,
+                     const std::string& value) {
   for (const auto& row : c.escalation) {
     if (row.slot.value != slot) continue;
     for (const auto& v : row.values) {
@@ -42,7 +44,8 @@ bool value_escalates(const contract::Contract& c, const std::string& slot, const
 }
 
 struct Walk {
-  std::vector<std::pair<std::string, std::string>> answers;  // question id ("" = a read-back), what the caller says
+  std::vector<std::pair<std::string, std::string>>
+      answers;  // question id ("" = a read-back), what the caller says
   struct Tool {
     std::string name, on_error;
     std::size_t answers_before = 0;
@@ -64,20 +67,23 @@ Walk walk(const contract::Contract& c, std::string step_id) {
         const Question* q = c.question(step->target.value);
         if (!q) return w;
         std::string answer = sample_answer(*q);
-        std::string value = q->type.value == "yes_no" ? "yes" : q->type.value == "choice" ? answer : "";
-        if (q->type.value == "yes_no" && value_escalates(c, q->id, "yes")) {
+        std::string value = q->type.value == contract::QuestionType::yes_no   ? "yes"
+                            : q->type.value == contract::QuestionType::choice ? answer
+                                                                              : "";
+        if (q->type.value == contract::QuestionType::yes_no && value_escalates(c, q->id, "yes")) {
           answer = "no";
           value = "no";
         }
         // A safety screen is answered "no": the happy path is not an emergency.
-        if (q->type.value == "yes_no") {
+        if (q->type.value == contract::QuestionType::yes_no) {
           for (const auto& [branch, target] : step->branch) {
             const Step* next = c.step(target.value);
-            if (branch.value == "yes" && next && next->kind != StepKind::ask && next->kind != StepKind::call &&
-                value == "yes") {
-              const bool leads_to_transfer = next->kind == StepKind::transfer ||
-                                             (next->kind == StepKind::say && c.step(next->next.value) &&
-                                              c.step(next->next.value)->kind == StepKind::transfer);
+            if (branch.value == "yes" && next && next->kind != StepKind::ask &&
+                next->kind != StepKind::call && value == "yes") {
+              const bool leads_to_transfer =
+                  next->kind == StepKind::transfer ||
+                  (next->kind == StepKind::say && c.step(next->next.value) &&
+                   c.step(next->next.value)->kind == StepKind::transfer);
               if (leads_to_transfer) answer = value = "no";
             }
           }
@@ -86,7 +92,8 @@ Walk walk(const contract::Contract& c, std::string step_id) {
         if (!q->confirm.value.empty()) w.answers.emplace_back("", "yes that's right");
         step_id = step->next.value;
         for (const auto& [branch, target] : step->branch) {
-          if (branch.value == value || (step_id.empty() && branch.value == "other")) step_id = target.value;
+          if (branch.value == value || (step_id.empty() && branch.value == "other"))
+            step_id = target.value;
         }
         if (step_id.empty() && !step->branch.empty()) step_id = step->branch.front().second.value;
         break;
@@ -116,12 +123,14 @@ std::string call_time(const contract::Contract& c, bool after_hours) {
       break;
     }
   }
-  const auto local = date::local_days{date::year{2026} / 11 / 22} + date::days{day_offset} + std::chrono::hours{hour};
+  const auto local = date::local_days{date::year{2026} / 11 / 22} + date::days{day_offset} +
+                     std::chrono::hours{hour};
   try {
     const auto zoned = date::make_zoned(c.hours.time_zone.value, local);
-    const auto offset = std::chrono::duration_cast<std::chrono::minutes>(zoned.get_info().offset).count();
-    return date::format("%FT%T", local) + fmt::format("{}{:02}:{:02}", offset < 0 ? '-' : '+', std::abs(offset) / 60,
-                                                      std::abs(offset) % 60);
+    const auto offset =
+        std::chrono::duration_cast<std::chrono::minutes>(zoned.get_info().offset).count();
+    return date::format("%FT%T", local) + fmt::format("{}{:02}:{:02}", offset < 0 ? '-' : '+',
+                                                      std::abs(offset) / 60, std::abs(offset) % 60);
   } catch (const std::exception&) {
     return date::format("%FT%T", local) + "+00:00";
   }
@@ -136,19 +145,22 @@ std::string quoted(std::string_view text) {
   return out + "\"";
 }
 
-std::string call_file(const contract::Contract& c, const std::string& from, const Walk& w, const std::string& kind,
-                      const std::string& description, std::size_t turn_index_to_vary) {
+std::string call_file(const contract::Contract& c, const std::string& from, const Walk& w,
+                      const std::string& kind, const std::string& description,
+                      std::size_t turn_index_to_vary) {
   const bool after = c.answers.when.value == contract::Hours::after_hours;
-  std::string out = fmt::format("# {}\n[call]\nkind = \"{}\"\ndescription = {}\nfrom = \"{}\"\n", description, kind,
-                                quoted(description), from);
+  std::string out = fmt::format("# {}\n[call]\nkind = \"{}\"\ndescription = {}\nfrom = \"{}\"\n",
+                                description, kind, quoted(description), from);
   out += fmt::format("at = {}\n\n", call_time(c, after));
   const std::string opening = c.intents.empty() || c.intents.front().examples.empty()
                                   ? "hi i need some help"
                                   : c.intents.front().examples.front().value;
   out += "[[turn]]\nsay = " + quoted(opening) + "\n";
   if (kind == "escalation") {
-    out += "\n[[turn]]\nsay = \"can i just talk to a real person\"\n\n[expect]\noutcome = \"escalated\"\n"
-           "escalation = \"asks_for_person\"\n";
+    out +=
+        "\n[[turn]]\nsay = \"can i just talk to a real person\"\n\n[expect]\noutcome = "
+        "\"escalated\"\n"
+        "escalation = \"asks_for_person\"\n";
     return out;
   }
   std::vector<std::pair<std::string, std::string>> answers = w.answers;
@@ -207,30 +219,37 @@ std::string caller_for(const contract::Contract& c, const contract::Directory* d
 
 }  // namespace
 
-Result<std::vector<ScaffoldFile>, std::string> scaffold_pack(const contract::Contract& c,
-                                                             const contract::Directory* directory,
-                                                             const std::string& contract_path_from_pack) {
+Result<std::vector<ScaffoldFile>, std::string> scaffold_pack(
+    const contract::Contract& c, const contract::Directory* directory,
+    const std::string& contract_path_from_pack) {
   if (c.intents.empty()) return unexpected(std::string("the contract has no intents to script"));
   const Walk w = walk(c, c.intents.front().start.value);
   const std::string from = caller_for(c, directory);
   std::size_t address_turn = 0;
   for (std::size_t i = 0; i < w.answers.size(); ++i) {
     const Question* q = c.question(w.answers[i].first);
-    if (q && q->type.value == "address") address_turn = i;
+    if (q && q->type.value == contract::QuestionType::address) address_turn = i;
   }
   std::vector<ScaffoldFile> files;
-  files.push_back({"pack.toml", fmt::format("# The five-call test pack for {}: voiceops-testcalls(5).\n"
-                                            "# Run it with: voiceops testcalls run <this folder>\n"
-                                            "schema_version = 1\nname = \"{}\"\ncontract = {}\n",
-                                            c.workflow.id.value, c.workflow.id.value, quoted(contract_path_from_pack))});
-  files.push_back({"01-happy-path.toml", call_file(c, from, w, "happy_path", "A cooperative caller, start to finish", 0)});
-  files.push_back({"02-caller-correction.toml",
-                   call_file(c, from, w, "caller_correction", "The caller corrects the address", address_turn)});
-  files.push_back({"03-interruptions.toml", call_file(c, from, w, "interruptions",
-                                                      "The caller talks over a prompt and asks to hear it again", 0)});
-  files.push_back({"04-integration-failure.toml",
-                   call_file(c, from, w, "integration_failure", "The last system the workflow calls fails", 0)});
-  files.push_back({"05-escalation.toml", call_file(c, from, w, "escalation", "The caller asks for a person", 0)});
+  files.push_back(
+      {"pack.toml",
+       fmt::format("# The five-call test pack for {}: voiceops-testcalls(5).\n"
+                   "# Run it with: voiceops testcalls run <this folder>\n"
+                   "schema_version = 1\nname = \"{}\"\ncontract = {}\n",
+                   c.workflow.id.value, c.workflow.id.value, quoted(contract_path_from_pack))});
+  files.push_back({"01-happy-path.toml", call_file(c, from, w, "happy_path",
+                                                   "A cooperative caller, start to finish", 0)});
+  files.push_back(
+      {"02-caller-correction.toml", call_file(c, from, w, "caller_correction",
+                                              "The caller corrects the address", address_turn)});
+  files.push_back({"03-interruptions.toml",
+                   call_file(c, from, w, "interruptions",
+                             "The caller talks over a prompt and asks to hear it again", 0)});
+  files.push_back(
+      {"04-integration-failure.toml", call_file(c, from, w, "integration_failure",
+                                                "The last system the workflow calls fails", 0)});
+  files.push_back({"05-escalation.toml",
+                   call_file(c, from, w, "escalation", "The caller asks for a person", 0)});
   return files;
 }
 

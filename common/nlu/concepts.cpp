@@ -1,0 +1,334 @@
+// Concept matching by lemmas, number ranges and concept references (see concepts.hpp).
+#include "nlu/concepts.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+
+#include "nlu/detail.hpp"
+
+namespace voiceops::nlu {
+namespace {
+
+using detail::is_one_of;
+
+constexpr std::size_t max_gap = 3;  // small words allowed between two words of a term
+
+// Words that may sit inside a term without changing it: "smells like gas", "smell of gas",
+// "a kind of burning smell", "gas is leaking", "my mom is 91".
+bool is_small_word(std::string_view word) {
+  return is_one_of(
+      word, {"a",          "an",      "the",    "of",     "like",   "kind",     "sort",  "some",
+             "any",        "bit",     "little", "lot",    "real",   "really",   "very",  "so",
+             "pretty",     "this",    "that",   "these",  "those",  "my",       "our",   "your",
+             "his",        "her",     "their",  "its",    "just",   "too",      "all",   "weird",
+             "strange",    "funny",   "faint",  "strong", "slight", "bad",      "awful", "terrible",
+             "big",        "small",   "whole",  "heavy",  "is",     "are",      "was",   "were",
+             "be",         "been",    "being",  "it",     "there",  "still",    "kinda", "sorta",
+             "definitely", "totally", "almost", "bunch",  "lots",   "slightly", "super", "crazy",
+             "major",      "minor",   "huge",   "tiny",   "rotten", "nasty"});
+}
+
+// A sentence for near hits ends at a contrast or a change of subject the caller marks: "the gas
+// water heater is fine but there's a weird smell" keeps the gas apart from the smell.
+bool ends_sentence(std::string_view word) {
+  return is_one_of(word, {"but", "though", "although", "however", "except", "anyway"});
+}
+
+bool parse_number(std::string_view text, long long& value) {
+  if (text.empty()) return false;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  return result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+std::string words_of_span(const detail::Tokens& tokens, std::size_t begin, std::size_t end) {
+  return detail::join(tokens, begin, end);
+}
+
+Scope combined_scope(const std::vector<Scope>& parts) {
+  // Denied if any part is; a fact if any part is ("i replaced the detector's batteries and it's
+  // still going off"); otherwise the first part's doubt.
+  for (const Scope& s : parts) {
+    if (s.polarity == Polarity::negated) return s;
+  }
+  for (const Scope& s : parts) {
+    if (s.polarity == Polarity::affirmed) return s;
+  }
+  return parts.empty() ? Scope{} : parts.front();
+}
+
+}  // namespace
+
+Heard::Heard(std::string_view utterance, WordForms& forms)
+    : tokens(detail::normalize_tokens(utterance)) {
+  lemmas.reserve(tokens.size());
+  for (const auto& token : tokens) lemmas.push_back(forms.lemma(token.text));
+  numbers.assign(tokens.size(), {});
+  const std::vector<std::string> words = detail::words_of(tokens);
+  for (const auto& run : detail::number_runs(words)) {
+    // Each number of a run on its own ("my dad's 91" is one segment; "three week old" another).
+    for (const auto& segment : run.segments) {
+      if (segment.begin < numbers.size() && segment.value >= 0) {
+        numbers[segment.begin] = {segment.value, segment.end};
+      }
+    }
+    if (run.segments.size() > 1 && run.begin < numbers.size()) {
+      long long whole = -1;
+      if (const std::string digits = run.concatenated(); digits.size() <= 6) {
+        parse_number(digits, whole);
+      }
+      // "ninety one" may come as two segments; the run read as one number wins at its start.
+      if (whole >= 0 && numbers[run.begin].end < run.end) numbers[run.begin] = {whole, run.end};
+    }
+  }
+}
+
+std::optional<Lexicon::Term> Lexicon::compile_term(std::string_view text,
+                                                   const std::vector<ConceptSource>& sources,
+                                                   WordForms& forms, std::string& error) {
+  Term term;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const std::size_t space = rest.find(' ');
+    std::string_view word = rest.substr(0, space);
+    rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+    if (word.empty()) continue;
+    Piece piece;
+    if (word.front() == '@') {
+      const std::string_view id = word.substr(1);
+      const auto found = std::find_if(sources.begin(), sources.end(),
+                                      [&](const ConceptSource& s) { return s.id == id; });
+      if (found == sources.end()) {
+        error = "\"" + std::string(text) + "\" names the concept '" + std::string(id) +
+                "', which the lexicon does not define";
+        return std::nullopt;
+      }
+      piece.kind = Piece::Kind::reference;
+      piece.target = static_cast<std::size_t>(found - sources.begin());
+    } else if (word.front() == '#') {
+      const std::size_t dash = word.find('-', 1);
+      long long low = 0, high = 0;
+      if (dash == std::string_view::npos || !parse_number(word.substr(1, dash - 1), low) ||
+          !parse_number(word.substr(dash + 1), high) || low > high) {
+        error = "\"" + std::string(text) + "\": a number is written #LOW-HIGH, as in #65-120";
+        return std::nullopt;
+      }
+      piece.kind = Piece::Kind::number;
+      piece.low = low;
+      piece.high = high;
+    } else {
+      // The term's words go through the caller's normalisation: "it's" is "it is", "a/c" "a c".
+      for (const auto& token : detail::normalize_tokens(word, /*drop_fillers=*/false)) {
+        Piece w;
+        w.lemma = forms.lemma(token.text);
+        term.push_back(std::move(w));
+      }
+      continue;
+    }
+    term.push_back(std::move(piece));
+  }
+  if (term.empty()) {
+    error = "an empty term";
+    return std::nullopt;
+  }
+  return term;
+}
+
+Result<Lexicon, std::string> Lexicon::compile(const std::vector<ConceptSource>& sources,
+                                              WordForms& forms) {
+  Lexicon lexicon;
+  std::string error;
+  const auto compile_list = [&](const ConceptSource& source, const std::vector<std::string>& texts,
+                                std::vector<Term>& into) {
+    for (const auto& text : texts) {
+      auto term = compile_term(text, sources, forms, error);
+      if (!term) {
+        error = "concept '" + source.id + "': " + error;
+        return false;
+      }
+      into.push_back(std::move(*term));
+    }
+    return true;
+  };
+  for (const auto& source : sources) {
+    Compiled compiled;
+    compiled.id = source.id;
+    if (!compile_list(source, source.terms, compiled.terms)) return unexpected(error);
+    for (const auto& group : source.near) {
+      compiled.near.emplace_back();
+      if (!compile_list(source, group, compiled.near.back())) return unexpected(error);
+    }
+    if (!compile_list(source, source.except, compiled.except)) return unexpected(error);
+    lexicon.concepts_.push_back(std::move(compiled));
+  }
+  // Evaluation order: depth first over references; a reference back to a concept being visited
+  // is a cycle.
+  const std::size_t n = lexicon.concepts_.size();
+  std::vector<int> state(n, 0);  // 0 new, 1 visiting, 2 done
+  std::function<bool(std::size_t)> visit = [&](std::size_t i) {
+    if (state[i] == 2) return true;
+    if (state[i] == 1) {
+      error = "concept '" + lexicon.concepts_[i].id + "' refers back to itself through '@'";
+      return false;
+    }
+    state[i] = 1;
+    const auto refs = [&](const std::vector<Term>& terms) {
+      for (const auto& term : terms) {
+        for (const auto& piece : term) {
+          if (piece.kind == Piece::Kind::reference && !visit(piece.target)) return false;
+        }
+      }
+      return true;
+    };
+    const Compiled& c = lexicon.concepts_[i];
+    if (!refs(c.terms) || !refs(c.except)) return false;
+    for (const auto& group : c.near) {
+      if (!refs(group)) return false;
+    }
+    state[i] = 2;
+    lexicon.order_.push_back(i);
+    return true;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!visit(i)) return unexpected(error);
+  }
+  return lexicon;
+}
+
+std::optional<std::size_t> Lexicon::match_at(
+    const Term& term, const Heard& heard, std::size_t at,
+    const std::vector<std::vector<Span>>& term_hits) const {
+  const std::size_t size = heard.tokens.size();
+  // Depth-first over the gaps: each piece may start up to max_gap small words after the last.
+  std::function<std::optional<std::size_t>(std::size_t, std::size_t)> from =
+      [&](std::size_t piece_index, std::size_t pos) -> std::optional<std::size_t> {
+    if (piece_index == term.size()) return pos;
+    const Piece& piece = term[piece_index];
+    const std::size_t gaps = piece_index == 0 ? 0 : max_gap;
+    for (std::size_t skip = 0; skip <= gaps && pos + skip < size; ++skip) {
+      const std::size_t p = pos + skip;
+      if (skip > 0 && !is_small_word(heard.tokens[p - 1].text)) break;
+      switch (piece.kind) {
+        case Piece::Kind::word:
+          if (heard.lemmas[p] == piece.lemma) {
+            if (auto end = from(piece_index + 1, p + 1)) return end;
+          }
+          break;
+        case Piece::Kind::number:
+          if (heard.numbers[p].value >= piece.low && heard.numbers[p].value <= piece.high) {
+            if (auto end = from(piece_index + 1, heard.numbers[p].end)) return end;
+          }
+          break;
+        case Piece::Kind::reference:
+          for (const Span& hit : term_hits[piece.target]) {
+            if (hit.begin == p) {
+              if (auto end = from(piece_index + 1, hit.end)) return end;
+            }
+          }
+          break;
+      }
+    }
+    return std::nullopt;
+  };
+  return from(0, at);
+}
+
+std::vector<Lexicon::Span> Lexicon::matches(const Term& term, const Heard& heard,
+                                            const std::vector<std::vector<Span>>& term_hits) const {
+  std::vector<Span> out;
+  for (std::size_t at = 0; at < heard.tokens.size(); ++at) {
+    // Cheap first test before the search.
+    const Piece& first = term.front();
+    if (first.kind == Piece::Kind::word && heard.lemmas[at] != first.lemma) continue;
+    if (first.kind == Piece::Kind::number && heard.numbers[at].value < 0) continue;
+    if (auto end = match_at(term, heard, at, term_hits)) out.push_back({at, *end});
+  }
+  return out;
+}
+
+std::vector<ConceptHit> Lexicon::find(const Heard& heard) const {
+  const std::size_t n = concepts_.size();
+  std::vector<std::vector<Span>> term_hits(n);
+  std::vector<std::vector<ConceptHit>> hits(n);
+  for (const std::size_t i : order_) {
+    const Compiled& c = concepts_[i];
+    std::vector<bool> masked(heard.tokens.size(), false);
+    for (const auto& term : c.except) {
+      for (const Span& span : matches(term, heard, term_hits)) {
+        std::fill(masked.begin() + static_cast<std::ptrdiff_t>(span.begin),
+                  masked.begin() + static_cast<std::ptrdiff_t>(span.end), true);
+      }
+    }
+    const auto free = [&](const Span& span) {
+      return std::none_of(masked.begin() + static_cast<std::ptrdiff_t>(span.begin),
+                          masked.begin() + static_cast<std::ptrdiff_t>(span.end),
+                          [](bool m) { return m; });
+    };
+    for (const auto& term : c.terms) {
+      for (const Span& span : matches(term, heard, term_hits)) {
+        if (!free(span)) continue;
+        // One hit per place: the longer term wins where two start together.
+        auto same = std::find_if(term_hits[i].begin(), term_hits[i].end(),
+                                 [&](const Span& s) { return s.begin == span.begin; });
+        if (same != term_hits[i].end()) {
+          same->end = std::max(same->end, span.end);
+          continue;
+        }
+        term_hits[i].push_back(span);
+      }
+    }
+    std::sort(term_hits[i].begin(), term_hits[i].end(),
+              [](const Span& a, const Span& b) { return a.begin < b.begin; });
+    for (const Span& span : term_hits[i]) {
+      hits[i].push_back({c.id, span.begin, span.end,
+                         words_of_span(heard.tokens, span.begin, span.end), false,
+                         scope_of(heard.tokens, heard.lemmas, span.begin, span.end)});
+    }
+    if (c.near.empty()) continue;
+    // Near: each group heard in one sentence, outside the term hits already found.
+    std::size_t sentence_begin = 0;
+    for (std::size_t k = 0; k <= heard.tokens.size(); ++k) {
+      if (k < heard.tokens.size() && !ends_sentence(heard.tokens[k].text)) continue;
+      const std::size_t sentence_end = k;
+      std::vector<Span> parts;
+      for (const auto& group : c.near) {
+        std::optional<Span> first;
+        for (const auto& term : group) {
+          for (const Span& span : matches(term, heard, term_hits)) {
+            if (span.begin < sentence_begin || span.end > sentence_end || !free(span)) continue;
+            const bool inside_term_hit = std::any_of(
+                term_hits[i].begin(), term_hits[i].end(),
+                [&](const Span& t) { return span.begin < t.end && t.begin < span.end; });
+            if (inside_term_hit) continue;
+            if (!first || span.begin < first->begin) first = span;
+          }
+        }
+        if (!first) break;
+        parts.push_back(*first);
+      }
+      if (parts.size() == c.near.size() && !parts.empty()) {
+        std::vector<Scope> scopes;
+        std::string words;
+        std::size_t begin = parts.front().begin, end = parts.front().end;
+        std::sort(parts.begin(), parts.end(),
+                  [](const Span& a, const Span& b) { return a.begin < b.begin; });
+        for (const Span& part : parts) {
+          scopes.push_back(scope_of(heard.tokens, heard.lemmas, part.begin, part.end));
+          words +=
+              (words.empty() ? "" : " ... ") + words_of_span(heard.tokens, part.begin, part.end);
+          begin = std::min(begin, part.begin);
+          end = std::max(end, part.end);
+        }
+        hits[i].push_back({c.id, begin, end, std::move(words), true, combined_scope(scopes)});
+      }
+      sentence_begin = k + 1;
+    }
+  }
+  std::vector<ConceptHit> out;
+  for (auto& list : hits) {
+    for (auto& hit : list) out.push_back(std::move(hit));
+  }
+  return out;
+}
+
+}  // namespace voiceops::nlu

@@ -1,0 +1,103 @@
+#pragma once
+// Concepts: what a contract's lexicon says callers mean ("gas_smell", "vulnerable_person"), found
+// in an utterance by word forms rather than by literal phrases, each hit with its scope (denied,
+// hedged, supposed, asked for, past). Rules only: the same words always give the same hits.
+//
+// A concept is written as (voiceops-contract(5), LEXICON):
+//   terms  - phrases that mean it: "smell gas", "rotten egg", "#65-120 year old", "@relative is
+//            #70-120". Words match by lemma (WordForms), so "smelt gas", "smelling gas" and
+//            "smells like gas" all match "smell gas" (up to three small words such as "like",
+//            "of", "some", "kind" may sit between two words of a term). "#A-B" is a number from A
+//            to B said in words or digits; "@other" is any term of another concept.
+//   near   - groups of terms that, all heard in one sentence, suggest it without saying it:
+//            [["smell", "odor"], ["gas", "propane"]]. A near hit is weaker than a term.
+//   except - phrases whose words never count for it ("gas furnace", "gas water heater").
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nlu/nlu.hpp"
+#include "nlu/scope.hpp"
+#include "nlu/word_forms.hpp"
+#include "util/result.hpp"
+
+namespace voiceops::nlu {
+
+struct ConceptSource {
+  std::string id;
+  std::vector<std::string> terms;
+  std::vector<std::vector<std::string>> near;
+  std::vector<std::string> except;
+};
+
+// One utterance prepared for concept matching: normalised tokens, their lemmas and the numbers
+// said, each at the token it starts on.
+struct Heard {
+  Heard(std::string_view utterance, WordForms& forms);
+  detail::Tokens tokens;
+  std::vector<std::string> lemmas;
+  struct Number {
+    long long value = -1;  // -1: no number starts here
+    std::size_t end = 0;
+  };
+  std::vector<Number> numbers;
+};
+
+struct ConceptHit {
+  std::string concept_id;
+  std::size_t begin = 0, end = 0;  // the words [begin, end) of Heard::tokens
+  std::string words;               // what fired it, normalised ("smells like gas")
+  bool near = false;               // suggested by words in one sentence, not said as a term
+  Scope scope;
+  bool affirmed() const { return scope.polarity == Polarity::affirmed; }
+};
+
+class Lexicon {
+ public:
+  Lexicon() = default;
+  // Errors (an unknown "@concept", a concept that refers to itself, a bad "#A-B") are returned
+  // as one message naming the concept and the term.
+  static Result<Lexicon, std::string> compile(const std::vector<ConceptSource>& sources,
+                                              WordForms& forms);
+
+  // Every hit of every concept, by concept (in source order), then by position.
+  std::vector<ConceptHit> find(const Heard& heard) const;
+  // The hits of one list of terms written like a concept's (an escalation row's keywords).
+  bool empty() const { return concepts_.empty(); }
+  std::size_t size() const { return concepts_.size(); }
+
+ private:
+  struct Piece {
+    enum class Kind { word, number, reference } kind = Kind::word;
+    std::string lemma;
+    long long low = 0, high = 0;
+    std::size_t target = 0;
+  };
+  using Term = std::vector<Piece>;
+  struct Compiled {
+    std::string id;
+    std::vector<Term> terms;
+    std::vector<std::vector<Term>> near;
+    std::vector<Term> except;
+  };
+  struct Span {
+    std::size_t begin = 0, end = 0;
+  };
+
+  static std::optional<Term> compile_term(std::string_view text,
+                                          const std::vector<ConceptSource>& sources,
+                                          WordForms& forms, std::string& error);
+  // Where `term` matches starting at `at` (the end of the match), given the term hits of the
+  // concepts already evaluated.
+  std::optional<std::size_t> match_at(const Term& term, const Heard& heard, std::size_t at,
+                                      const std::vector<std::vector<Span>>& term_hits) const;
+  std::vector<Span> matches(const Term& term, const Heard& heard,
+                            const std::vector<std::vector<Span>>& term_hits) const;
+
+  std::vector<Compiled> concepts_;
+  std::vector<std::size_t> order_;  // evaluation order: each concept after those it refers to
+};
+
+}  // namespace voiceops::nlu

@@ -1,0 +1,234 @@
+// Polarity of a mention by trigger words scoped over its clause (see scope.hpp).
+#include "nlu/scope.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "nlu/detail.hpp"
+
+namespace voiceops::nlu {
+namespace {
+
+using detail::is_one_of;
+
+// How far triggers reach, in words, before and after a mention.
+constexpr std::size_t reach_before = 8;
+constexpr std::size_t reach_after = 4;
+
+// Words that end the clause a hedge, supposition, request or history governs: "if the power goes
+// out and i smell gas" keeps "i smell gas" a fact. Negation has its own, tighter scope
+// (detail::is_negated).
+bool ends_clause(const detail::Tokens& tokens, std::size_t i) {
+  return is_one_of(tokens[i].text,
+                   {"but", "though", "although", "however", "except", "so", "because", "cause",
+                    "and", "anyway", "now", "plus", "also", "then"});
+}
+
+// A phrase of already-normalised words starting at `i`.
+bool phrase_at(const detail::Tokens& tokens, std::size_t i, std::string_view phrase) {
+  std::size_t k = i;
+  while (!phrase.empty()) {
+    const std::size_t space = phrase.find(' ');
+    const std::string_view word = phrase.substr(0, space);
+    if (k >= tokens.size() || tokens[k].text != word) return false;
+    ++k;
+    if (space == std::string_view::npos) break;
+    phrase.remove_prefix(space + 1);
+  }
+  return true;
+}
+
+struct Trigger {
+  std::string_view words;
+  Polarity polarity;
+};
+
+// Triggers before a mention, longest first where they share words.
+constexpr auto before_triggers = std::to_array<Trigger>({
+    // Suppositions and questions about what might happen: nothing is happening now.
+    {"what if", Polarity::hypothetical},
+    {"in case", Polarity::hypothetical},
+    {"if ever", Polarity::hypothetical},
+    {"if", Polarity::hypothetical},
+    {"suppose", Polarity::hypothetical},
+    {"supposing", Polarity::hypothetical},
+    {"unless", Polarity::hypothetical},
+    {"whether", Polarity::hypothetical},
+    {"in the event", Polarity::hypothetical},
+    {"should it", Polarity::hypothetical},
+    {"would it", Polarity::hypothetical},
+    // Hedges: the caller is unsure whether it is happening.
+    {"not sure", Polarity::hedged},
+    {"not certain", Polarity::hedged},
+    {"not positive", Polarity::hedged},
+    {"do not know if", Polarity::hedged},
+    {"do not know whether", Polarity::hedged},
+    {"do not know", Polarity::hedged},
+    {"do not think", Polarity::hedged},
+    {"can not tell", Polarity::hedged},
+    {"could not tell", Polarity::hedged},
+    {"hard to tell", Polarity::hedged},
+    {"hard to say", Polarity::hedged},
+    {"maybe", Polarity::hedged},
+    {"might", Polarity::hedged},
+    {"may be", Polarity::hedged},
+    {"could be", Polarity::hedged},
+    {"could it be", Polarity::hedged},
+    {"is it", Polarity::hedged},
+    {"is that", Polarity::hedged},
+    {"possibly", Polarity::hedged},
+    {"wonder", Polarity::hedged},
+    {"wondering", Polarity::hedged},
+    {"i guess", Polarity::hedged},
+    {"unsure", Polarity::hedged},
+    {"do you think", Polarity::hedged},
+    {"should i worry", Polarity::hedged},
+    {"should i be worried", Polarity::hedged},
+    {"check for", Polarity::hedged},
+    {"test for", Polarity::hedged},
+    {"look for", Polarity::hedged},
+    // Requests for a thing: "can you put in a co detector" asks for equipment.
+    {"install", Polarity::requested},
+    {"installed", Polarity::requested},
+    {"installing", Polarity::requested},
+    {"put in", Polarity::requested},
+    {"replace", Polarity::requested},
+    {"replaced", Polarity::requested},
+    {"replacing", Polarity::requested},
+    {"buy", Polarity::requested},
+    {"bought", Polarity::requested},
+    {"sell", Polarity::requested},
+    {"add", Polarity::requested},
+    {"get a new", Polarity::requested},
+    {"need a new", Polarity::requested},
+    {"want a new", Polarity::requested},
+    {"quote on", Polarity::requested},
+    {"quote for", Polarity::requested},
+    {"price on", Polarity::requested},
+    {"hook up", Polarity::requested},
+    {"mount", Polarity::requested},
+});
+
+// History: the clause places the mention well in the past ("we had a gas leak last year").
+// Hours, nights and days ago are the present emergency, not history.
+constexpr auto history_markers = std::to_array<std::string_view>({
+    "last year",  "last winter",  "last summer", "last spring",      "last fall",
+    "last month", "last season",  "years ago",   "year ago",         "months ago",
+    "month ago",  "a while back", "a while ago", "used to",          "in the past",
+    "back in",    "previously",   "once before", "when we moved in", "before we moved",
+});
+
+// Dismissals right after a mention: "the detector is fine, it's just old".
+bool dismissed_after(const detail::Tokens& tokens, std::size_t end) {
+  std::size_t k = end;
+  while (
+      k < tokens.size() && k < end + 2 &&
+      is_one_of(tokens[k].text, {"is", "are", "was", "were", "seems", "looks", "all", "totally"})) {
+    ++k;
+  }
+  if (k == end || k >= tokens.size()) return false;
+  return is_one_of(tokens[k].text, {"fine", "okay", "ok", "good", "normal", "quiet", "silent"}) ||
+         phrase_at(tokens, k, "checked out");
+}
+
+// A denial right after the phrase: "the co detector is not going off", "gas leaks none found".
+// Only a denial of presence counts: "the furnace is not working" still mentions the furnace, and
+// "the gas smell is not going away" is the opposite of a dismissal.
+bool denied_after(const detail::Tokens& words, std::size_t end) {
+  std::size_t k = end;
+  while (k < words.size() &&
+         is_one_of(words[k].text, {"is", "are", "was", "were", "has", "have", "been"})) {
+    ++k;
+  }
+  if (k >= words.size()) return false;
+  if (is_one_of(words[k].text, {"none", "negative"})) return true;
+  if (!is_one_of(words[k].text, {"not", "never"})) return false;
+  if (k + 1 >= words.size()) return true;  // "is the alarm going off?" "the alarm is not"
+  const std::string& next = words[k + 1].text;
+  const std::string_view after = k + 2 < words.size() ? words[k + 2].text : std::string_view{};
+  return (next == "going" && after == "off") ||
+         ((next == "a" || next == "an") &&
+          is_one_of(after, {"problem", "issue", "emergency", "concern", "worry"})) ||
+         is_one_of(next, {"on", "there", "here", "present", "detected", "found", "sounding",
+                          "beeping", "chirping", "happening", "anything", "or", "smelling"});
+}
+
+// Where the clause of the mention at `begin` starts, for modal triggers.
+std::size_t clause_start(const detail::Tokens& tokens, std::size_t begin) {
+  std::size_t start = begin;
+  while (start > 0 && begin - start < reach_before) {
+    const std::size_t k = start - 1;
+    if (tokens[k].pause_after || ends_clause(tokens, k)) break;
+    start = k;
+  }
+  return start;
+}
+
+}  // namespace
+
+std::string_view to_string(Polarity polarity) {
+  switch (polarity) {
+    case Polarity::affirmed: return "affirmed";
+    case Polarity::negated: return "negated";
+    case Polarity::hedged: return "hedged";
+    case Polarity::hypothetical: return "hypothetical";
+    case Polarity::requested: return "requested";
+    case Polarity::historical: return "historical";
+  }
+  return "?";
+}
+
+Scope scope_of(const detail::Tokens& tokens, const std::vector<std::string>& lemmas,
+               std::size_t begin, std::size_t end) {
+  (void)lemmas;
+  if (begin >= tokens.size() || end > tokens.size() || begin >= end) return {};
+  // Denial first: "i don't think there's any gas" is denied, whatever else the clause says.
+  if (detail::is_negated(tokens, begin)) {
+    return {Polarity::negated, "before"};
+  }
+  if (denied_after(tokens, end) || dismissed_after(tokens, end))
+    return {Polarity::negated, "after"};
+
+  const std::size_t start = clause_start(tokens, begin);
+  Scope found;
+  // The trigger nearest the mention governs it: "if it smells like gas, should i worry" is a
+  // supposition; "i don't think so, maybe it's gas" a hedge.
+  for (std::size_t i = start; i < begin; ++i) {
+    for (const Trigger& trigger : before_triggers) {
+      // A question ("is it gas?") only where the clause starts: "the problem is it smells".
+      const bool question = trigger.words == "is it" || trigger.words == "is that";
+      if ((!question || i == start) && phrase_at(tokens, i, trigger.words)) {
+        found = {trigger.polarity, std::string(trigger.words)};
+        // Skip the trigger's own words: "do not know if" is one hedge, not a hedge and an "if".
+        i += static_cast<std::size_t>(std::count(trigger.words.begin(), trigger.words.end(), ' '));
+        break;
+      }
+    }
+  }
+  // A hedge just after the mention: "it smells like gas maybe", "gas i'm not sure".
+  if (found.polarity == Polarity::affirmed) {
+    for (std::size_t i = end; i < tokens.size() && i < end + reach_after; ++i) {
+      if (phrase_at(tokens, i, "maybe") || phrase_at(tokens, i, "not sure") ||
+          phrase_at(tokens, i, "i am not sure") || phrase_at(tokens, i, "or not")) {
+        found = {Polarity::hedged, tokens[i].text};
+        break;
+      }
+      if (ends_clause(tokens, i)) break;
+    }
+  }
+  if (found.polarity != Polarity::affirmed) return found;
+  // History anywhere in the clause, before or just after.
+  std::size_t clause_end = end;
+  while (clause_end < tokens.size() && clause_end < end + reach_after &&
+         !ends_clause(tokens, clause_end) && !tokens[clause_end - 1].pause_after) {
+    ++clause_end;
+  }
+  for (std::size_t i = start; i < clause_end; ++i) {
+    for (const auto marker : history_markers) {
+      if (phrase_at(tokens, i, marker)) return {Polarity::historical, std::string(marker)};
+    }
+  }
+  return {};
+}
+
+}  // namespace voiceops::nlu
