@@ -7,7 +7,7 @@ _voiceops() {
         w=${COMP_WORDS[i]}
         if ((skip)); then skip=0; continue; fi
         case "$cmd:$w" in
-            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_run:--target"|"voiceops_testcalls_run:--public-url"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
+            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_contract_try:--at"|"voiceops_contract_try:--intent"|"voiceops_contract_try:--step"|"voiceops_contract_try:--from"|"voiceops_contract_try:--confidence"|"voiceops_contract_try:--format"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_run:--target"|"voiceops_testcalls_run:--public-url"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
             "voiceops:contract") cmd=voiceops_contract ;;
             "voiceops:directory") cmd=voiceops_directory ;;
             "voiceops:testcalls") cmd=voiceops_testcalls ;;
@@ -18,6 +18,7 @@ _voiceops() {
             "voiceops_contract:validate") cmd=voiceops_contract_validate ;;
             "voiceops_contract:show") cmd=voiceops_contract_show ;;
             "voiceops_contract:init") cmd=voiceops_contract_init ;;
+            "voiceops_contract:try") cmd=voiceops_contract_try ;;
             "voiceops_directory:list") cmd=voiceops_directory_list ;;
             "voiceops_directory:set-pin") cmd=voiceops_directory_set-pin ;;
             "voiceops_testcalls:run") cmd=voiceops_testcalls_run ;;
@@ -41,6 +42,18 @@ _voiceops() {
             COMPREPLY=($(compgen -W "minimal after-hours-service missed-call-booking" -- "$cur")); return ;;
         "voiceops_contract_init:--output"|"voiceops_contract_init:-o")
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        "voiceops_contract_try:--at")
+            COMPREPLY=(); return ;;
+        "voiceops_contract_try:--intent")
+            COMPREPLY=(); return ;;
+        "voiceops_contract_try:--step")
+            COMPREPLY=(); return ;;
+        "voiceops_contract_try:--from")
+            COMPREPLY=(); return ;;
+        "voiceops_contract_try:--confidence")
+            COMPREPLY=(); return ;;
+        "voiceops_contract_try:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         "voiceops_directory_list:--format")
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         "voiceops_testcalls_run:--junit")
@@ -87,10 +100,11 @@ _voiceops() {
     local options="" commands="" files=0
     case "$cmd" in
         voiceops) options="--help -h --version --config --no-color"; commands="contract directory testcalls daemon calls twilio version"; files=0 ;;
-        voiceops_contract) options="--help -h"; commands="validate show init"; files=0 ;;
+        voiceops_contract) options="--help -h"; commands="validate show init try"; files=0 ;;
         voiceops_contract_validate) options="--help -h --format --strict"; commands=""; files=1 ;;
         voiceops_contract_show) options="--help -h --format"; commands=""; files=1 ;;
         voiceops_contract_init) options="--help -h --template --output -o --force --list-templates"; commands=""; files=0 ;;
+        voiceops_contract_try) options="--help -h --at --intent --step --from --confidence --format"; commands=""; files=1 ;;
         voiceops_directory) options="--help -h"; commands="list set-pin"; files=0 ;;
         voiceops_directory_list) options="--help -h --format"; commands=""; files=1 ;;
         voiceops_directory_set-pin) options="--help -h"; commands=""; files=1 ;;

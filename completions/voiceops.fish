@@ -10,7 +10,7 @@ function __voiceops_path
             continue
         end
         switch "$cmd:$w"
-            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_run:--target' 'voiceops_testcalls_run:--public-url' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
+            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_contract_try:--at' 'voiceops_contract_try:--intent' 'voiceops_contract_try:--step' 'voiceops_contract_try:--from' 'voiceops_contract_try:--confidence' 'voiceops_contract_try:--format' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_run:--target' 'voiceops_testcalls_run:--public-url' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
                 set skip 1
             case 'voiceops:contract'
                 set cmd voiceops_contract
@@ -32,6 +32,8 @@ function __voiceops_path
                 set cmd voiceops_contract_show
             case 'voiceops_contract:init'
                 set cmd voiceops_contract_init
+            case 'voiceops_contract:try'
+                set cmd voiceops_contract_try
             case 'voiceops_directory:list'
                 set cmd voiceops_directory_list
             case 'voiceops_directory:set-pin'
@@ -72,6 +74,7 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops' -l no-color -d 'Neve
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract' -a validate -d 'Check contracts and report problems as file:line:column diagnostics'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract' -a show -d 'Show a contract: its fields, system map with owners, escalation table and hours'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract' -a init -d 'Write a commented starter contract that validates'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract' -a try -d 'Show what the agent understands from one utterance at one point of a call'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_validate' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_validate' -l format -x -a 'text json' -d 'Output format'
@@ -85,6 +88,14 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_init' -l tem
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_init' -l output -s o -r -F -d 'Write to FILE instead of standard output'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_init' -l force -d 'Replace --output if it exists'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_init' -l list-templates -d 'List the templates and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_try' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_try' -l at -x -d 'When the call comes in (2026-11-23T21:14:00-06:00, 2h, ...; default now)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_try' -l intent -x -d 'The intent the call is on'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_try' -l step -x -d 'The ask step the call is at (needs --intent)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_try' -l from -x -d 'The caller ID (default +15125550100)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_try' -l confidence -x -d 'The recogniser'\''s confidence, 0 to 1 (default 0.92)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_try' -l format -x -a 'text json' -d 'Output format'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_contract_try' -F
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_directory' -a list -d 'List people, masked phone numbers, roles and PIN state'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_directory' -a set-pin -d 'Set a person'\''s keypad PIN, read from the terminal or standard input, stored hashed'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_directory' -l help -s h -d 'Print this help message and exit'

@@ -225,7 +225,7 @@ struct Concept {
   SourceLocation where;
   Text description;
   Text question;  // the one direct question asked when the concept is heard only in a hedge
-  TextList terms, except;
+  TextList terms, except, unless;
   std::vector<TextList> near;
 };
 

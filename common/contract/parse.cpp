@@ -389,10 +389,10 @@ class ContractParser {
     q.labels = r.text_list("labels", Need::optional).value_or(TextList{});
     if (r.has("labels") &&
         (q.type.value == QuestionType::name || q.type.value == QuestionType::phone ||
-         q.type.value == QuestionType::address || q.type.value == QuestionType::datetime ||
-         q.type.value == QuestionType::digits)) {
+         q.type.value == QuestionType::address)) {
       diagnostics_.error("bad-value", r.key_location("labels"),
-                         "questions." + q.id + ".labels is only for yes_no, scale, choice and text",
+                         "questions." + q.id +
+                             ".labels is only for yes_no, scale, choice, datetime, digits and text",
                          "a " + std::string(to_string(q.type.value)) +
                              " answer is recognised by its form; remove labels");
     }
@@ -557,7 +557,7 @@ class ContractParser {
   void parse_concepts(TableReader& top, const std::string& file, std::vector<Concept>& into) {
     for_each_entry(top, "concepts", false, [&](const toml::table& t, std::string id) {
       TableReader r(t, "concepts." + id, diagnostics_,
-                    {"description", "question", "terms", "near", "except"});
+                    {"description", "question", "terms", "near", "except", "unless"});
       Concept c;
       c.id = std::move(id);
       c.file = file;
@@ -566,6 +566,7 @@ class ContractParser {
       c.question = r.text_or("question", "");
       c.terms = r.text_list("terms", Need::optional).value_or(TextList{});
       c.except = r.text_list("except", Need::optional).value_or(TextList{});
+      c.unless = r.text_list("unless", Need::optional).value_or(TextList{});
       if (const toml::node* near = r.node("near")) {
         const toml::array* groups = near->as_array();
         bool shaped = groups != nullptr && groups->size() >= 2;

@@ -80,6 +80,7 @@ void validate_lexicon(const Contract& c, Diagnostics& d) {
     nlu::ConceptSource source{concept_def.id, {}, {}, {}};
     for (const Text& t : concept_def.terms) source.terms.push_back(t.value);
     for (const Text& t : concept_def.except) source.except.push_back(t.value);
+    for (const Text& t : concept_def.unless) source.unless.push_back(t.value);
     for (const TextList& group : concept_def.near) {
       source.near.emplace_back();
       for (const Text& t : group) source.near.back().push_back(t.value);

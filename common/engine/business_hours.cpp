@@ -8,7 +8,8 @@
 
 namespace voiceops::engine {
 
-Result<LocalMoment, std::string> to_local(std::string_view time_zone, std::chrono::sys_seconds utc) {
+Result<LocalMoment, std::string> to_local(std::string_view time_zone,
+                                          std::chrono::sys_seconds utc) {
   const date::time_zone* zone = nullptr;
   try {
     zone = date::locate_zone(time_zone);

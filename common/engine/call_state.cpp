@@ -209,21 +209,32 @@ class Unpacker {
 
 std::string serialize(const CallState& s) {
   Packer p;
-  p.map(27);
+  p.map(38);
   // Keys in bytewise order, as a JSON object keeps them.
   p.key("ah"), p.boolean(s.after_hours);
   p.key("at"), p.integer(s.attempts);
+  p.key("cg"), p.array(s.confirm_group.size());
+  for (const auto& slot : s.confirm_group) p.str(slot);
   p.key("cl"), p.integer(s.clarifications);
+  p.key("cn"), p.array(s.concepts_heard.size());
+  for (const auto& concept_id : s.concepts_heard) p.str(concept_id);
   p.key("es"), p.array(s.escalations.size());
   for (int row : s.escalations) p.integer(row);
   p.key("ev"), p.str(s.event);
   p.key("ew"), p.str(s.escalation_words);
   p.key("fp"), p.boolean(s.flags_pending);
   p.key("from"), p.str(s.from);
+  p.key("hc"), p.integer(s.held_confidence_milli);
+  p.key("hp"), p.integer(s.held_phase);
+  p.key("hq"), p.str(s.held_prompt);
+  p.key("ht"), p.str(s.held_text);
   p.key("id"), p.str(s.call_id);
   p.key("in"), p.str(s.intent);
   p.key("lp"), p.str(s.last_prompt);
   p.key("lpc"), p.boolean(s.last_prompt_is_confirmation);
+  p.key("mg"), p.str(s.message);
+  p.key("mp"), p.str(s.message_part);
+  p.key("mr"), p.integer(s.message_row);
   p.key("oc"), p.integer(s.outcome ? static_cast<int>(*s.outcome) : -1);
   p.key("oos"), p.str(s.out_of_scope_topic);
   p.key("ph"), p.integer(static_cast<int>(s.phase));
@@ -237,6 +248,7 @@ std::string serialize(const CallState& s) {
     p.boolean(slot.confirmed);
     p.str(slot.asked_at);
   }
+  p.key("sr"), p.integer(s.safety_row);
   p.key("st"), p.str(s.step);
   p.key("t0"), p.integer(s.started_at);
   p.key("td"), p.str(s.transfer_destination);
@@ -245,6 +257,7 @@ std::string serialize(const CallState& s) {
   p.key("to"), p.str(s.to);
   p.key("tr"), p.integer(s.transfer_row);
   p.key("tu"), p.integer(s.turns);
+  p.key("tx"), p.str(s.transfer_result);
   p.key("v"), p.integer(state_format);
   p.key("wf"), p.str(s.workflow);
   return p.take();
@@ -378,6 +391,33 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
       ok = read_int(k, outcome);
     } else if (k == "ev") {
       ok = read_string(k, s.event);
+    } else if (k == "cg" || k == "cn") {
+      auto n = in.array();
+      if (!n) ok = bad(k);
+      auto& list = k == "cg" ? s.confirm_group : s.concepts_heard;
+      for (std::size_t i = 0; ok && n && i < *n; ++i) {
+        std::string item;
+        ok = read_string(k, item);
+        list.push_back(std::move(item));
+      }
+    } else if (k == "tx") {
+      ok = read_string(k, s.transfer_result);
+    } else if (k == "ht") {
+      ok = read_string(k, s.held_text);
+    } else if (k == "hc") {
+      ok = read_int(k, s.held_confidence_milli);
+    } else if (k == "hp") {
+      ok = read_int(k, s.held_phase);
+    } else if (k == "hq") {
+      ok = read_string(k, s.held_prompt);
+    } else if (k == "mg") {
+      ok = read_string(k, s.message);
+    } else if (k == "mp") {
+      ok = read_string(k, s.message_part);
+    } else if (k == "mr") {
+      ok = read_int(k, s.message_row);
+    } else if (k == "sr") {
+      ok = read_int(k, s.safety_row);
     } else {
       ok = in.skip() || bad(k);  // a field a newer version added
     }
@@ -391,7 +431,7 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
   for (std::size_t i = 0; i < std::size(names); ++i) {
     if (!seen[i]) return unexpected("damaged call state: no field '" + std::string(names[i]) + "'");
   }
-  if (phase < 0 || phase > static_cast<int>(Phase::ended))
+  if (phase < 0 || phase > static_cast<int>(Phase::take_message))
     return unexpected(std::string("bad phase"));
   s.phase = static_cast<Phase>(phase);
   if (outcome > static_cast<int>(Outcome::abandoned)) return unexpected(std::string("bad outcome"));

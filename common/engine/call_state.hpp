@@ -21,6 +21,9 @@ enum class Phase {
   tool,           // waiting for a tool result
   transfer,       // waiting for the result of a transfer
   ended,
+  // Added later; saved states hold phases as numbers, so new ones go at the end.
+  safety_check,  // waiting for yes/no to one direct safety question
+  take_message,  // an escalation row is taking a message: name, number, what to pass on
 };
 
 struct SlotValue {
@@ -49,11 +52,27 @@ struct CallState {
   bool flags_pending = false;      // a non-urgent row flagged this answer; the flow goes on
   int transfer_row = -1;           // row of a pending transfer; -1 for a transfer step
   std::string transfer_destination;
+  std::string transfer_result;  // how the last transfer went: completed, busy, no-answer, ...
   std::vector<std::string> tool_failures;  // "<tool>:<status>"
   std::string person_id, person_name;      // Ops line: who is calling
   int turns = 0;
   std::optional<Outcome> outcome;
   std::string event;
+  // Concepts the caller has stated in this call, for rows that need a combination ("no heat" and
+  // a vulnerable person, said several turns apart).
+  std::vector<std::string> concepts_heard;
+  // The slots read back together in the pending confirmation (phase confirm).
+  std::vector<std::string> confirm_group;
+  // Phase safety_check: the row asked about, and what the caller said, to go on with on a "no".
+  int safety_row = -1;
+  std::string held_text;
+  int held_confidence_milli = 1000;
+  int held_phase = -1;      // the Phase the question interrupted
+  std::string held_prompt;  // and the prompt it was waiting on
+  // Phase take_message: the row taking the message, and what the agent is asking for.
+  int message_row = -1;
+  std::string message_part;  // a question id, or "message" for what to pass on
+  std::string message;       // what the caller asked to pass on
 };
 
 // MessagePack through nlohmann::json: compact, versioned, and tolerant of added fields.

@@ -5,9 +5,9 @@
 namespace voiceops::engine {
 
 struct CallUsage {
-  double seconds = 0;         // call duration
-  int speech_requests = 0;    // recognised caller turns
-  long spoken_characters = 0; // text the agent spoke (text to speech)
+  double seconds = 0;          // call duration
+  int speech_requests = 0;     // recognised caller turns
+  long spoken_characters = 0;  // text the agent spoke (text to speech)
 };
 
 // Telephony is billed per started minute, as carriers do.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <limits>
 
 #include "nlu/detail.hpp"
 
@@ -12,21 +13,26 @@ namespace {
 
 using detail::is_one_of;
 
-constexpr std::size_t max_gap = 3;  // small words allowed between two words of a term
+constexpr std::size_t max_gap = 3;       // small words allowed between two words of a term
+constexpr std::size_t max_near_gap = 6;  // any words between near words that still say it
 
 // Words that may sit inside a term without changing it: "smells like gas", "smell of gas",
 // "a kind of burning smell", "gas is leaking", "my mom is 91".
 bool is_small_word(std::string_view word) {
   return is_one_of(
-      word, {"a",          "an",      "the",    "of",     "like",   "kind",     "sort",  "some",
-             "any",        "bit",     "little", "lot",    "real",   "really",   "very",  "so",
-             "pretty",     "this",    "that",   "these",  "those",  "my",       "our",   "your",
-             "his",        "her",     "their",  "its",    "just",   "too",      "all",   "weird",
-             "strange",    "funny",   "faint",  "strong", "slight", "bad",      "awful", "terrible",
-             "big",        "small",   "whole",  "heavy",  "is",     "are",      "was",   "were",
-             "be",         "been",    "being",  "it",     "there",  "still",    "kinda", "sorta",
-             "definitely", "totally", "almost", "bunch",  "lots",   "slightly", "super", "crazy",
-             "major",      "minor",   "huge",   "tiny",   "rotten", "nasty"});
+      word,
+      {"a",          "an",      "the",    "of",     "like",   "kind",       "sort",      "some",
+       "any",        "bit",     "little", "lot",    "real",   "really",     "very",      "so",
+       "pretty",     "this",    "that",   "these",  "those",  "my",         "our",       "your",
+       "his",        "her",     "their",  "its",    "just",   "too",        "all",       "weird",
+       "strange",    "funny",   "faint",  "strong", "slight", "bad",        "awful",     "terrible",
+       "big",        "small",   "whole",  "heavy",  "is",     "are",        "was",       "were",
+       "be",         "been",    "being",  "it",     "there",  "still",      "kinda",     "sorta",
+       "definitely", "totally", "almost", "bunch",  "lots",   "slightly",   "super",     "crazy",
+       "major",      "minor",   "huge",   "tiny",   "rotten", "nasty",      "keep",      "keeps",
+       "kept",       "started", "starts", "start",  "now",    "again",      "suddenly",  "has",
+       "have",       "had",     "will",   "would",  "always", "constantly", "literally", "us",
+       "me",         "him",     "them",   "on"});
 }
 
 // A sentence for near hits ends at a contrast or a change of subject the caller marks: "the gas
@@ -105,6 +111,9 @@ std::optional<Lexicon::Term> Lexicon::compile_term(std::string_view text,
       }
       piece.kind = Piece::Kind::reference;
       piece.target = static_cast<std::size_t>(found - sources.begin());
+    } else if (word.front() == '=' && word.size() > 1) {
+      piece.kind = Piece::Kind::exact;
+      piece.lemma = nlu::normalize(word.substr(1));
     } else if (word.front() == '#') {
       const std::size_t dash = word.find('-', 1);
       long long low = 0, high = 0;
@@ -159,6 +168,7 @@ Result<Lexicon, std::string> Lexicon::compile(const std::vector<ConceptSource>& 
       if (!compile_list(source, group, compiled.near.back())) return unexpected(error);
     }
     if (!compile_list(source, source.except, compiled.except)) return unexpected(error);
+    if (!compile_list(source, source.unless, compiled.unless)) return unexpected(error);
     lexicon.concepts_.push_back(std::move(compiled));
   }
   // Evaluation order: depth first over references; a reference back to a concept being visited
@@ -181,7 +191,7 @@ Result<Lexicon, std::string> Lexicon::compile(const std::vector<ConceptSource>& 
       return true;
     };
     const Compiled& c = lexicon.concepts_[i];
-    if (!refs(c.terms) || !refs(c.except)) return false;
+    if (!refs(c.terms) || !refs(c.except) || !refs(c.unless)) return false;
     for (const auto& group : c.near) {
       if (!refs(group)) return false;
     }
@@ -214,6 +224,11 @@ std::optional<std::size_t> Lexicon::match_at(
             if (auto end = from(piece_index + 1, p + 1)) return end;
           }
           break;
+        case Piece::Kind::exact:
+          if (heard.tokens[p].text == piece.lemma) {
+            if (auto end = from(piece_index + 1, p + 1)) return end;
+          }
+          break;
         case Piece::Kind::number:
           if (heard.numbers[p].value >= piece.low && heard.numbers[p].value <= piece.high) {
             if (auto end = from(piece_index + 1, heard.numbers[p].end)) return end;
@@ -240,6 +255,7 @@ std::vector<Lexicon::Span> Lexicon::matches(const Term& term, const Heard& heard
     // Cheap first test before the search.
     const Piece& first = term.front();
     if (first.kind == Piece::Kind::word && heard.lemmas[at] != first.lemma) continue;
+    if (first.kind == Piece::Kind::exact && heard.tokens[at].text != first.lemma) continue;
     if (first.kind == Piece::Kind::number && heard.numbers[at].value < 0) continue;
     if (auto end = match_at(term, heard, at, term_hits)) out.push_back({at, *end});
   }
@@ -259,7 +275,7 @@ std::vector<ConceptHit> Lexicon::find(const Heard& heard) const {
                   masked.begin() + static_cast<std::ptrdiff_t>(span.end), true);
       }
     }
-    const auto free = [&](const Span& span) {
+    const std::function<bool(const Span&)> free = [&](const Span& span) {
       return std::none_of(masked.begin() + static_cast<std::ptrdiff_t>(span.begin),
                           masked.begin() + static_cast<std::ptrdiff_t>(span.end),
                           [](bool m) { return m; });
@@ -284,27 +300,102 @@ std::vector<ConceptHit> Lexicon::find(const Heard& heard) const {
                          words_of_span(heard.tokens, span.begin, span.end), false,
                          scope_of(heard.tokens, heard.lemmas, span.begin, span.end)});
     }
-    if (c.near.empty()) continue;
+    if (!c.near.empty()) find_near(c, i, heard, term_hits, free, hits[i]);
+    if (!c.unless.empty()) explain_away(c, heard, term_hits, hits[i]);
+  }
+  std::vector<ConceptHit> out;
+  for (auto& list : hits) {
+    for (auto& hit : list) out.push_back(std::move(hit));
+  }
+  return out;
+}
+
+// Sentences for near and unless: a contrast ends one ("the gas water heater is fine but ...").
+static std::vector<std::pair<std::size_t, std::size_t>> sentences_of(const detail::Tokens& tokens) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  std::size_t begin = 0;
+  for (std::size_t k = 0; k <= tokens.size(); ++k) {
+    if (k < tokens.size() && !ends_sentence(tokens[k].text)) continue;
+    out.emplace_back(begin, k);
+    begin = k + 1;
+  }
+  return out;
+}
+
+void Lexicon::explain_away(const Compiled& c, const Heard& heard,
+                           const std::vector<std::vector<Span>>& term_hits,
+                           std::vector<ConceptHit>& hits) const {
+  for (const auto& [begin, end] : sentences_of(heard.tokens)) {
+    std::optional<Span> reason;
+    for (const auto& term : c.unless) {
+      for (const Span& span : matches(term, heard, term_hits)) {
+        if (span.begin < begin || span.end > end) continue;
+        if (scope_of(heard.tokens, heard.lemmas, span.begin, span.end).polarity ==
+            Polarity::negated) {
+          continue;  // "it's not the battery"
+        }
+        reason = span;
+        break;
+      }
+      if (reason) break;
+    }
+    if (!reason) continue;
+    for (ConceptHit& hit : hits) {
+      if (hit.begin >= begin && hit.end <= end && hit.scope.polarity != Polarity::negated) {
+        hit.scope = {Polarity::negated,
+                     "explained: " + words_of_span(heard.tokens, reason->begin, reason->end)};
+      }
+    }
+  }
+}
+
+void Lexicon::find_near(const Compiled& c, std::size_t i, const Heard& heard,
+                        const std::vector<std::vector<Span>>& term_hits,
+                        const std::function<bool(const Span&)>& free,
+                        std::vector<ConceptHit>& hits) const {
+  {
     // Near: each group heard in one sentence, outside the term hits already found.
     std::size_t sentence_begin = 0;
     for (std::size_t k = 0; k <= heard.tokens.size(); ++k) {
       if (k < heard.tokens.size() && !ends_sentence(heard.tokens[k].text)) continue;
       const std::size_t sentence_end = k;
       std::vector<Span> parts;
+      // Every place each group is heard in the sentence; then the closest set, one per group.
+      std::vector<std::vector<Span>> heard_groups;
       for (const auto& group : c.near) {
-        std::optional<Span> first;
+        std::vector<Span> spans;
         for (const auto& term : group) {
           for (const Span& span : matches(term, heard, term_hits)) {
             if (span.begin < sentence_begin || span.end > sentence_end || !free(span)) continue;
             const bool inside_term_hit = std::any_of(
                 term_hits[i].begin(), term_hits[i].end(),
                 [&](const Span& t) { return span.begin < t.end && t.begin < span.end; });
-            if (inside_term_hit) continue;
-            if (!first || span.begin < first->begin) first = span;
+            if (!inside_term_hit && spans.size() < 8) spans.push_back(span);
           }
         }
-        if (!first) break;
-        parts.push_back(*first);
+        if (spans.empty()) break;
+        heard_groups.push_back(std::move(spans));
+      }
+      if (heard_groups.size() == c.near.size()) {
+        std::vector<std::size_t> pick(heard_groups.size(), 0), best;
+        std::size_t best_width = std::numeric_limits<std::size_t>::max();
+        // At most 8 spans a group and a few groups: trying every set is cheap.
+        for (;;) {
+          std::size_t lo = std::numeric_limits<std::size_t>::max(), hi = 0;
+          for (std::size_t g = 0; g < heard_groups.size(); ++g) {
+            lo = std::min(lo, heard_groups[g][pick[g]].begin);
+            hi = std::max(hi, heard_groups[g][pick[g]].end);
+          }
+          if (hi - lo < best_width) {
+            best_width = hi - lo;
+            best = pick;
+          }
+          std::size_t g = 0;
+          while (g < pick.size() && ++pick[g] == heard_groups[g].size()) pick[g++] = 0;
+          if (g == pick.size()) break;
+        }
+        for (std::size_t g = 0; g < heard_groups.size(); ++g)
+          parts.push_back(heard_groups[g][best[g]]);
       }
       if (parts.size() == c.near.size() && !parts.empty()) {
         std::vector<Scope> scopes;
@@ -319,16 +410,27 @@ std::vector<ConceptHit> Lexicon::find(const Heard& heard) const {
           begin = std::min(begin, part.begin);
           end = std::max(end, part.end);
         }
-        hits[i].push_back({c.id, begin, end, std::move(words), true, combined_scope(scopes)});
+        // Close together in one clause ("the alarm thing in the hallway is going off"), the
+        // words say it, not just suggest it.
+        bool close = true;
+        for (std::size_t p = 1; p < parts.size() && close; ++p) {
+          if (parts[p].begin > parts[p - 1].end + max_near_gap) close = false;
+          for (std::size_t k = parts[p - 1].end; close && k < parts[p].begin; ++k) {
+            if (heard.tokens[k].pause_after ||
+                is_one_of(heard.tokens[k].text,
+                          {"and", "but", "so", "because", "cause", "though", "or", "if", "when"})) {
+              close = false;
+            }
+          }
+          if (close && parts[p - 1].end > 0 && heard.tokens[parts[p - 1].end - 1].pause_after) {
+            close = false;
+          }
+        }
+        hits.push_back({c.id, begin, end, std::move(words), !close, combined_scope(scopes)});
       }
       sentence_begin = k + 1;
     }
   }
-  std::vector<ConceptHit> out;
-  for (auto& list : hits) {
-    for (auto& hit : list) out.push_back(std::move(hit));
-  }
-  return out;
 }
 
 }  // namespace voiceops::nlu

@@ -8,11 +8,15 @@
 //            #70-120". Words match by lemma (WordForms), so "smelt gas", "smelling gas" and
 //            "smells like gas" all match "smell gas" (up to three small words such as "like",
 //            "of", "some", "kind" may sit between two words of a term). "#A-B" is a number from A
-//            to B said in words or digits; "@other" is any term of another concept.
+//            to B said in words or digits; "@other" is any term of another concept; "=word"
+//            is that word exactly, not its other forms ("=flames" but not "flame").
 //   near   - groups of terms that, all heard in one sentence, suggest it without saying it:
 //            [["smell", "odor"], ["gas", "propane"]]. A near hit is weaker than a term.
 //   except - phrases whose words never count for it ("gas furnace", "gas water heater").
+//   unless - phrases that, heard in the same sentence, explain it away: a detector beeping
+//            "because the battery's low" is no alarm. A hit so explained is denied.
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +34,7 @@ struct ConceptSource {
   std::vector<std::string> terms;
   std::vector<std::vector<std::string>> near;
   std::vector<std::string> except;
+  std::vector<std::string> unless;
 };
 
 // One utterance prepared for concept matching: normalised tokens, their lemmas and the numbers
@@ -70,7 +75,7 @@ class Lexicon {
 
  private:
   struct Piece {
-    enum class Kind { word, number, reference } kind = Kind::word;
+    enum class Kind { word, exact, number, reference } kind = Kind::word;
     std::string lemma;
     long long low = 0, high = 0;
     std::size_t target = 0;
@@ -81,6 +86,7 @@ class Lexicon {
     std::vector<Term> terms;
     std::vector<std::vector<Term>> near;
     std::vector<Term> except;
+    std::vector<Term> unless;
   };
   struct Span {
     std::size_t begin = 0, end = 0;
@@ -95,6 +101,12 @@ class Lexicon {
                                       const std::vector<std::vector<Span>>& term_hits) const;
   std::vector<Span> matches(const Term& term, const Heard& heard,
                             const std::vector<std::vector<Span>>& term_hits) const;
+  void find_near(const Compiled& c, std::size_t index, const Heard& heard,
+                 const std::vector<std::vector<Span>>& term_hits,
+                 const std::function<bool(const Span&)>& free, std::vector<ConceptHit>& hits) const;
+  void explain_away(const Compiled& c, const Heard& heard,
+                    const std::vector<std::vector<Span>>& term_hits,
+                    std::vector<ConceptHit>& hits) const;
 
   std::vector<Compiled> concepts_;
   std::vector<std::size_t> order_;  // evaluation order: each concept after those it refers to

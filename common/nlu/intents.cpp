@@ -178,8 +178,11 @@ bool asks_for_person(const Utterance& said) {
   };
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i].text;
-    const bool talk = is_one_of(
-        w, {"talk", "speak", "speaking", "talking", "chat", "transfer", "connect", "put"});
+    // "put me through to someone", not "put in something efficient, can somebody ...".
+    const bool put_me =
+        w == "put" && i + 1 < words.size() && is_one_of(words[i + 1].text, {"me", "us"});
+    const bool talk = put_me || is_one_of(w, {"talk", "speak", "speaking", "talking", "chat",
+                                              "transfer", "connect"});
     const bool request = is_one_of(w, {"want", "need", "get", "give"});
     bool asks = false;
     if (talk) {

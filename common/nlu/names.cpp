@@ -5,6 +5,7 @@
 
 #include "nlu/detail.hpp"
 #include "nlu/nlu.hpp"
+#include "util/spelling.hpp"
 
 namespace voiceops::nlu {
 
@@ -71,6 +72,16 @@ bool ends_name(std::string_view w) {
 bool cannot_start_name(std::string_view w, bool any_ing) {
   if (ends_name(w)) return true;
   if (any_ing && w.size() >= 5 && w.ends_with("ing")) return true;
+  // "it's booked under ...", "it's more like a dusty smell": not a name.
+  if (is_one_of(w, {"sir",     "ma'am",     "maam",      "mam",        "dear",     "honey",
+                    "buddy",   "probably",  "actually",  "really",     "just",     "quit",
+                    "under",   "booked",    "out",       "in",         "more",     "less",
+                    "like",    "not",       "also",      "scheduled",  "supposed", "located",
+                    "listed",  "covered",   "installed", "called",     "finished", "cracked",
+                    "running", "working",   "blowing",   "leaking",    "about",    "kinda",
+                    "sorta",   "basically", "literally", "definitely", "probably"})) {
+    return true;
+  }
   if (is_one_of(w, {"calling", "getting", "going", "having", "trying", "looking", "leaking",
                     "making", "concerning", "wondering", "checking", "following", "reaching"})) {
     return true;
@@ -141,8 +152,25 @@ NameSpan collect_name(const detail::Tokens& tokens, const std::vector<std::strin
   std::size_t i = start;
   while (i < words.size() && span.parts.size() < 4) {
     if (const auto spelled = spelled_at(words, i)) {
-      // A spelling that repeats the word just said confirms it: "dana, d a n a".
-      if (span.parts.empty() || span.parts.back() != spelled->word) {
+      // A spelling that repeats the word just said confirms it: "dana, d a n a". One that
+      // resembles the last word or two corrects what the recogniser heard: "dana cool walski,
+      // k o w a l s k i" is Dana Kowalski.
+      const auto close = [&](const std::string& heard) {
+        return edit_distance(heard, spelled->word) <=
+               std::max<std::size_t>(2, spelled->word.size() / 3);
+      };
+      // "dana cool walski, k o w a l s k i": the recogniser split the surname in two.
+      const bool split_surname = span.parts.size() >= 3 &&
+                                 spelled->word.size() > span.parts.back().size() &&
+                                 spelled->word.ends_with(span.parts.back());
+      if (split_surname ||
+          (span.parts.size() >= 2 && close(span.parts[span.parts.size() - 2] + span.parts.back()) &&
+           !close(span.parts.back()))) {
+        span.parts.pop_back();
+        span.parts.back() = spelled->word;
+      } else if (!span.parts.empty() && close(span.parts.back())) {
+        span.parts.back() = spelled->word;
+      } else {
         span.parts.push_back(spelled->word);
       }
       i = spelled->end;
@@ -247,10 +275,11 @@ namespace {
 
 bool is_street_suffix(std::string_view w) {
   return is_one_of(
-      w, {"street", "st",     "avenue", "ave",     "road",      "rd",       "drive",   "dr",
-          "lane",   "ln",     "court",  "ct",      "boulevard", "blvd",     "way",     "place",
-          "pl",     "circle", "cir",    "terrace", "parkway",   "pkwy",     "highway", "hwy",
-          "trail",  "loop",   "square", "plaza",   "alley",     "crescent", "pike"});
+      w, {"street", "st",     "avenue",   "ave",     "road",      "rd",       "drive",   "dr",
+          "lane",   "ln",     "court",    "ct",      "boulevard", "blvd",     "way",     "place",
+          "pl",     "circle", "cir",      "terrace", "parkway",   "pkwy",     "highway", "hwy",
+          "trail",  "loop",   "square",   "plaza",   "alley",     "crescent", "pike",    "cove",
+          "bend",   "path",   "crossing", "row"});
 }
 
 bool is_direction(std::string_view w) {
@@ -334,6 +363,12 @@ std::optional<AddressCandidate> address_at(const detail::Tokens& tokens, std::si
       street.push_back(w);
       has_suffix = has_name = true;  // "40 north street" names a street too
       ++j;
+      // "cedar bend drive", "lake cove road": a suffix-like word inside the name.
+      if (j < tokens.size() && !tokens[j - 1].pause_after && is_street_suffix(tokens[j].text) &&
+          street.size() < 5) {
+        street.push_back(tokens[j].text);
+        ++j;
+      }
       break;
     }
     if (!(ordinal || detail::is_alphabetic(w)) || cannot_be_street(w) ||

@@ -151,7 +151,16 @@ class CorrectionReader {
     const std::size_t end = trim_end(begin, words_.size());
 
     if (begin < end && words_[begin] == "not") return not_y_then_x(begin + 1, end);
+    if (auto said = said_x_but_y(begin, end); said.is_correction) return said;
     if (auto contrast = x_not_y(begin, end); contrast.is_correction) return contrast;
+    // "yeah that's it except it's lane, west oak lane, not street": the part after "except"
+    // (or "but") corrects.
+    for (std::size_t k = begin; k + 1 < end; ++k) {
+      if (words_[k] != "except" && words_[k] != "but") continue;
+      const std::size_t rest = skip_frames(k + 1, end);
+      if (rest < end && words_[rest] == "not") return not_y_then_x(rest + 1, end);
+      if (auto contrast = x_not_y(rest, end); contrast.is_correction) return contrast;
+    }
     if (auto restated = marker_inside(begin, end); restated.is_correction) return restated;
     if (cued && has_content(begin, end) && !is_statement(begin, end)) {
       return {true, join(begin, end), ""};
@@ -328,6 +337,23 @@ class CorrectionReader {
       return start;
     }
     return std::nullopt;
+  }
+
+  // "i said lane but it's drive, west oak drive": what was said, then what it is.
+  Correction said_x_but_y(std::size_t begin, std::size_t end) const {
+    std::size_t said = begin;
+    while (said + 1 < end && !(words_[said] == "i" && words_[said + 1] == "said")) ++said;
+    if (said + 1 >= end) return {};
+    const std::size_t x_begin = said + 2;
+    std::size_t but = x_begin;
+    while (but < end && words_[but] != "but") ++but;
+    if (but >= end || but == x_begin || but - x_begin > 4) return {};
+    std::size_t y_begin = skip_frames(but + 1, end);
+    std::size_t y_end = y_begin;
+    while (y_end < end && !tokens_[y_end].pause_after) ++y_end;
+    if (y_end < end) ++y_end;  // the word the pause follows belongs to the value
+    if (!has_content(y_begin, y_end)) return {};
+    return {true, join(y_begin, y_end), join(x_begin, but)};
   }
 
   // "not the ninth, the nineteenth".

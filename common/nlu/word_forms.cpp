@@ -12,32 +12,34 @@ namespace {
 // Irregular forms Snowball leaves apart from their lemma, limited to words callers use about
 // homes, equipment, bodies and time. Sorted by the form, for a binary search.
 constexpr auto irregular = std::to_array<std::pair<std::string_view, std::string_view>>({
-    {"ate", "eat"},      {"began", "begin"},   {"begun", "begin"},    {"bit", "bite"},
-    {"bitten", "bite"},  {"bled", "bleed"},    {"blew", "blow"},      {"blown", "blow"},
-    {"broke", "break"},  {"broken", "break"},  {"brought", "bring"},  {"burnt", "burn"},
-    {"came", "come"},    {"caught", "catch"},  {"children", "child"}, {"did", "do"},
-    {"done", "do"},      {"drank", "drink"},   {"drove", "drive"},    {"dug", "dig"},
-    {"fallen", "fall"},  {"feet", "foot"},     {"fell", "fall"},      {"felt", "feel"},
-    {"flew", "fly"},     {"forgot", "forget"}, {"froze", "freez"},    {"frozen", "freez"},
-    {"gave", "give"},    {"given", "give"},    {"gone", "go"},        {"got", "get"},
-    {"gotten", "get"},   {"grew", "grow"},     {"had", "have"},       {"heard", "hear"},
-    {"held", "hold"},    {"hid", "hide"},      {"kept", "keep"},      {"knew", "know"},
-    {"known", "know"},   {"laid", "lay"},      {"lain", "lie"},       {"lay", "lie"},
-    {"led", "lead"},     {"lit", "light"},     {"lost", "lose"},      {"made", "make"},
-    {"meant", "mean"},   {"men", "man"},       {"met", "meet"},       {"mice", "mous"},
-    {"oxen", "ox"},      {"paid", "pay"},      {"people", "person"},  {"ran", "run"},
-    {"rang", "ring"},    {"rung", "ring"},     {"said", "say"},       {"sang", "sing"},
-    {"sat", "sit"},      {"saw", "see"},       {"seen", "see"},       {"sent", "send"},
-    {"shaken", "shake"}, {"shook", "shake"},   {"shot", "shoot"},     {"slept", "sleep"},
-    {"slid", "slide"},   {"smelt", "smell"},   {"sold", "sell"},      {"spent", "spend"},
-    {"spilt", "spill"},  {"spoke", "speak"},   {"spoken", "speak"},   {"stank", "stink"},
-    {"stole", "steal"},  {"stood", "stand"},   {"struck", "strike"},  {"stuck", "stick"},
-    {"stung", "sting"},  {"stunk", "stink"},   {"swept", "sweep"},    {"swollen", "swell"},
-    {"taken", "take"},   {"taught", "teach"},  {"teeth", "tooth"},    {"thought", "think"},
-    {"threw", "throw"},  {"thrown", "throw"},  {"told", "tell"},      {"took", "take"},
-    {"tore", "tear"},    {"torn", "tear"},     {"was", "be"},         {"went", "go"},
-    {"were", "be"},      {"woke", "wake"},     {"woken", "wake"},     {"women", "woman"},
-    {"wore", "wear"},    {"worn", "wear"},     {"written", "write"},  {"wrote", "write"},
+    {"am", "be"},          {"are", "be"},        {"ate", "eat"},      {"began", "begin"},
+    {"begun", "begin"},    {"bit", "bite"},      {"bitten", "bite"},  {"bled", "bleed"},
+    {"blew", "blow"},      {"blown", "blow"},    {"broke", "break"},  {"broken", "break"},
+    {"brought", "bring"},  {"burnt", "burn"},    {"came", "come"},    {"caught", "catch"},
+    {"children", "child"}, {"did", "do"},        {"does", "do"},      {"done", "do"},
+    {"drank", "drink"},    {"drove", "drive"},   {"dug", "dig"},      {"fallen", "fall"},
+    {"feet", "foot"},      {"fell", "fall"},     {"felt", "feel"},    {"flew", "fly"},
+    {"forgot", "forget"},  {"froze", "freez"},   {"frozen", "freez"}, {"gave", "give"},
+    {"given", "give"},     {"goes", "go"},       {"gone", "go"},      {"got", "get"},
+    {"gotten", "get"},     {"grew", "grow"},     {"had", "have"},     {"has", "have"},
+    {"heard", "hear"},     {"held", "hold"},     {"hid", "hide"},     {"is", "be"},
+    {"kept", "keep"},      {"knew", "know"},     {"known", "know"},   {"laid", "lay"},
+    {"lain", "lie"},       {"lay", "lie"},       {"led", "lead"},     {"lit", "light"},
+    {"lost", "lose"},      {"made", "make"},     {"meant", "mean"},   {"men", "man"},
+    {"met", "meet"},       {"mice", "mous"},     {"oxen", "ox"},      {"paid", "pay"},
+    {"people", "person"},  {"ran", "run"},       {"rang", "ring"},    {"rung", "ring"},
+    {"said", "say"},       {"sang", "sing"},     {"sat", "sit"},      {"saw", "see"},
+    {"seen", "see"},       {"sent", "send"},     {"shaken", "shake"}, {"shook", "shake"},
+    {"shot", "shoot"},     {"slept", "sleep"},   {"slid", "slide"},   {"smelt", "smell"},
+    {"sold", "sell"},      {"spent", "spend"},   {"spilt", "spill"},  {"spoke", "speak"},
+    {"spoken", "speak"},   {"stank", "stink"},   {"stole", "steal"},  {"stood", "stand"},
+    {"struck", "strike"},  {"stuck", "stick"},   {"stung", "sting"},  {"stunk", "stink"},
+    {"swept", "sweep"},    {"swollen", "swell"}, {"taken", "take"},   {"taught", "teach"},
+    {"teeth", "tooth"},    {"thought", "think"}, {"threw", "throw"},  {"thrown", "throw"},
+    {"told", "tell"},      {"took", "take"},     {"tore", "tear"},    {"torn", "tear"},
+    {"was", "be"},         {"went", "go"},       {"were", "be"},      {"woke", "wake"},
+    {"woken", "wake"},     {"women", "woman"},   {"wore", "wear"},    {"worn", "wear"},
+    {"written", "write"},  {"wrote", "write"},
 });
 
 constexpr bool sorted_by_form() {
@@ -76,6 +78,18 @@ std::string WordForms::lemma(std::string_view word) {
   if (found != irregular.end() && found->first == word) return std::string(found->second);
   // sb_stemmer_new only fails without memory; the word as it is still compares with itself.
   if (!stemmer_) return std::string(word);
+  // Dropped g's: "blowin", "runnin", "nothin" are "blowing", "running", "nothing".
+  if (word.size() >= 5 && word.ends_with("in") &&
+      std::string_view("aeiouy").find(word[word.size() - 3]) == std::string_view::npos) {
+    const std::string with_g = std::string(word) + "g";
+    const sb_symbol* g =
+        sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(with_g.data()),
+                        static_cast<int>(with_g.size()));
+    if (g && static_cast<std::size_t>(sb_stemmer_length(stemmer_.get())) + 3 <= with_g.size()) {
+      return std::string(reinterpret_cast<const char*>(g),
+                         static_cast<std::size_t>(sb_stemmer_length(stemmer_.get())));
+    }
+  }
   const sb_symbol* stemmed =
       sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(word.data()),
                       static_cast<int>(word.size()));

@@ -4,7 +4,10 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include <optional>
 #include <set>
+
+#include "engine/dialogue.hpp"
 
 namespace voiceops::testcalls {
 namespace {
@@ -54,65 +57,94 @@ struct Walk {
   std::string outcome = "failure";  // how the walk ends: success, failure or escalated (a transfer)
 };
 
-// Follows the flow from `step_id` to an end the way a cooperative caller would, answering every
-// question and taking every tool's on_ok.
-Walk walk(const contract::Contract& c, std::string step_id) {
-  Walk w;
-  std::set<std::string> seen;
-  while (seen.insert(step_id).second) {
-    const Step* step = c.step(step_id);
-    if (!step) break;
-    switch (step->kind) {
-      case StepKind::ask: {
-        const Question* q = c.question(step->target.value);
-        if (!q) return w;
-        std::string answer = sample_answer(*q);
-        std::string value = q->type.value == contract::QuestionType::yes_no   ? "yes"
-                            : q->type.value == contract::QuestionType::choice ? answer
-                                                                              : "";
-        if (q->type.value == contract::QuestionType::yes_no && value_escalates(c, q->id, "yes")) {
-          answer = "no";
-          value = "no";
-        }
-        // A safety screen is answered "no": the happy path is not an emergency.
-        if (q->type.value == contract::QuestionType::yes_no) {
-          for (const auto& [branch, target] : step->branch) {
-            const Step* next = c.step(target.value);
-            if (branch.value == "yes" && next && next->kind != StepKind::ask &&
-                next->kind != StepKind::call && value == "yes") {
-              const bool leads_to_transfer =
-                  next->kind == StepKind::transfer ||
-                  (next->kind == StepKind::say && c.step(next->next.value) &&
-                   c.step(next->next.value)->kind == StepKind::transfer);
-              if (leads_to_transfer) answer = value = "no";
-            }
-          }
-        }
-        w.answers.emplace_back(q->id, answer);
-        if (!q->confirm.value.empty()) w.answers.emplace_back("", "yes that's right");
-        step_id = step->next.value;
-        for (const auto& [branch, target] : step->branch) {
-          if (branch.value == value || (step_id.empty() && branch.value == "other"))
-            step_id = target.value;
-        }
-        if (step_id.empty() && !step->branch.empty()) step_id = step->branch.front().second.value;
-        break;
-      }
-      case StepKind::say: step_id = step->next.value; break;
-      case StepKind::transfer: w.outcome = "escalated"; return w;
-      case StepKind::call:
-        w.tools.push_back({step->target.value, step->on_error.value, w.answers.size()});
-        step_id = step->on_ok.value;
-        break;
-      case StepKind::end: w.outcome = step->target.value; return w;
+// A yes/no answer that would take a cooperative caller off the happy path: a "yes" that fires an
+// escalation row or leads straight to a transfer (a safety screen) is answered "no".
+std::string cooperative_yes_no(const contract::Contract& c, const Step& step, const Question& q) {
+  if (value_escalates(c, q.id, "yes")) return "no";
+  for (const auto& [branch, target] : step.branch) {
+    const Step* next = c.step(target.value);
+    if (branch.value != "yes" || !next || next->kind == StepKind::ask ||
+        next->kind == StepKind::call) {
+      continue;
     }
+    const bool leads_to_transfer = next->kind == StepKind::transfer ||
+                                   (next->kind == StepKind::say && c.step(next->next.value) &&
+                                    c.step(next->next.value)->kind == StepKind::transfer);
+    if (leads_to_transfer) return "no";
+  }
+  return "yes";
+}
+
+// Plays the first intent through the engine the way a cooperative caller would, answering what
+// is asked (a read-back with a yes), so the script follows the very flow the engine takes:
+// questions answered by the opening words are skipped there too. `failing_tool`, when set, is
+// the tool that fails (the rest succeed).
+Walk walk(const contract::Contract& c, const contract::Directory* directory,
+          const std::string& from, std::chrono::sys_seconds at, const std::string& opening,
+          const std::string& failing_tool = {}) {
+  Walk w;
+  const engine::Dialogue dialogue(c, directory);
+  engine::CallState state;
+  state.call_id = "scaffold";
+  const std::string to = c.answers.numbers.empty() ? "" : c.answers.numbers.front().value;
+  std::vector<engine::Action> actions = dialogue.handle(state, engine::CallArrived{from, to}, at);
+  bool opened = false;
+  for (int rounds = 0; rounds < 200; ++rounds) {
+    std::optional<engine::Event> next;
+    for (const auto& action : actions) {
+      if (const auto* tool = std::get_if<engine::CallTool>(&action)) {
+        const contract::Step* step = c.step(state.step);
+        w.tools.push_back({tool->name, step ? step->on_error.value : "", w.answers.size()});
+        const bool fails = !failing_tool.empty() && tool->name == failing_tool;
+        next = engine::ToolResult{tool->name,
+                                  fails ? engine::ToolStatus::error : engine::ToolStatus::ok, ""};
+      } else if (std::holds_alternative<engine::Transfer>(action)) {
+        w.outcome = "escalated";
+        return w;
+      } else if (const auto* ended = std::get_if<engine::EndCall>(&action)) {
+        w.outcome = to_string(ended->outcome);
+        return w;
+      } else if (std::holds_alternative<engine::Gather>(action)) {
+        std::string question_id, answer;
+        if (!opened) {
+          answer = opening;
+          opened = true;
+        } else if (state.phase == engine::Phase::confirm) {
+          answer = "yes that's right";
+        } else if (state.phase == engine::Phase::safety_check) {
+          answer = "no";
+        } else if (const contract::Step* step = c.step(state.step);
+                   step && step->kind == StepKind::ask && state.phase == engine::Phase::ask) {
+          const Question* q = c.question(step->target.value);
+          if (!q) return w;
+          question_id = q->id;
+          answer = q->type.value == contract::QuestionType::yes_no
+                       ? cooperative_yes_no(c, *step, *q)
+                       : sample_answer(*q);
+        } else if (const Question* part = c.question(state.message_part)) {
+          question_id = part->id;
+          answer = sample_answer(*part);
+        } else {
+          answer = "no that's all";
+        }
+        w.answers.emplace_back(question_id, answer);
+        next = engine::SpeechHeard{answer, 0.92, std::nullopt};
+      }
+    }
+    if (!next) return w;
+    actions = dialogue.handle(state, *next, at);
   }
   return w;
 }
 
 // A local time in the contract's zone as RFC 3339 with its offset: the Monday after 2026-11-22
 // at `hour`, moved to a weekday the contract is open or closed as wanted.
-std::string call_time(const contract::Contract& c, bool after_hours) {
+struct CallTime {
+  std::string text;  // RFC 3339 with the zone's offset
+  std::chrono::sys_seconds instant{};
+};
+
+CallTime call_time(const contract::Contract& c, bool after_hours) {
   int hour = after_hours ? 21 : 10;
   int day_offset = 1;  // 2026-11-23 is a Monday
   for (int d = 0; d < 7; ++d) {
@@ -129,10 +161,13 @@ std::string call_time(const contract::Contract& c, bool after_hours) {
     const auto zoned = date::make_zoned(c.hours.time_zone.value, local);
     const auto offset =
         std::chrono::duration_cast<std::chrono::minutes>(zoned.get_info().offset).count();
-    return date::format("%FT%T", local) + fmt::format("{}{:02}:{:02}", offset < 0 ? '-' : '+',
-                                                      std::abs(offset) / 60, std::abs(offset) % 60);
+    return {
+        date::format("%FT%T", local) + fmt::format("{}{:02}:{:02}", offset < 0 ? '-' : '+',
+                                                   std::abs(offset) / 60, std::abs(offset) % 60),
+        std::chrono::time_point_cast<std::chrono::seconds>(zoned.get_sys_time())};
   } catch (const std::exception&) {
-    return date::format("%FT%T", local) + "+00:00";
+    return {date::format("%FT%T", local) + "+00:00",
+            std::chrono::sys_seconds{local.time_since_epoch()}};
   }
 }
 
@@ -145,16 +180,22 @@ std::string quoted(std::string_view text) {
   return out + "\"";
 }
 
-std::string call_file(const contract::Contract& c, const std::string& from, const Walk& w,
-                      const std::string& kind, const std::string& description,
-                      std::size_t turn_index_to_vary) {
+// The opening words of every scaffolded call: the first intent's first example.
+std::string opening_of(const contract::Contract& c) {
+  return c.intents.empty() || c.intents.front().examples.empty()
+             ? "hi i need some help"
+             : c.intents.front().examples.front().value;
+}
+
+std::string call_file(const contract::Contract& c, const contract::Directory* directory,
+                      const std::string& from, const Walk& w, const std::string& kind,
+                      const std::string& description, std::size_t turn_index_to_vary) {
   const bool after = c.answers.when.value == contract::Hours::after_hours;
+  const CallTime when = call_time(c, after);
   std::string out = fmt::format("# {}\n[call]\nkind = \"{}\"\ndescription = {}\nfrom = \"{}\"\n",
                                 description, kind, quoted(description), from);
-  out += fmt::format("at = {}\n\n", call_time(c, after));
-  const std::string opening = c.intents.empty() || c.intents.front().examples.empty()
-                                  ? "hi i need some help"
-                                  : c.intents.front().examples.front().value;
+  out += fmt::format("at = {}\n\n", when.text);
+  const std::string opening = opening_of(c);
   out += "[[turn]]\nsay = " + quoted(opening) + "\n";
   if (kind == "escalation") {
     out +=
@@ -163,20 +204,17 @@ std::string call_file(const contract::Contract& c, const std::string& from, cons
         "escalation = \"asks_for_person\"\n";
     return out;
   }
-  std::vector<std::pair<std::string, std::string>> answers = w.answers;
+  // The opening words are the walk's first answer; the rest follow.
+  std::vector<std::pair<std::string, std::string>> answers(
+      w.answers.empty() ? w.answers.begin() : w.answers.begin() + 1, w.answers.end());
   std::string outcome = w.outcome, expectations;
   if (kind == "integration_failure" && !w.tools.empty()) {
     // The last system call fails: the flow's on_error path, or the tool-failure escalation row.
-    const Walk::Tool& tool = w.tools.back();
-    answers.resize(tool.answers_before);
-    if (tool.on_error.empty()) {
-      outcome = "escalated";
-      expectations = "escalation = \"tool_failure\"\n";
-    } else {
-      const Walk after_error = walk(c, tool.on_error);
-      answers.insert(answers.end(), after_error.answers.begin(), after_error.answers.end());
-      outcome = after_error.outcome;
-    }
+    const Walk failed = walk(c, directory, from, when.instant, opening, w.tools.back().name);
+    answers.assign(failed.answers.empty() ? failed.answers.begin() : failed.answers.begin() + 1,
+                   failed.answers.end());
+    outcome = failed.outcome;
+    if (w.tools.back().on_error.empty()) expectations = "escalation = \"tool_failure\"\n";
   }
   for (std::size_t i = 0; i < answers.size(); ++i) {
     const bool read_back_follows = i + 1 < answers.size() && answers[i + 1].first.empty();
@@ -223,12 +261,14 @@ Result<std::vector<ScaffoldFile>, std::string> scaffold_pack(
     const contract::Contract& c, const contract::Directory* directory,
     const std::string& contract_path_from_pack) {
   if (c.intents.empty()) return unexpected(std::string("the contract has no intents to script"));
-  const Walk w = walk(c, c.intents.front().start.value);
   const std::string from = caller_for(c, directory);
+  const Walk w = walk(c, directory, from,
+                      call_time(c, c.answers.when.value == contract::Hours::after_hours).instant,
+                      opening_of(c));
   std::size_t address_turn = 0;
-  for (std::size_t i = 0; i < w.answers.size(); ++i) {
+  for (std::size_t i = 1; i < w.answers.size(); ++i) {
     const Question* q = c.question(w.answers[i].first);
-    if (q && q->type.value == contract::QuestionType::address) address_turn = i;
+    if (q && q->type.value == contract::QuestionType::address) address_turn = i - 1;
   }
   std::vector<ScaffoldFile> files;
   files.push_back(
@@ -237,19 +277,19 @@ Result<std::vector<ScaffoldFile>, std::string> scaffold_pack(
                    "# Run it with: voiceops testcalls run <this folder>\n"
                    "schema_version = 1\nname = \"{}\"\ncontract = {}\n",
                    c.workflow.id.value, c.workflow.id.value, quoted(contract_path_from_pack))});
-  files.push_back({"01-happy-path.toml", call_file(c, from, w, "happy_path",
+  files.push_back({"01-happy-path.toml", call_file(c, directory, from, w, "happy_path",
                                                    "A cooperative caller, start to finish", 0)});
   files.push_back(
-      {"02-caller-correction.toml", call_file(c, from, w, "caller_correction",
+      {"02-caller-correction.toml", call_file(c, directory, from, w, "caller_correction",
                                               "The caller corrects the address", address_turn)});
   files.push_back({"03-interruptions.toml",
-                   call_file(c, from, w, "interruptions",
+                   call_file(c, directory, from, w, "interruptions",
                              "The caller talks over a prompt and asks to hear it again", 0)});
   files.push_back(
-      {"04-integration-failure.toml", call_file(c, from, w, "integration_failure",
+      {"04-integration-failure.toml", call_file(c, directory, from, w, "integration_failure",
                                                 "The last system the workflow calls fails", 0)});
-  files.push_back({"05-escalation.toml",
-                   call_file(c, from, w, "escalation", "The caller asks for a person", 0)});
+  files.push_back({"05-escalation.toml", call_file(c, directory, from, w, "escalation",
+                                                   "The caller asks for a person", 0)});
   return files;
 }
 

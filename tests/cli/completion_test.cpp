@@ -53,7 +53,7 @@ TEST_CASE("bash completes subcommands and option values", "[cli][completion]") {
     return run_process({"/bin/bash", "--norc", "-c", program}).out;
   };
   CHECK(complete("voiceops co") == "contract\n");
-  CHECK(complete("voiceops contract ''") == "validate\nshow\ninit\n");
+  CHECK(complete("voiceops contract ''") == "validate\nshow\ninit\ntry\n");
   CHECK(complete("voiceops contract validate --format ''") == "text\njson\n");
   CHECK(complete("voiceops --no-color contract show --f") == "--format\n");
   CHECK(complete("voiceops contract init --template m") == "minimal\nmissed-call-booking\n");

@@ -33,7 +33,8 @@ TEST_CASE("business hours respect weekdays, closing time and holidays", "[engine
   for (int d = 0; d < 5; ++d) hours.days[d] = {true, 7 * 60 + 30, 17 * 60 + 30, {}};
   hours.holidays.push_back({"2026-11-26", {}});
   auto at = [&](int y, unsigned m, unsigned d, int h, int min) {
-    return engine::in_business_hours(hours, *engine::to_local("America/Chicago", utc(y, m, d, h, min)));
+    return engine::in_business_hours(hours,
+                                     *engine::to_local("America/Chicago", utc(y, m, d, h, min)));
   };
   CHECK(at(2026, 11, 23, 13, 30));        // Monday 07:30 local: opening minute
   CHECK_FALSE(at(2026, 11, 23, 13, 29));  // 07:29

@@ -88,7 +88,18 @@ nlohmann::json reference_json(const CallState& s) {
           {"pn", s.person_name},
           {"tu", s.turns},
           {"oc", s.outcome ? static_cast<int>(*s.outcome) : -1},
-          {"ev", s.event}};
+          {"ev", s.event},
+          {"tx", s.transfer_result},
+          {"cn", s.concepts_heard},
+          {"cg", s.confirm_group},
+          {"sr", s.safety_row},
+          {"ht", s.held_text},
+          {"hc", s.held_confidence_milli},
+          {"hp", s.held_phase},
+          {"hq", s.held_prompt},
+          {"mr", s.message_row},
+          {"mp", s.message_part},
+          {"mg", s.message}};
 }
 
 std::string reference_blob(const nlohmann::json& j) {
@@ -127,6 +138,18 @@ TEST_CASE("call state bytes are what nlohmann's MessagePack made of it", "[engin
   states[3].flags_pending = true;
   states[3].clarifications = std::numeric_limits<int>::min();
   states[3].attempts = std::numeric_limits<int>::max();
+  states[3].phase = Phase::safety_check;
+  states[3].concepts_heard = {"gas_smell", "vulnerable_person"};
+  states[3].confirm_group = {"caller_name", "service_address"};
+  states[3].safety_row = 2;
+  states[3].held_text = "i think maybe it smells like gas";
+  states[3].held_confidence_milli = 380;
+  states[3].held_phase = static_cast<int>(Phase::ask);
+  states[3].held_prompt = "Can I get your first and last name?";
+  states[3].message_row = 7;
+  states[3].message_part = "message";
+  states[3].message = "tell marcus the cooler is out";
+  states[3].transfer_result = "no-answer";
   for (const CallState& state : states) {
     const std::string expected = reference_blob(reference_json(state));
     const std::string blob = serialize(state);

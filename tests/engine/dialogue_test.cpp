@@ -13,17 +13,21 @@ using namespace voiceops::engine;
 namespace {
 
 // Monday 2026-11-23 21:14 in Chicago (after hours) is 2026-11-24 03:14 UTC.
-const std::chrono::sys_seconds after_hours_utc{date::sys_days{date::year{2026} / 11 / 24}.time_since_epoch() +
-                                               std::chrono::hours{3} + std::chrono::minutes{14}};
+const std::chrono::sys_seconds after_hours_utc{
+    date::sys_days{date::year{2026} / 11 / 24}.time_since_epoch() + std::chrono::hours{3} +
+    std::chrono::minutes{14}};
 
 struct Harness {
-  contract::CheckedContract checked =
-      contract::check_contract_file(testing::source_dir() + "/tests/contracts/valid/minimal.toml", false);
+  contract::CheckedContract checked = contract::check_contract_file(
+      testing::source_dir() + "/tests/contracts/valid/minimal.toml", false);
   Dialogue dialogue{*checked.contract, nullptr};
   CallState state;
 
-  std::vector<Action> send(const Event& event) { return dialogue.handle(state, event, after_hours_utc); }
-  std::vector<Action> say(const std::string& text, double confidence = 0.9, std::optional<int> barge = {}) {
+  std::vector<Action> send(const Event& event) {
+    return dialogue.handle(state, event, after_hours_utc);
+  }
+  std::vector<Action> say(const std::string& text, double confidence = 0.9,
+                          std::optional<int> barge = {}) {
     return send(SpeechHeard{text, confidence, barge});
   }
 };
@@ -76,20 +80,56 @@ TEST_CASE("a cooperative caller goes from greeting to success", "[engine][dialog
   CHECK(h.say("hello?").empty());
 }
 
-TEST_CASE("a safety word escalates on any turn and whatever the confidence", "[engine][dialogue]") {
-  Harness h;
-  h.send(CallArrived{"+15125550142", "+15125550100"});
-  h.say("can someone call me back");
-  auto actions = h.say("there's a gas smell in the kitchen", 0.41);
-  const Transfer* transfer = last_of<Transfer>(actions);
-  REQUIRE(transfer);
-  CHECK(transfer->destination == "on_call");
-  CHECK(all_said(actions).find("Please hold for the on-call technician.") != std::string::npos);
-  CHECK(h.state.escalations == std::vector<int>{1});
-  auto ended = h.send(TransferResult{TransferStatus::completed});
-  REQUIRE(last_of<EndCall>(ended));
-  CHECK(last_of<EndCall>(ended)->outcome == Outcome::escalated);
-  CHECK(last_of<EndCall>(ended)->event == "escalation.safety");
+TEST_CASE("a safety word escalates on any turn; an unsure one is asked about first",
+          "[engine][dialogue]") {
+  SECTION("heard clearly: the row fires at once") {
+    Harness h;
+    h.send(CallArrived{"+15125550142", "+15125550100"});
+    h.say("can someone call me back");
+    auto actions = h.say("there's a gas smell in the kitchen", 0.62);
+    const Transfer* transfer = last_of<Transfer>(actions);
+    REQUIRE(transfer);
+    CHECK(transfer->destination == "on_call");
+    CHECK(all_said(actions).find("Please hold for the on-call technician.") != std::string::npos);
+    CHECK(h.state.escalations == std::vector<int>{1});
+    auto ended = h.send(TransferResult{TransferStatus::completed});
+    REQUIRE(last_of<EndCall>(ended));
+    CHECK(last_of<EndCall>(ended)->outcome == Outcome::escalated);
+    CHECK(last_of<EndCall>(ended)->event == "escalation.safety");
+  }
+  SECTION("below the confidence floor: one direct question, then the row on a yes") {
+    Harness h;
+    h.send(CallArrived{"+15125550142", "+15125550100"});
+    h.say("can someone call me back");
+    auto asked = h.say("there's a gas smell in the kitchen", 0.41);
+    CHECK_FALSE(last_of<Transfer>(asked));
+    REQUIRE(last_of<Gather>(asked));
+    CHECK(h.state.phase == Phase::safety_check);
+    CHECK(h.state.escalations.empty());
+    auto actions = h.say("yes");
+    REQUIRE(last_of<Transfer>(actions));
+    CHECK(h.state.escalations == std::vector<int>{1});
+  }
+  SECTION("silence after the question is no reason to drop it") {
+    Harness h;
+    h.send(CallArrived{"+15125550142", "+15125550100"});
+    h.say("can someone call me back");
+    h.say("i think maybe there's a gas smell, i'm not sure", 0.9);
+    REQUIRE(h.state.phase == Phase::safety_check);
+    auto actions = h.send(NoInput{});
+    CHECK(last_of<Transfer>(actions));
+  }
+  SECTION("a clear no goes back to the call, without asking again") {
+    Harness h;
+    h.send(CallArrived{"+15125550142", "+15125550100"});
+    h.say("can someone call me back");
+    h.say("maybe there's a gas smell", 0.9);
+    REQUIRE(h.state.phase == Phase::safety_check);
+    auto actions = h.say("no, no gas at all");
+    CHECK_FALSE(last_of<Transfer>(actions));
+    CHECK(h.state.phase != Phase::safety_check);
+    CHECK(h.state.escalations.empty());
+  }
 }
 
 TEST_CASE("a negated trigger word is not a trigger", "[engine][dialogue]") {
@@ -144,13 +184,15 @@ TEST_CASE("a backchannel while the agent talks is not an answer", "[engine][dial
   CHECK(last_of<Gather>(actions)->prompt.find("name") != std::string::npos);
 }
 
-TEST_CASE("low confidence and silence re-prompt, then take the human fallback", "[engine][dialogue]") {
+TEST_CASE("low confidence and silence re-prompt, then take the human fallback",
+          "[engine][dialogue]") {
   Harness h;
   h.send(CallArrived{"+15125550142", "+15125550100"});
   h.say("can someone call me back");
   auto unsure = h.say("mmm rhubarb", 0.2);
   REQUIRE(last_of<Gather>(unsure));
-  CHECK(last_of<Gather>(unsure)->prompt.find("Sorry, what name should I put down?") != std::string::npos);
+  CHECK(last_of<Gather>(unsure)->prompt.find("Sorry, what name should I put down?") !=
+        std::string::npos);
   auto silent = h.send(NoInput{});
   // max_attempts defaults to 2: the second failure hands over.
   CHECK((last_of<Transfer>(silent) || last_of<EndCall>(silent)));
@@ -193,6 +235,23 @@ TEST_CASE("the summary stays within 300 characters", "[engine][dialogue]") {
   h.say("can someone call me back");
   h.say("maria lopez");
   h.state.slots["callback_phone"] = {std::string(400, 'x'), true};
-  CHECK(h.dialogue.summary(h.state).size() <= 300);
-  CHECK(h.dialogue.summary(h.state).find("Maria Lopez") == 0);
+  const std::string summary = h.dialogue.summary(h.state);
+  CHECK(summary.size() <= 300);
+  CHECK(summary.find("Maria Lopez") != std::string::npos);
+  CHECK(summary.find("Next: ") != std::string::npos);
+}
+
+TEST_CASE("the summary is one plain sentence in local time, with no engine words",
+          "[engine][dialogue]") {
+  Harness h;
+  // 2026-11-23 21:14 America/Chicago is a Monday evening.
+  h.send(CallArrived{"+15125550142", "+15125550100"});
+  h.say("can someone call me back");
+  h.say("maria lopez");
+  const std::string summary = h.dialogue.summary(h.state);
+  CHECK(summary.find("ESCALATED") == std::string::npos);
+  CHECK(summary.find("_") == std::string::npos);  // no ids
+  CHECK(summary.find("Maria Lopez (+15125550142)") != std::string::npos);
+  CHECK((summary.find(" a.m.: ") != std::string::npos ||
+         summary.find(" p.m.: ") != std::string::npos));
 }
