@@ -11,9 +11,10 @@ engine did with what each call's [expect] table says a correct agent does:
   calls fully right          calls with no failed expectation (a script that ran past the end of
                              the call, "script_unused", is not counted as wrong on its own)
 
-Usage: scripts/corpus_figures.py [--voiceops PATH] [--list] [--json] PACK...
-Exit status: 0 always when the run itself worked (the figures are the result), 2 on a usage or
-run error. --require-no-missed makes a missed safety escalation exit 1 (CI uses it).
+Usage: scripts/corpus_figures.py [--voiceops PATH] [--list] [--json] [AIMS] PACK...
+Exit status: 0 when the run worked and every aim given is met, 1 when an aim is missed, 2 on a
+usage or run error. Aims (CI gives them for the development corpus): --require-no-missed (no
+missed safety escalation), --min-slots-pct N, --min-fully-right-pct N, --max-false-pct N.
 """
 import argparse
 import json
@@ -46,6 +47,9 @@ def main():
     parser.add_argument("--list", action="store_true", help="name the calls behind each figure")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--require-no-missed", action="store_true")
+    parser.add_argument("--min-slots-pct", type=float)
+    parser.add_argument("--min-fully-right-pct", type=float)
+    parser.add_argument("--max-false-pct", type=float)
     parser.add_argument("packs", nargs="+")
     args = parser.parse_args()
 
@@ -124,7 +128,21 @@ def main():
                 print(f"\n{title}:")
                 for line in lists[key]:
                     print(f"  {line}")
-    return 1 if args.require_no_missed and missed else 0
+    missed_aims = []
+    if args.require_no_missed and missed:
+        missed_aims.append(f"{missed} missed safety escalation(s)")
+    if args.min_slots_pct is not None and figures["slots_right_pct"] < args.min_slots_pct:
+        missed_aims.append(f"slot values right under {args.min_slots_pct}%")
+    if (args.min_fully_right_pct is not None
+            and figures["calls_fully_right_pct"] < args.min_fully_right_pct):
+        missed_aims.append(f"calls fully right under {args.min_fully_right_pct}%")
+    if args.max_false_pct is not None and figures["false_escalation_pct"] > args.max_false_pct:
+        missed_aims.append(f"false escalations over {args.max_false_pct}%")
+    for aim in missed_aims:
+        sys.stderr.write(f"corpus_figures: aim missed: {aim}\n")
+    if missed_aims and not args.list:
+        sys.stderr.write("corpus_figures: run with --list to see the calls behind the figures\n")
+    return 1 if missed_aims else 0
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ add_executable(nlu_tests
   unit/nlu_matching_test.cpp
   unit/nlu_turn_taking_test.cpp
   unit/nlu_speak_test.cpp
-  unit/nlu_callers_test.cpp)
+  unit/nlu_callers_test.cpp
+  unit/nlu_concepts_test.cpp)
 target_link_libraries(nlu_tests PRIVATE voiceops_test_support Catch2::Catch2WithMain)
 list(APPEND VOICEOPS_TEST_BINARIES nlu_tests)

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "contract/directory.hpp"
+#include "contract/promises.hpp"
 #include "contract/validate_lexicon.hpp"
 #include "util/spelling.hpp"
 #include "util/words.hpp"
@@ -502,13 +503,19 @@ class Validator {
                    destination->id + "', which is not staffed " + when,
                "transfer to a destination staffed " + when +
                    " (after_hours_destination), or take a message instead");
-    } else if (promises_immediate_contact(promise.value)) {
+    } else if (const auto soon = soon_contact_promise(promise.value)) {
       d_.error(
           "unstaffed-promise", promise.where,
-          "the promise \"" + promise.value + "\" is immediate, but '" + destination->id +
-              "' is not staffed " + when,
+          "the promise \"" + promise.value + "\" promises contact soon (\"" + *soon + "\"), but '" +
+              destination->id + "' is not staffed " + when,
           "promise only what the business can staff, e.g. \"someone will call you back when the "
           "office opens\"");
+    } else if (const auto tomorrow = tomorrow_contact_promise(promise.value);
+               tomorrow && applies.after && destination->staffed.value == Hours::business_hours) {
+      d_.warning("tomorrow-promise", promise.where,
+                 "the promise \"" + promise.value + "\" says \"" + *tomorrow +
+                     "\", which is wrong on a Friday night, a weekend or the eve of a holiday",
+                 "say \"after 7:30 on our next business morning\" (or the office's own hours)");
     }
   }
 
@@ -723,18 +730,7 @@ bool is_e164(std::string_view number) {
 }
 
 bool promises_immediate_contact(std::string_view promise) {
-  static constexpr std::array<std::string_view, 14> phrases = {
-      "right away",        "right now",
-      "immediately",       "connect you now",
-      "transfer you now",  "straight away",
-      "in a few minutes",  "in a minute",
-      "within minutes",    "within 15 minutes",
-      "within 10 minutes", "within 5 minutes",
-      "any minute",        "putting you through now"};
-  const std::string text = lower(promise);
-  return std::any_of(phrases.begin(), phrases.end(), [&](std::string_view phrase) {
-    return text.find(phrase) != std::string::npos;
-  });
+  return soon_contact_promise(promise).has_value();
 }
 
 CallLengthEstimate estimate_call_length(const Contract& contract, const Intent& intent) {

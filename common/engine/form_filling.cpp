@@ -602,6 +602,19 @@ void Dialogue::Turn::answer(const Analysis& a) {
   auto value = answer_to(*q, a);
   const int kept = keep_volunteered(a, q);
   if (s_.phase != Phase::ask) return;  // a volunteered value raised a row that took the call
+  // "yeah it's dana kowalski" to a yes/no question answers something else: its "yeah" is no
+  // answer. Only a plain yes or no said first counts next to another value.
+  if (value && kept > 0 && q->type.value == QuestionType::yes_no) {
+    std::size_t first = 0;
+    while (first < a.heard.tokens.size() &&
+           is_one_of(a.heard.tokens[first].text, {"um", "uh", "oh", "well", "so"})) {
+      ++first;
+    }
+    const bool plain = first < a.heard.tokens.size() &&
+                       is_one_of(a.heard.tokens[first].text,
+                                 {"yes", "no", "nope", "nah", "yep", "yup", "correct"});
+    if (!plain && !has_label(*q, a)) value.reset();
+  }
   if (value) return set_slot(*q, *value);
   // More about something already answered in free text ("the thermostat says it's calling for
   // heat but nothing comes out"): added to it, and progress too.
@@ -620,7 +633,10 @@ void Dialogue::Turn::answer(const Analysis& a) {
       }
     }
   }
-  if (kept > 0 || added > 0) {
+  // Only a new value is progress; more words for a free-text answer count as a try, so a
+  // caller who keeps describing the problem still reaches a person in the end.
+  if (added > 0 && kept == 0) return failed_attempt("Thanks. ");
+  if (kept > 0) {
     // Progress. Values that need a read-back get it now, together; then this question again.
     s_.flags_pending = false;
     if (auto group = awaiting_read_back(); !group.empty()) {

@@ -6,6 +6,7 @@
 
 #include "contract/check.hpp"
 #include "contract/parse.hpp"
+#include "contract/promises.hpp"
 #include "contract/validate.hpp"
 #include "support/corpus.hpp"
 
@@ -56,6 +57,29 @@ TEST_CASE("immediate promises are recognised in any case", "[contract][rules]") 
   CHECK_FALSE(
       promises_immediate_contact("Someone will call you back after 7:30 tomorrow morning."));
   CHECK_FALSE(promises_immediate_contact("I can get someone to help."));
+}
+
+TEST_CASE("promises of contact soon are read by meaning, not by a phrase list",
+          "[contract][rules]") {
+  for (const char* soon :
+       {"Our technician will call you back as soon as possible.",
+        "Someone will be in touch shortly.", "We'll get back to you within the hour.",
+        "A dispatcher will text you in 30 minutes.", "The office will call you tonight.",
+        "I'll have them call you right back.", "Our team will reach out to you ASAP.",
+        "They'll return your call in about ten minutes."}) {
+    INFO(soon);
+    CHECK(soon_contact_promise(soon));
+  }
+  for (const char* not_soon :
+       {"Our office will call you back after 7:30 on our next business morning.",
+        "If you smell gas tonight, leave the house and call 911.",
+        "We can't call you back tonight, but the office opens at 7:30.",
+        "I've written down your details."}) {
+    INFO(not_soon);
+    CHECK_FALSE(soon_contact_promise(not_soon));
+  }
+  CHECK(tomorrow_contact_promise("Someone will call you tomorrow morning."));
+  CHECK_FALSE(tomorrow_contact_promise("Call 911 if anyone feels sick."));
 }
 
 TEST_CASE("an unknown key says which key was meant", "[contract][rules]") {
