@@ -4,10 +4,12 @@
 #   2. the same tests under AddressSanitizer and UndefinedBehaviorSanitizer (clang);
 #   3. the shipped five-call packs with the built CLI, as a user's CI would (JUnit XML in
 #      build/testcalls.xml, transcripts in build/transcripts/);
-#   4. the fuzzers for a bounded time, each seeded from the shipped files: contracts, webhook
-#      forms, call scripts and TwiML.
-# FUZZ_SECONDS (default 90) bounds step 4 as a whole, split evenly between the fuzzers;
-# FUZZ_SEED (default 1) keeps the CI run reproducible; SKIP_SANITIZERS=1 or SKIP_FUZZ=1 skip steps 2 and 4.
+#   4. the development corpora of calls written from callers (tests/corpus/, tests/corpus-safety/) and their
+#      understanding figures, with the held-out corpus's figures printed for information;
+#   5. the fuzzers for a bounded time, each seeded from the shipped files: contracts, webhook
+#      forms, call scripts and TwiML, and what callers say, turn by turn, to the dialogue.
+# FUZZ_SECONDS (default 120) bounds step 5 as a whole, split evenly between the fuzzers;
+# FUZZ_SEED (default 1) keeps the CI run reproducible; SKIP_SANITIZERS=1 or SKIP_FUZZ=1 skip steps 2 and 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
@@ -18,6 +20,13 @@ ctest --test-dir build --output-on-failure -j 2
 
 echo "== the shipped five-call packs, run with the built CLI as a user's CI would"
 build/cli/voiceops testcalls run --junit build/testcalls.xml --transcripts build/transcripts testcalls/*/
+
+echo "== understanding: the development corpus (calls written from callers, never from the engine)"
+# Fails on any missed safety escalation, or figures under the aims of issue 9 / DESIGN 9.
+python3 scripts/corpus_figures.py --require-no-missed --min-slots-pct 98 --min-fully-right-pct 90 \
+  --max-false-pct 5 tests/corpus/*/ tests/corpus-safety/*/
+echo "== understanding: the held-out corpus (for information; never tuned to)"
+python3 scripts/corpus_figures.py tests/heldout/*/
 
 if [[ ${SKIP_SANITIZERS:-0} != 1 ]]; then
   echo "== build and test under ASan + UBSan (clang)"
@@ -31,19 +40,21 @@ fi
 # VOICEOPS_FUZZ loses the toml++ 'unreachable' skip (CMake drops the repeated
 # -fno-sanitize=unreachable, and the later -fsanitize=undefined turns the check back on).
 if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
-  fuzz_total=${FUZZ_SECONDS:-90}
-  fuzz_each=$((fuzz_total / 3))
+  fuzz_total=${FUZZ_SECONDS:-120}
+  fuzz_each=$((fuzz_total / 4))
   ((fuzz_each > 0)) || fuzz_each=1
-  echo "== fuzz for ${fuzz_total} s (libFuzzer): contracts, webhook forms, call scripts and TwiML"
-  CXX=clang++-14 BUILD_DIR=build-fuzz BUILD_TARGETS="contract_fuzzer form_fuzzer testcalls_fuzzer" \
+  echo "== fuzz for ${fuzz_total} s (libFuzzer): contracts, webhook forms, call scripts and TwiML, dialogue"
+  CXX=clang++-14 BUILD_DIR=build-fuzz BUILD_TARGETS="contract_fuzzer form_fuzzer testcalls_fuzzer dialogue_fuzzer" \
     bash scripts/build.sh -DBUILD_TESTING=OFF -DVOICEOPS_FUZZ=ON -DVOICEOPS_BUILD_DAEMON=OFF \
     -DVOICEOPS_BUILD_BENCH=OFF
-  mkdir -p build-fuzz/corpus-contract build-fuzz/corpus-form build-fuzz/corpus-testcalls
+  mkdir -p build-fuzz/corpus-contract build-fuzz/corpus-form build-fuzz/corpus-testcalls \
+    build-fuzz/corpus-dialogue
   find contracts tests/contracts -name '*.toml' -exec cp {} build-fuzz/corpus-contract/ \;
   cp fuzz/seeds/form/* build-fuzz/corpus-form/
   find testcalls -name '*.toml' -exec cp {} build-fuzz/corpus-testcalls/ \;
   cp fuzz/seeds/twiml/* build-fuzz/corpus-testcalls/
-  for target in contract form testcalls; do
+  python3 fuzz/dialogue_seeds.py build-fuzz/corpus-dialogue testcalls/*/*.toml tests/corpus/*/*.toml
+  for target in contract form testcalls dialogue; do
     build-fuzz/fuzz/${target}_fuzzer -seed="${FUZZ_SEED:-1}" -max_total_time="$fuzz_each" -max_len=65536 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 "build-fuzz/corpus-$target" 2>&1 | tail -n 6
   done

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "contract/lexicon_sources.hpp"
 #include "nlu/concepts.hpp"
 #include "util/spelling.hpp"
 
@@ -44,23 +45,28 @@ void check_references(const Contract& c, Diagnostics& d, const TextList& refs,
   }
 }
 
-// "@name" inside labels: the same concept references a term may hold.
-void check_label_terms(const Contract& c, Diagnostics& d, const Question& q) {
+// "@name" inside keywords and labels: the same concept references a concept's terms may hold.
+// Returns whether every reference names a defined concept.
+bool check_term_references(const Contract& c, Diagnostics& d, const LexiconSource& source) {
+  if (!source.terms) return true;
   const auto ids = concept_ids(c);
-  for (const Text& label : q.labels) {
-    std::string_view rest = label.value;
+  bool all_defined = true;
+  for (const Text& term : *source.terms) {
+    std::string_view rest = term.value;
     while (!rest.empty()) {
       const std::size_t space = rest.find(' ');
       const std::string_view word = rest.substr(0, space);
       rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
       if (word.size() > 1 && word.front() == '@' && !c.concept_named(word.substr(1))) {
-        d.error("undefined-concept", label.where,
-                "label \"" + label.value + "\" names the concept '" + std::string(word.substr(1)) +
-                    "', which the lexicon does not define",
+        all_defined = false;
+        d.error("undefined-concept", term.where,
+                source.what + " \"" + term.value + "\" names the concept '" +
+                    std::string(word.substr(1)) + "', which the lexicon does not define",
                 did_you_mean(word.substr(1), ids, "define it under [concepts]"));
       }
     }
   }
+  return all_defined;
 }
 
 }  // namespace
@@ -74,35 +80,42 @@ void validate_lexicon(const Contract& c, Diagnostics& d) {
                "keep one definition; a contract's lexicon files share one set of concept ids");
     }
   }
-  // Compile the terms as the engine will: unknown "@concept", loops and bad numbers are errors.
-  std::vector<nlu::ConceptSource> sources;
-  for (const Concept& concept_def : c.concepts) {
-    nlu::ConceptSource source{concept_def.id, {}, {}, {}};
-    for (const Text& t : concept_def.terms) source.terms.push_back(t.value);
-    for (const Text& t : concept_def.except) source.except.push_back(t.value);
-    for (const Text& t : concept_def.unless) source.unless.push_back(t.value);
-    for (const TextList& group : concept_def.near) {
-      source.near.emplace_back();
-      for (const Text& t : group) source.near.back().push_back(t.value);
-    }
-    sources.push_back(std::move(source));
+  // Compile every list of terms as the engine will: unknown "@concept", loops and bad numbers
+  // are errors, reported where the list is written.
+  const std::vector<LexiconSource> sources = lexicon_sources(c);
+  bool references_defined = true;
+  for (const LexiconSource& source : sources) {
+    references_defined = check_term_references(c, d, source) && references_defined;
   }
   nlu::WordForms forms;
-  if (auto compiled = nlu::Lexicon::compile(sources, forms); !compiled) {
+  if (auto compiled = nlu::Lexicon::compile(concept_sources(sources), forms);
+      !compiled && references_defined) {
     // The message names the concept that is wrong; point at its definition.
     const std::string& message = compiled.error();
-    const Concept* culprit = nullptr;
-    for (const Concept& concept_def : c.concepts) {
-      if (message.find("concept '" + concept_def.id + "'") != std::string::npos) {
-        culprit = &concept_def;
+    const LexiconSource* culprit = nullptr;
+    for (const LexiconSource& source : sources) {
+      if (message.find("concept '" + source.source.id + "'") != std::string::npos) {
+        culprit = &source;
         break;
       }
     }
     const std::string hint =
-        "terms are words, #LOW-HIGH numbers and @concept references; see LEXICON in "
-        "voiceops-contract(5)";
+        "terms are words, #LOW-HIGH numbers, =exact words and @concept references; see LEXICON "
+        "in voiceops-contract(5)";
     if (culprit) {
-      error_in(d, culprit->file, "bad-term", culprit->where, message, hint);
+      std::string text = message;
+      if (culprit->terms) {
+        // "concept 'row:3'" means nothing to the author: name the list instead.
+        const std::string id = "concept '" + culprit->source.id + "'";
+        text.replace(text.find(id), id.size(), culprit->what);
+      }
+      SourceLocation where = culprit->where;
+      if (culprit->terms) {
+        for (const Text& term : *culprit->terms) {
+          if (message.find("\"" + term.value + "\"") != std::string::npos) where = term.where;
+        }
+      }
+      error_in(d, culprit->file, "bad-term", where, text, hint);
     } else {
       d.error("bad-term", {}, message, hint);
     }
@@ -123,7 +136,6 @@ void validate_lexicon(const Contract& c, Diagnostics& d) {
     }
   }
   for (const Intent& intent : c.intents) check_references(c, d, intent.concepts, "intent concept");
-  for (const Question& q : c.questions) check_label_terms(c, d, q);
 }
 
 }  // namespace voiceops::contract

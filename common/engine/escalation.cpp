@@ -221,7 +221,7 @@ std::optional<std::string> Dialogue::Turn::out_of_scope_topic(const Analysis& a)
     const auto& oos = c_.out_of_scope[i];
     const std::string id = PreparedContract::out_of_scope_concept(oos.id);
     const bool keyword = std::any_of(a.hits.begin(), a.hits.end(), [&](const nlu::ConceptHit& h) {
-      return h.concept_id == id && h.affirmed();
+      return h.concept_id == id && h.raises_topic();
     });
     if (keyword) return oos.id;
     const auto ranked = nlu::rank_intents(a.said, {&p_.out_of_scope_examples[i]});

@@ -1,5 +1,7 @@
 #include "engine/prepared_contract.hpp"
 
+#include "contract/lexicon_sources.hpp"
+
 #include <algorithm>
 #include <deque>
 
@@ -40,47 +42,22 @@ std::vector<const contract::Question*> questions_from(const contract::Contract& 
 // Words too common to show what a call is about.
 bool is_common_word(const std::string& word) {
   static const std::set<std::string> common = {
-      "a",    "an",   "the",  "is",   "are",  "was",  "it",   "i",     "my",   "we",   "our",
-      "you",  "your", "to",   "of",   "and",  "or",   "in",   "on",    "at",   "for",  "with",
-      "that", "this", "just", "so",   "um",   "uh",   "yeah", "like",  "have", "has",  "had",
-      "be",   "been", "do",   "does", "did",  "not",  "no",   "there", "here", "can",  "could",
-      "want", "need", "get",  "got",  "some", "any",  "from", "up",    "out",  "into", "me",
-      "us",   "am",   "but",  "all",  "one",  "them", "they", "he",    "she",  "his",  "her"};
+      "a",    "an",   "the",   "is",   "are",  "was",  "it",     "i",     "my",    "we",    "our",
+      "you",  "your", "to",    "of",   "and",  "or",   "in",     "on",    "at",    "for",   "with",
+      "that", "this", "just",  "so",   "um",   "uh",   "yeah",   "like",  "have",  "has",   "had",
+      "be",   "been", "do",    "does", "did",  "not",  "no",     "there", "here",  "can",   "could",
+      "want", "need", "get",   "got",  "some", "any",  "from",   "up",    "out",   "into",  "me",
+      "us",   "am",   "but",   "all",  "one",  "them", "they",   "he",    "she",   "his",   "her",
+      "hi",   "hey",  "hello", "oh",   "okay", "ok",   "well",   "doing", "going", "gonna", "let",
+      "make", "go",   "say",   "said", "too",  "very", "really", "still", "now",   "then",  "day"};
   return word.size() < 2 || common.count(word) > 0;
 }
 
 }  // namespace
 
 PreparedContract::PreparedContract(const contract::Contract& c) : contract(c) {
-  std::vector<nlu::ConceptSource> sources;
-  for (const contract::Concept& concept_def : c.concepts) {
-    nlu::ConceptSource source{concept_def.id,
-                              list_of(concept_def.terms),
-                              {},
-                              list_of(concept_def.except),
-                              list_of(concept_def.unless)};
-    for (const auto& group : concept_def.near) source.near.push_back(list_of(group));
-    sources.push_back(std::move(source));
-  }
-  for (std::size_t i = 0; i < c.escalation.size(); ++i) {
-    if (!c.escalation[i].keywords.empty()) {
-      sources.push_back({row_concept(i), list_of(c.escalation[i].keywords), {}, {}});
-    }
-  }
-  for (const contract::Question& q : c.questions) {
-    if (!q.labels.empty()) sources.push_back({label_concept(q.id), list_of(q.labels), {}, {}});
-  }
-  // Intents' and out-of-scope entries' keywords by word form too ("applying" is "apply").
-  for (const contract::Intent& intent : c.intents) {
-    if (!intent.keywords.empty()) {
-      sources.push_back({intent_concept(intent.id), list_of(intent.keywords), {}, {}});
-    }
-  }
-  for (const contract::OutOfScope& oos : c.out_of_scope) {
-    if (!oos.keywords.empty()) {
-      sources.push_back({out_of_scope_concept(oos.id), list_of(oos.keywords), {}, {}});
-    }
-  }
+  const std::vector<nlu::ConceptSource> sources =
+      contract::concept_sources(contract::lexicon_sources(c));
   for (const auto& row : c.escalation) {
     for (const auto* list : {&row.concepts, &row.with_any, &row.unless}) {
       for (const auto& t : *list) topical_concepts.insert(t.value);
@@ -109,7 +86,8 @@ PreparedContract::PreparedContract(const contract::Contract& c) : contract(c) {
     for (const auto* list : {&intent.examples, &intent.keywords}) {
       for (const auto& text : *list) {
         for (const auto& word : nlu::tokens(nlu::normalize(text.value))) {
-          if (!is_common_word(word)) domain_lemmas.insert(forms.lemma(word));
+          const std::string lemma = forms.lemma(word);
+          if (!is_common_word(word) && !is_common_word(lemma)) domain_lemmas.insert(lemma);
         }
       }
     }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "contract/lexicon_sources.hpp"
 #include "contract/model.hpp"
 #include "nlu/concepts.hpp"
 #include "nlu/nlu.hpp"
@@ -37,10 +38,16 @@ struct PreparedContract {
   // Building blocks ("not_working", "relative") say nothing on their own.
   std::set<std::string> topical_concepts;
 
-  static std::string row_concept(std::size_t row) { return "row:" + std::to_string(row); }
-  static std::string label_concept(const std::string& question) { return "label:" + question; }
-  static std::string intent_concept(const std::string& intent) { return "intent:" + intent; }
-  static std::string out_of_scope_concept(const std::string& id) { return "oos:" + id; }
+  static std::string row_concept(std::size_t row) { return contract::row_concept(row); }
+  static std::string label_concept(const std::string& question) {
+    return contract::label_concept(question);
+  }
+  static std::string intent_concept(const std::string& intent) {
+    return contract::intent_concept(intent);
+  }
+  static std::string out_of_scope_concept(const std::string& id) {
+    return contract::out_of_scope_concept(id);
+  }
 };
 
 }  // namespace voiceops::engine

@@ -108,10 +108,10 @@ void Dialogue::Turn::process(const std::string& raw, double confidence, bool tal
   // Safety and escalation rules come before anything else, whatever the confidence.
   std::string intent = s_.intent;
   if (intent.empty() && s_.phase == Phase::choose_intent) {
-    std::vector<const nlu::PreparedIntent*> patterns;
-    for (const auto& prepared : p_.intents) patterns.push_back(&prepared);
-    const auto ranked = nlu::rank_intents(a.said, patterns);
-    if (!ranked.empty() && ranked.front().score >= d_.settings_.min_intent_score) {
+    // The intent these words would start, for rows that apply only to some ("with_any").
+    const auto ranked = rank_candidates(a);
+    if (!ranked.empty() && ranked.front().score >= d_.settings_.min_intent_score &&
+        ranked.front().id[0] != '\x01') {
       intent = ranked.front().id;
     }
   }
@@ -282,10 +282,7 @@ Explanation Dialogue::Turn::explain(const std::string& utterance, double confide
   const Analysis& a = analyse(utterance, confidence);
   out.normalised = a.text;
   if (s_.phase == Phase::choose_intent) {
-    std::vector<const nlu::PreparedIntent*> patterns;
-    for (const auto& prepared : p_.intents) patterns.push_back(&prepared);
-    for (const auto& prepared : p_.out_of_scope) patterns.push_back(&prepared);
-    out.intents = nlu::rank_intents(a.said, patterns);
+    out.intents = rank_candidates(a);
     for (auto& score : out.intents) {
       if (!score.id.empty() && score.id[0] == '\x01')
         score.id = "out_of_scope." + score.id.substr(1);

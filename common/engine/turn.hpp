@@ -3,7 +3,11 @@
 // across files, in the spirit of Rasa's split of understanding, commands and flow:
 //   turn.cpp                 events in, actions out: what each kind of event does first
 //   escalation.cpp           acting on escalation rows: safety questions, transfers, messages
-//   form_filling.cpp         slots: answers, volunteered values, read-backs, corrections
+//   intent_choice.cpp        which intent the first words start
+//   form_filling.cpp         the form: answers, progress, read-backs, failed attempts
+//   slot_values.cpp          values in an utterance, asked for or given unasked
+//   corrections.cpp          a value said again to correct it
+//   utterance_cues.cpp       what words show alone (a question, a name given, a request)
 //   flow.cpp                 stepping through the contract's steps, tools and transfers
 //   identification.cpp       the Ops line: who is calling
 //   speech.cpp               what the agent says: prompts, read-backs, values spoken
@@ -13,13 +17,11 @@
 
 #include "engine/dialogue.hpp"
 #include "engine/escalation_matching.hpp"
+#include "engine/utterance_cues.hpp"
 #include "nlu/concepts.hpp"
 #include "nlu/word_forms.hpp"
 
 namespace voiceops::engine {
-
-// A question or request in the caller's words ("how much do you charge", "do you guys ...").
-bool asks_a_question(const std::string& raw, const nlu::detail::Tokens& tokens);
 
 class Dialogue::Turn {
  public:
@@ -104,8 +106,15 @@ class Dialogue::Turn {
       const Analysis& a, const contract::Question* except) const;
   bool has_label(const contract::Question& q, const Analysis& a) const;
   bool name_looks_given(const Analysis& a) const;
-  int lexicon_evidence(const std::string& candidate, const Analysis& a,
-                       std::size_t* longest = nullptr) const;
+  std::optional<std::string> bare_name(const Analysis& a) const;
+  std::optional<std::pair<std::size_t, std::size_t>> label_span(const contract::Question& q,
+                                                                const Analysis& a) const;
+  struct Evidence {
+    int pieces = 0;           // places in the utterance that point at the candidate
+    std::size_t longest = 0;  // words in the longest
+    std::size_t first_asked = std::string::npos;  // where the first said as a request begins
+  };
+  Evidence lexicon_evidence(const std::string& candidate, const Analysis& a) const;
   std::vector<nlu::IntentScore> rank_candidates(const Analysis& a) const;
   void choose_intent(const Analysis& a);
   void start_intent(const std::string& intent, const Analysis* a);

@@ -32,7 +32,7 @@ bool is_small_word(std::string_view word) {
        "major",      "minor",   "huge",   "tiny",   "rotten", "nasty",      "keep",      "keeps",
        "kept",       "started", "starts", "start",  "now",    "again",      "suddenly",  "has",
        "have",       "had",     "will",   "would",  "always", "constantly", "literally", "us",
-       "me",         "him",     "them",   "on",     "you"});
+       "me",         "him",     "them",   "on",     "you",    "itself",     "themselves"});
 }
 
 // A sentence for near hits ends at a contrast or a change of subject the caller marks: "the gas

@@ -57,6 +57,12 @@ struct ConceptHit {
   bool near = false;               // suggested by words in one sentence, not said as a term
   Scope scope;
   bool affirmed() const { return scope.polarity == Polarity::affirmed; }
+  // What the call is about: a topic is raised by asking about it, supposing it or wanting it
+  // ("i was wondering if you're hiring", "can you install a mini split"), not by denying it or
+  // placing it in the past ("we had a tune-up last year").
+  bool raises_topic() const {
+    return !near && scope.polarity != Polarity::negated && scope.polarity != Polarity::historical;
+  }
 };
 
 class Lexicon {

@@ -214,10 +214,30 @@ std::vector<std::size_t> phrase_ends(const detail::Tokens& tokens, std::string_v
   return ends;
 }
 
+// "gloria vance, that's v a n c e", "ken harper spelled h a r p e r": the words announcing a
+// spelling go, so the spelling confirms or corrects the name just said.
+detail::Tokens without_spelling_announcements(detail::Tokens tokens) {
+  const std::vector<std::string> words = detail::words_of(tokens);
+  std::vector<bool> drop(tokens.size(), false);
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    std::size_t length = 0;
+    if (i + 2 < words.size() && words[i] == "that" && words[i + 1] == "is") length = 2;
+    if (is_one_of(words[i], {"spelled", "spelt"})) length = 1;
+    if (length == 0 || !is_name_word(words[i - 1]) || !spelled_at(words, i + length)) continue;
+    for (std::size_t k = i; k < i + length; ++k) drop[k] = true;
+    tokens[i - 1].pause_after = false;
+  }
+  detail::Tokens out;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (!drop[i]) out.push_back(std::move(tokens[i]));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> extract_name(std::string_view utterance) {
-  const detail::Tokens tokens = detail::normalize_tokens(utterance);
+  const detail::Tokens tokens = without_spelling_announcements(detail::normalize_tokens(utterance));
   const std::vector<std::string> words = detail::words_of(tokens);
   if (words.empty()) return std::nullopt;
 
@@ -312,7 +332,11 @@ bool is_city_word(std::string_view w) {
   return detail::is_alphabetic(w) && !cannot_be_street(w) && !ends_name(w) &&
          !is_street_suffix(w) && !w.ends_with("'s") &&
          !is_one_of(w, {"apartment", "apt", "unit", "suite", "back", "front", "town", "side",
-                        "thanks", "bye", "gate", "code", "basement", "attic", "garage", "house"});
+                        "thanks", "bye", "gate", "code", "basement", "attic", "garage", "house",
+                        // what a caller says after the address, not part of it: "21 oak street,
+                        // oh and my name's dana"
+                        "oh", "um", "uh", "er", "erm", "hmm", "well", "also", "actually", "sorry",
+                        "anyway", "like", "just", "only", "again", "here"});
 }
 
 // "apartment four b", "unit 12", "apt number 3": the words used and where they end.

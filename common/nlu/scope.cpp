@@ -107,16 +107,46 @@ constexpr auto before_triggers = std::to_array<Trigger>({
     {"price on", Polarity::requested},
     {"hook up", Polarity::requested},
     {"mount", Polarity::requested},
+    // A job done, named by its kind: "i ran that gas leak emergency saturday night".
+    {"ran that", Polarity::historical},
+    {"ran the", Polarity::historical},
+    {"ran a", Polarity::historical},
+    {"worked that", Polarity::historical},
+    {"handled that", Polarity::historical},
+    {"handled the", Polarity::historical},
+    {"responded to", Polarity::historical},
+    {"went out on", Polarity::historical},
 });
 
 // History: the clause places the mention well in the past ("we had a gas leak last year").
 // Hours, nights and days ago are the present emergency, not history.
+// A week back is history too ("the lady who smelled gas last week"), unless the clause says it
+// goes on ("since last week", "for the last month", "still").
 constexpr auto history_markers = std::to_array<std::string_view>({
-    "last year",  "last winter",  "last summer", "last spring",      "last fall",
-    "last month", "last season",  "years ago",   "year ago",         "months ago",
-    "month ago",  "a while back", "a while ago", "used to",          "in the past",
-    "back in",    "previously",   "once before", "when we moved in", "before we moved",
+    "last year",      "last winter",  "last summer", "last spring",      "last fall",
+    "last month",     "last season",  "last week",   "years ago",        "year ago",
+    "months ago",     "month ago",    "weeks ago",   "week ago",         "years back",
+    "year back",      "months back",  "a few years", "a couple years",   "a couple of years",
+    "the other week", "a while back", "a while ago", "used to",          "in the past",
+    "back in",        "previously",   "once before", "when we moved in", "before we moved",
 });
+
+// Words that make a past time the start of something still going on: "since last week", "for
+// the last month", "it started a few weeks ago", "still", "again".
+bool ongoing_before(const detail::Tokens& tokens, std::size_t start, std::size_t marker) {
+  if (marker > 0 && is_one_of(tokens[marker - 1].text,
+                              {"since", "for", "over", "during", "throughout", "past", "through",
+                               "started", "starting", "began", "beginning", "all", "from"})) {
+    return true;
+  }
+  for (std::size_t i = start; i < marker; ++i) {
+    if (is_one_of(tokens[i].text, {"since", "still", "again", "keeps", "keep", "ongoing", "ever",
+                                   "started", "began"})) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // Dismissals right after a mention: "the detector is fine, it's just old".
 bool dismissed_after(const detail::Tokens& tokens, std::size_t end) {
@@ -225,7 +255,9 @@ Scope scope_of(const detail::Tokens& tokens, const std::vector<std::string>& lem
   }
   for (std::size_t i = start; i < clause_end; ++i) {
     for (const auto marker : history_markers) {
-      if (phrase_at(tokens, i, marker)) return {Polarity::historical, std::string(marker)};
+      if (phrase_at(tokens, i, marker) && !ongoing_before(tokens, start, i)) {
+        return {Polarity::historical, std::string(marker)};
+      }
     }
   }
   return {};

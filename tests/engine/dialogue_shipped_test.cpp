@@ -176,3 +176,73 @@ TEST_CASE("an elderly parent described by age fires the vulnerable-occupant row"
   CHECK(call.state.phase == Phase::transfer);
   CHECK(call.state.transfer_destination == "dispatch");
 }
+
+TEST_CASE("Ops line: a close-out answered in one breath, with denials, fills each question",
+          "[engine][shipped][ops]") {
+  Shipped call("ops-line", business_hours_utc);
+  call.arrive("+15125550161", "+15125550190");  // Rob
+  call.say("closing out job two six oh one eight");
+  call.say("yep that's it");
+  call.send(ToolResult{"odoo.project.task.read", ToolStatus::ok, "26018"});
+  REQUIRE(call.state.step == "jc_diagnosis");
+  call.say(
+      "no, i got pulled off to an emergency call so the diagnosis isn't finished, no photos yet, "
+      "didn't get to options, and the customer doesn't really understand what's wrong yet");
+  CHECK(call.state.slots.at("diagnosis_done").value == "no");
+  CHECK(call.state.slots.at("photos_uploaded").value == "no");
+  CHECK(call.state.slots.at("options_presented").value == "no");
+  CHECK(call.state.slots.at("customer_understanding").value == "no");
+}
+
+TEST_CASE("Ops line: a denial belongs to the label it leads to, not the next one",
+          "[engine][shipped][ops]") {
+  for (const auto& [said, diagnosis, photos] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"yes diagnosis done, no photos yet", "yes", "no"},
+           {"no diagnosis, photos are up", "no", "yes"},
+           {"diagnosis isn't finished, photos are up", "no", "yes"}}) {
+    Shipped call("ops-line", business_hours_utc);
+    call.arrive("+15125550161", "+15125550190");
+    call.say("closing out job two six oh one eight");
+    call.say("yep that's it");
+    call.send(ToolResult{"odoo.project.task.read", ToolStatus::ok, "26018"});
+    call.say(said);
+    INFO(said);
+    CHECK(call.state.slots.at("diagnosis_done").value == diagnosis);
+    CHECK(call.state.slots.at("photos_uploaded").value == photos);
+  }
+}
+
+TEST_CASE("a bare name given to a description question fills the name, not the description",
+          "[engine][shipped]") {
+  Shipped call("missed-call-booking", business_hours_utc);
+  call.arrive("+15125550131", "+15125550101");
+  call.say("i need somebody to come look at my furnace");
+  REQUIRE(call.state.step == "ask_problem");
+  const auto actions = call.say("rita gonzales");
+  CHECK(call.state.slots.count("problem_details") == 0);
+  REQUIRE(call.state.slots.count("caller_name") == 1);
+  CHECK(call.state.slots.at("caller_name").value == "Rita Gonzales");
+}
+
+TEST_CASE("a one-word fix to a name read back changes only the part it resembles",
+          "[engine][shipped]") {
+  Shipped call("missed-call-booking", business_hours_utc);
+  call.arrive("+15125550185", "+15125550101");
+  call.say("the outside unit's making a real loud buzzing noise, can somebody come take a look");
+  call.say("ken harbor");
+  REQUIRE(call.state.phase == Phase::confirm);
+  call.say("no, harper, h a r p e r");
+  CHECK(call.state.slots.at("caller_name").value == "Ken Harper");
+}
+
+TEST_CASE("a name with its spelling announced after it is taken whole", "[engine][shipped]") {
+  Shipped call("after-hours-service", after_hours_utc);
+  call.arrive("+15125550147", "+15125550101");
+  call.say("yeah my heat pump's blowing cold air, it's fifty eight degrees in here");
+  call.say("no, none of that");
+  call.say("no, it's just me and the dog");
+  call.say("gloria vance, that's v a n c e");
+  REQUIRE(call.state.slots.count("caller_name") == 1);
+  CHECK(call.state.slots.at("caller_name").value == "Gloria Vance");
+}

@@ -79,6 +79,13 @@ TEST_CASE("extract_phone answers 'this number' with the caller ID", "[nlu][slots
   CHECK_FALSE(extract_phone("my cell", kCallerId).has_value());
 }
 
+TEST_CASE("extract_name takes a spelling announced after the name", "[nlu][slots][name]") {
+  CHECK(extract_name("gloria vance, that's v a n c e") == "Gloria Vance");
+  CHECK(extract_name("gloria vance that's v a n c e") == "Gloria Vance");
+  CHECK(extract_name("ken harbor spelled h a r p e r") == "Ken Harper");
+  CHECK(extract_name("it's siobhan, that's s i o b h a n") == "Siobhan");
+}
+
 TEST_CASE("extract_name strips introductions and title-cases", "[nlu][slots][name]") {
   CHECK(extract_name("my name is maria lopez") == "Maria Lopez");
   CHECK(extract_name("this is tom reyes at 40 birch") == "Tom Reyes");
@@ -197,6 +204,9 @@ TEST_CASE("extract_address keeps the unit letter and the city", "[nlu][slots][ad
   CHECK(extract_address("12 oak street in the back") == "12 Oak Street");
   CHECK(extract_address("12 oak street thanks") == "12 Oak Street");
   CHECK(extract_address("12 oak street it's the furnace") == "12 Oak Street");
+  CHECK(extract_address("it's 21 oak street, oh and my name's dana") == "21 Oak Street");
+  CHECK(extract_address("21 oak street um the side gate") == "21 Oak Street");
+  CHECK(extract_address("21 oak street also there's a dog") == "21 Oak Street");
 }
 
 TEST_CASE("extract_address ignores numbers that are not house numbers", "[nlu][slots][address]") {
