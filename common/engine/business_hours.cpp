@@ -4,6 +4,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 namespace voiceops::engine {
@@ -16,7 +17,19 @@ Result<LocalMoment, std::string> to_local(std::string_view time_zone,
   } catch (const std::exception& error) {
     return unexpected("unknown time zone '" + std::string(time_zone) + "': " + error.what());
   }
-  const auto local = zone->to_local(utc);
+  return to_local(*zone, utc);
+}
+
+const date::time_zone* time_zone_named(std::string_view time_zone) {
+  try {
+    return date::locate_zone(time_zone);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+LocalMoment to_local(const date::time_zone& zone, std::chrono::sys_seconds utc) {
+  const auto local = zone.to_local(utc);
   const auto day = date::floor<date::days>(local);
   const date::year_month_day ymd{day};
   const date::weekday weekday{day};
@@ -25,7 +38,11 @@ Result<LocalMoment, std::string> to_local(std::string_view time_zone,
   moment.weekday = static_cast<int>((weekday.c_encoding() + 6) % 7);
   moment.minute_of_day =
       static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(local - day).count());
-  moment.date = date::format("%F", ymd);
+  // "YYYY-MM-DD" by hand: date::format goes through iostreams, on every summary and turn.
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  moment.date = text;
   return moment;
 }
 

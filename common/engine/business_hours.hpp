@@ -8,6 +8,10 @@
 #include "contract/model.hpp"
 #include "util/result.hpp"
 
+namespace date {
+class time_zone;
+}
+
 namespace voiceops::engine {
 
 struct LocalMoment {
@@ -19,6 +23,9 @@ struct LocalMoment {
 
 // Fails only for a time zone the system's tzdata does not know.
 Result<LocalMoment, std::string> to_local(std::string_view time_zone, std::chrono::sys_seconds utc);
+// The zone looked up once (time_zone_named) for every moment after; null for an unknown zone.
+const date::time_zone* time_zone_named(std::string_view time_zone);
+LocalMoment to_local(const date::time_zone& zone, std::chrono::sys_seconds utc);
 
 bool in_business_hours(const contract::BusinessHours& hours, const LocalMoment& moment);
 

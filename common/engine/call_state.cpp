@@ -1,5 +1,6 @@
 #include "engine/call_state.hpp"
 
+#include <array>
 #include <cstdint>
 #include <iterator>
 #include <limits>
@@ -263,6 +264,14 @@ std::string serialize(const CallState& s) {
   return p.take();
 }
 
+// A key of up to four bytes as one integer (longer keys are none of ours: 0).
+constexpr std::uint32_t key_code(std::string_view key) {
+  if (key.empty() || key.size() > 4) return 0;
+  std::uint32_t code = 0;
+  for (const char c : key) code = (code << 8) | static_cast<unsigned char>(c);
+  return code;
+}
+
 Result<CallState, std::string> deserialize(std::string_view blob) {
   // A blob that is not one whole map is not a call state at all.
   Unpacker whole(blob);
@@ -277,6 +286,11 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
   static constexpr std::string_view names[] = {"wf", "id", "from", "to", "t0",  "ah", "ph", "in",
                                                "st", "at", "cl",   "lp", "lpc", "sl", "es", "tr",
                                                "td", "tf", "pid",  "pn", "tu",  "oc", "ev"};
+  static constexpr auto name_codes = [] {
+    std::array<std::uint32_t, std::size(names)> codes{};
+    for (std::size_t i = 0; i < std::size(names); ++i) codes[i] = key_code(names[i]);
+    return codes;
+  }();
   bool seen[std::size(names)] = {};
   std::optional<std::string> damage;
   auto bad = [&](std::string_view key) {
@@ -306,120 +320,200 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
     auto key = in.str();
     if (!key) return unexpected(std::string("damaged call state: a key is not a string"));
     const std::string_view k = *key;
+    // Keys are at most four letters: compared as one integer, not as strings.
+    const std::uint32_t code = key_code(k);
     for (std::size_t i = 0; i < std::size(names); ++i)
-      if (names[i] == k) seen[i] = true;
+      if (name_codes[i] == code) seen[i] = true;
     bool ok = true;
-    if (k == "v") {
-      std::int64_t v = 0;
-      ok = read_int(k, v);
-      version = v;
-    } else if (k == "wf") {
-      ok = read_string(k, s.workflow);
-    } else if (k == "id") {
-      ok = read_string(k, s.call_id);
-    } else if (k == "from") {
-      ok = read_string(k, s.from);
-    } else if (k == "to") {
-      ok = read_string(k, s.to);
-    } else if (k == "t0") {
-      ok = read_int(k, s.started_at);
-    } else if (k == "ah") {
-      ok = read_bool(k, s.after_hours);
-    } else if (k == "ph") {
-      ok = read_int(k, phase);
-    } else if (k == "in") {
-      ok = read_string(k, s.intent);
-    } else if (k == "st") {
-      ok = read_string(k, s.step);
-    } else if (k == "at") {
-      ok = read_int(k, s.attempts);
-    } else if (k == "cl") {
-      ok = read_int(k, s.clarifications);
-    } else if (k == "lp") {
-      ok = read_string(k, s.last_prompt);
-    } else if (k == "lpc") {
-      ok = read_bool(k, s.last_prompt_is_confirmation);
-    } else if (k == "sl") {
-      auto n = in.map();
-      if (!n) ok = bad(k);
-      for (std::size_t i = 0; ok && n && i < *n; ++i) {
-        auto name = in.str();
-        auto items = in.array();
-        if (!name || !items || *items < 2) {
-          ok = bad(k);
-          break;
+    switch (code) {
+      case key_code("v"): {
+        std::int64_t v = 0;
+        ok = read_int(k, v);
+        version = v;
+        break;
+      }
+      case key_code("wf"): {
+        ok = read_string(k, s.workflow);
+        break;
+      }
+      case key_code("id"): {
+        ok = read_string(k, s.call_id);
+        break;
+      }
+      case key_code("from"): {
+        ok = read_string(k, s.from);
+        break;
+      }
+      case key_code("to"): {
+        ok = read_string(k, s.to);
+        break;
+      }
+      case key_code("t0"): {
+        ok = read_int(k, s.started_at);
+        break;
+      }
+      case key_code("ah"): {
+        ok = read_bool(k, s.after_hours);
+        break;
+      }
+      case key_code("ph"): {
+        ok = read_int(k, phase);
+        break;
+      }
+      case key_code("in"): {
+        ok = read_string(k, s.intent);
+        break;
+      }
+      case key_code("st"): {
+        ok = read_string(k, s.step);
+        break;
+      }
+      case key_code("at"): {
+        ok = read_int(k, s.attempts);
+        break;
+      }
+      case key_code("cl"): {
+        ok = read_int(k, s.clarifications);
+        break;
+      }
+      case key_code("lp"): {
+        ok = read_string(k, s.last_prompt);
+        break;
+      }
+      case key_code("lpc"): {
+        ok = read_bool(k, s.last_prompt_is_confirmation);
+        break;
+      }
+      case key_code("sl"): {
+        auto n = in.map();
+        if (!n) ok = bad(k);
+        for (std::size_t i = 0; ok && n && i < *n; ++i) {
+          auto name = in.str();
+          auto items = in.array();
+          if (!name || !items || *items < 2) {
+            ok = bad(k);
+            break;
+          }
+          SlotValue slot;
+          ok = read_string(k, slot.value) && read_bool(k, slot.confirmed) &&
+               (*items < 3 || read_string(k, slot.asked_at));
+          for (std::size_t extra = 3; ok && extra < *items; ++extra) ok = in.skip() || bad(k);
+          s.slots[std::string(*name)] = std::move(slot);
         }
-        SlotValue slot;
-        ok = read_string(k, slot.value) && read_bool(k, slot.confirmed) &&
-             (*items < 3 || read_string(k, slot.asked_at));
-        for (std::size_t extra = 3; ok && extra < *items; ++extra) ok = in.skip() || bad(k);
-        s.slots[std::string(*name)] = std::move(slot);
+        break;
       }
-    } else if (k == "es") {
-      auto n = in.array();
-      if (!n) ok = bad(k);
-      for (std::size_t i = 0; ok && n && i < *n; ++i) {
-        int row = 0;
-        ok = read_int(k, row);
-        s.escalations.push_back(row);
+      case key_code("es"): {
+        auto n = in.array();
+        if (!n) ok = bad(k);
+        for (std::size_t i = 0; ok && n && i < *n; ++i) {
+          int row = 0;
+          ok = read_int(k, row);
+          s.escalations.push_back(row);
+        }
+        break;
       }
-    } else if (k == "ew") {
-      ok = read_string(k, s.escalation_words);
-    } else if (k == "oos") {
-      ok = read_string(k, s.out_of_scope_topic);
-    } else if (k == "fp") {
-      ok = read_bool(k, s.flags_pending);
-    } else if (k == "tr") {
-      ok = read_int(k, s.transfer_row);
-    } else if (k == "td") {
-      ok = read_string(k, s.transfer_destination);
-    } else if (k == "tf") {
-      auto n = in.array();
-      if (!n) ok = bad(k);
-      for (std::size_t i = 0; ok && n && i < *n; ++i) {
-        std::string failure;
-        ok = read_string(k, failure);
-        s.tool_failures.push_back(std::move(failure));
+      case key_code("ew"): {
+        ok = read_string(k, s.escalation_words);
+        break;
       }
-    } else if (k == "pid") {
-      ok = read_string(k, s.person_id);
-    } else if (k == "pn") {
-      ok = read_string(k, s.person_name);
-    } else if (k == "tu") {
-      ok = read_int(k, s.turns);
-    } else if (k == "oc") {
-      ok = read_int(k, outcome);
-    } else if (k == "ev") {
-      ok = read_string(k, s.event);
-    } else if (k == "cg" || k == "cn") {
-      auto n = in.array();
-      if (!n) ok = bad(k);
-      auto& list = k == "cg" ? s.confirm_group : s.concepts_heard;
-      for (std::size_t i = 0; ok && n && i < *n; ++i) {
-        std::string item;
-        ok = read_string(k, item);
-        list.push_back(std::move(item));
+      case key_code("oos"): {
+        ok = read_string(k, s.out_of_scope_topic);
+        break;
       }
-    } else if (k == "tx") {
-      ok = read_string(k, s.transfer_result);
-    } else if (k == "ht") {
-      ok = read_string(k, s.held_text);
-    } else if (k == "hc") {
-      ok = read_int(k, s.held_confidence_milli);
-    } else if (k == "hp") {
-      ok = read_int(k, s.held_phase);
-    } else if (k == "hq") {
-      ok = read_string(k, s.held_prompt);
-    } else if (k == "mg") {
-      ok = read_string(k, s.message);
-    } else if (k == "mp") {
-      ok = read_string(k, s.message_part);
-    } else if (k == "mr") {
-      ok = read_int(k, s.message_row);
-    } else if (k == "sr") {
-      ok = read_int(k, s.safety_row);
-    } else {
-      ok = in.skip() || bad(k);  // a field a newer version added
+      case key_code("fp"): {
+        ok = read_bool(k, s.flags_pending);
+        break;
+      }
+      case key_code("tr"): {
+        ok = read_int(k, s.transfer_row);
+        break;
+      }
+      case key_code("td"): {
+        ok = read_string(k, s.transfer_destination);
+        break;
+      }
+      case key_code("tf"): {
+        auto n = in.array();
+        if (!n) ok = bad(k);
+        for (std::size_t i = 0; ok && n && i < *n; ++i) {
+          std::string failure;
+          ok = read_string(k, failure);
+          s.tool_failures.push_back(std::move(failure));
+        }
+        break;
+      }
+      case key_code("pid"): {
+        ok = read_string(k, s.person_id);
+        break;
+      }
+      case key_code("pn"): {
+        ok = read_string(k, s.person_name);
+        break;
+      }
+      case key_code("tu"): {
+        ok = read_int(k, s.turns);
+        break;
+      }
+      case key_code("oc"): {
+        ok = read_int(k, outcome);
+        break;
+      }
+      case key_code("ev"): {
+        ok = read_string(k, s.event);
+        break;
+      }
+      case key_code("cg"):
+      case key_code("cn"): {
+        auto n = in.array();
+        if (!n) ok = bad(k);
+        auto& list = code == key_code("cg") ? s.confirm_group : s.concepts_heard;
+        for (std::size_t i = 0; ok && n && i < *n; ++i) {
+          std::string item;
+          ok = read_string(k, item);
+          list.push_back(std::move(item));
+        }
+        break;
+      }
+      case key_code("tx"): {
+        ok = read_string(k, s.transfer_result);
+        break;
+      }
+      case key_code("ht"): {
+        ok = read_string(k, s.held_text);
+        break;
+      }
+      case key_code("hc"): {
+        ok = read_int(k, s.held_confidence_milli);
+        break;
+      }
+      case key_code("hp"): {
+        ok = read_int(k, s.held_phase);
+        break;
+      }
+      case key_code("hq"): {
+        ok = read_string(k, s.held_prompt);
+        break;
+      }
+      case key_code("mg"): {
+        ok = read_string(k, s.message);
+        break;
+      }
+      case key_code("mp"): {
+        ok = read_string(k, s.message_part);
+        break;
+      }
+      case key_code("mr"): {
+        ok = read_int(k, s.message_row);
+        break;
+      }
+      case key_code("sr"): {
+        ok = read_int(k, s.safety_row);
+        break;
+      }
+      default: {
+        ok = in.skip() || bad(k);  // a field a newer version added
+        break;
+      }
     }
     if (!ok) break;
   }

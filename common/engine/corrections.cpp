@@ -101,7 +101,7 @@ bool Dialogue::Turn::apply_correction(const Analysis& a) {
   const std::string& text = a.text;
   if (s_.phase != Phase::ask && s_.phase != Phase::confirm) return false;
   if (restate_filled_value(a)) return true;
-  const nlu::Correction correction = nlu::detect_correction(text);
+  const nlu::Correction correction = nlu::detect_correction(a.heard.tokens);
   if (!correction.is_correction || correction.replacement.empty()) return false;
   // "no, we're one tech short" answers a yes/no question; it corrects nothing.
   if (correction.replaced.empty() && s_.phase == Phase::ask) {

@@ -17,7 +17,15 @@ Dialogue::Dialogue(const contract::Contract& contract, const contract::Directory
     : contract_(contract),
       directory_(directory),
       settings_(settings),
-      prepared_(std::make_unique<PreparedContract>(contract)) {}
+      prepared_(std::make_unique<PreparedContract>(contract)) {
+  if (directory_) {
+    for (const auto& person : directory_->people) {
+      std::string full = nlu::normalize(person.name.value);
+      std::string first = full.substr(0, full.find(' '));
+      staff_names_.push_back({&person, std::move(full), std::move(first)});
+    }
+  }
+}
 
 Dialogue::~Dialogue() = default;
 

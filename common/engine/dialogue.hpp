@@ -85,6 +85,12 @@ class Dialogue {
   class Turn;
   const contract::Contract& contract_;
   const contract::Directory* directory_;
+  // The directory's names as callers' words are normalised, once: "Dee Okafor" -> "dee okafor".
+  struct StaffName {
+    const contract::Person* person;
+    std::string full, first;
+  };
+  std::vector<StaffName> staff_names_;
   DialogueSettings settings_;
   std::unique_ptr<const PreparedContract> prepared_;
 };

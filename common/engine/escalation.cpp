@@ -254,13 +254,10 @@ bool Dialogue::Turn::uncovered_topic(const Analysis& a, bool first_try) const {
   }
   if (name_looks_given(a)) return false;
   // "what do you mean?", "i don't understand": about the agent's question, not a new topic.
-  for (std::string_view about_the_question :
-       {"what do you mean", "what does that mean", "do not understand", "what was the question",
-        "what is that", "what did you say", "come again"}) {
-    if (nlu::detail::find_phrase(a.heard.tokens,
-                                 nlu::detail::normalize_tokens(about_the_question, false))) {
-      return false;
-    }
+  if (contains_any(a.heard.tokens,
+                   {"what do you mean", "what does that mean", "do not understand",
+                    "what was the question", "what is that", "what did you say", "come again"})) {
+    return false;
   }
   int content = 0;
   for (std::size_t i = 0; i < a.heard.tokens.size(); ++i) {
@@ -278,21 +275,9 @@ bool Dialogue::Turn::uncovered_topic(const Analysis& a, bool first_try) const {
   }
   const bool request =
       asks_a_question(a.raw, a.heard.tokens) ||
-      nlu::detail::find_phrase(a.heard.tokens, nlu::detail::normalize_tokens("i want", false)) ||
-      nlu::detail::find_phrase(a.heard.tokens, nlu::detail::normalize_tokens("i need", false)) ||
-      nlu::detail::find_phrase(a.heard.tokens,
-                               nlu::detail::normalize_tokens("i would like", false)) ||
-      nlu::detail::find_phrase(a.heard.tokens,
-                               nlu::detail::normalize_tokens("calling about", false)) ||
-      nlu::detail::find_phrase(a.heard.tokens,
-                               nlu::detail::normalize_tokens("calling to", false)) ||
-      nlu::detail::find_phrase(a.heard.tokens,
-                               nlu::detail::normalize_tokens("looking for", false)) ||
-      nlu::detail::find_phrase(a.heard.tokens, nlu::detail::normalize_tokens("wanted to", false)) ||
-      nlu::detail::find_phrase(a.heard.tokens,
-                               nlu::detail::normalize_tokens("let somebody know", false)) ||
-      nlu::detail::find_phrase(a.heard.tokens,
-                               nlu::detail::normalize_tokens("let someone know", false));
+      contains_any(a.heard.tokens,
+                   {"i want", "i need", "i would like", "calling about", "calling to",
+                    "looking for", "wanted to", "let somebody know", "let someone know"});
   if (request && content >= 1) return true;
   return !first_try && content >= 3;
 }

@@ -98,15 +98,13 @@ void Dialogue::Turn::identify_answer(const Analysis& a) {
   // "this is dee, i'm on rob's phone": match a directory name said by the caller.
   if (!d_.directory_) return fallback();
   const contract::Person* match = nullptr;
-  for (const auto& person : d_.directory_->people) {
-    std::string first = nlu::normalize(person.name.value);
-    first = first.substr(0, first.find(' '));
-    if (nlu::mentions(text, nlu::normalize(person.name.value)) || nlu::mentions(text, first)) {
+  std::size_t match_at = std::string::npos;
+  for (const auto& staff : d_.staff_names_) {
+    if (nlu::mentions(text, staff.full) || nlu::mentions(text, staff.first)) {
       // The first name said wins over the phone's owner mentioned later ("rob's phone").
-      if (!match || text.find(first) <
-                        text.find(nlu::normalize(match->name.value)
-                                      .substr(0, nlu::normalize(match->name.value).find(' ')))) {
-        match = &person;
+      if (!match || text.find(staff.first) < match_at) {
+        match = staff.person;
+        match_at = text.find(staff.first);
       }
     }
   }
@@ -134,15 +132,21 @@ void Dialogue::Turn::identify_answer(const Analysis& a) {
 bool Dialogue::Turn::switch_identity(const Analysis& a) {
   const std::string& text = a.text;
   if (!c_.workflow.internal() || !d_.directory_ || s_.person_id.empty()) return false;
+  // Only a staff member's first name can switch the call: look for one before parsing a name.
+  const bool any_named =
+      std::any_of(d_.staff_names_.begin(), d_.staff_names_.end(), [&](const auto& staff) {
+        return std::any_of(a.heard.tokens.begin(), a.heard.tokens.end(),
+                           [&](const auto& token) { return token.text == staff.first; });
+      });
+  if (!any_named) return false;
   const auto name = nlu::extract_name(text);
   if (!name) return false;
   const std::string said = nlu::normalize(*name);
   const std::string said_first = said.substr(0, said.find(' '));
   const contract::Person* named = nullptr;
-  for (const auto& person : d_.directory_->people) {
-    const std::string full = nlu::normalize(person.name.value);
-    if (said == full || said_first == full.substr(0, full.find(' '))) {
-      named = &person;
+  for (const auto& staff : d_.staff_names_) {
+    if (said == staff.full || said_first == staff.first) {
+      named = staff.person;
       break;
     }
   }

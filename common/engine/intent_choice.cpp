@@ -53,6 +53,7 @@ Dialogue::Turn::Evidence Dialogue::Turn::lexicon_evidence(const std::string& can
 }
 
 std::vector<nlu::IntentScore> Dialogue::Turn::rank_candidates(const Analysis& a) const {
+  if (a.ranked) return *a.ranked;
   std::vector<const nlu::PreparedIntent*> patterns;
   for (const auto& intent : p_.intents) {
     if (may_use(intent.id)) patterns.push_back(&intent);
@@ -79,6 +80,7 @@ std::vector<nlu::IntentScore> Dialogue::Turn::rank_candidates(const Analysis& a)
   std::stable_sort(
       ranked.begin(), ranked.end(),
       [](const nlu::IntentScore& x, const nlu::IntentScore& y) { return x.score > y.score; });
+  a.ranked = ranked;
   return ranked;
 }
 

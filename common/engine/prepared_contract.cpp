@@ -1,6 +1,7 @@
 #include "engine/prepared_contract.hpp"
 
 #include "contract/lexicon_sources.hpp"
+#include "nlu/detail.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -55,7 +56,8 @@ bool is_common_word(const std::string& word) {
 
 }  // namespace
 
-PreparedContract::PreparedContract(const contract::Contract& c) : contract(c) {
+PreparedContract::PreparedContract(const contract::Contract& c)
+    : contract(c), zone(time_zone_named(c.hours.time_zone.value)) {
   const std::vector<nlu::ConceptSource> sources =
       contract::concept_sources(contract::lexicon_sources(c));
   for (const auto& row : c.escalation) {
@@ -90,6 +92,18 @@ PreparedContract::PreparedContract(const contract::Contract& c) : contract(c) {
           if (!is_common_word(word) && !is_common_word(lemma)) domain_lemmas.insert(lemma);
         }
       }
+    }
+  }
+  for (const contract::Question& q : c.questions) {
+    if (q.type.value != contract::QuestionType::choice) continue;
+    std::set<std::string>& words = choice_words[q.id];
+    const auto add = [&](const std::string& phrase) {
+      for (const auto& token : nlu::detail::normalize_tokens(phrase, false))
+        words.insert(token.text);
+    };
+    for (const auto& choice : q.choices) add(choice.value);
+    for (const auto& [choice, synonyms] : q.synonyms) {
+      for (const auto& synonym : synonyms) add(synonym.value);
     }
   }
   for (const contract::OutOfScope& oos : c.out_of_scope) {

@@ -10,6 +10,7 @@
 
 #include "contract/lexicon_sources.hpp"
 #include "contract/model.hpp"
+#include "engine/business_hours.hpp"
 #include "nlu/concepts.hpp"
 #include "nlu/nlu.hpp"
 
@@ -37,6 +38,11 @@ struct PreparedContract {
   // Concepts the contract's rows, intents and labels name directly: what the line is about.
   // Building blocks ("not_working", "relative") say nothing on their own.
   std::set<std::string> topical_concepts;
+  // Per choice question, every word of its choices and synonyms as callers' words are normalised:
+  // an utterance with none of them names no choice.
+  std::map<std::string, std::set<std::string>> choice_words;
+  // The contract's time zone, looked up once; null when tzdata does not know it.
+  const date::time_zone* zone = nullptr;
 
   static std::string row_concept(std::size_t row) { return contract::row_concept(row); }
   static std::string label_concept(const std::string& question) {

@@ -70,10 +70,10 @@ std::optional<std::string> Dialogue::Turn::extract(const Question& q, const std:
       return nlu::extract_choice(text, choices);
     }
     case QuestionType::datetime: {
-      auto local = to_local(c_.hours.time_zone.value,
-                            std::chrono::sys_seconds{std::chrono::seconds{s_.started_at}});
-      if (!local) return std::nullopt;
-      auto when = nlu::extract_datetime(text, local->wall);
+      if (!p_.zone) return std::nullopt;
+      const auto local =
+          to_local(*p_.zone, std::chrono::sys_seconds{std::chrono::seconds{s_.started_at}});
+      auto when = nlu::extract_datetime(text, local.wall);
       if (!when) return std::nullopt;
       return when->text();
     }
@@ -217,7 +217,12 @@ std::optional<std::string> Dialogue::Turn::volunteered(const Question& q, const 
       return other <= name_words ? name : std::nullopt;
     }
     case QuestionType::phone: {
-      if (auto number = nlu::extract_phone(a.text)) return number;
+      const bool says_a_number =
+          std::any_of(a.heard.numbers.begin(), a.heard.numbers.end(),
+                      [](const nlu::Heard::Number& n) { return n.value >= 0; });
+      if (says_a_number) {
+        if (auto number = nlu::extract_phone(a.text)) return number;
+      }
       if (!points_at_a_number(tokens)) return std::nullopt;
       return nlu::extract_phone(a.text, s_.from);
     }
@@ -253,6 +258,13 @@ std::optional<std::string> Dialogue::Turn::volunteered(const Question& q, const 
       if (auto n = nlu::extract_scale(a.text)) return std::to_string(*n);
       return std::nullopt;
     case QuestionType::choice: {
+      // None of the choices' words said: nothing to look for.
+      const auto words = p_.choice_words.find(q.id);
+      if (words == p_.choice_words.end() ||
+          std::none_of(tokens.begin(), tokens.end(),
+                       [&](const auto& t) { return words->second.count(t.text) > 0; })) {
+        return std::nullopt;
+      }
       const std::string wanted = without_past_times(tokens);
       return extract(q, wanted, wanted);
     }

@@ -20,16 +20,14 @@ std::string spaced(std::string id) {
 }
 
 // "Wed 8:05 p.m." in the contract's time zone.
-std::string local_time(const contract::Contract& c, std::int64_t started_at) {
-  if (started_at <= 0) return "";
-  auto local =
-      to_local(c.hours.time_zone.value, std::chrono::sys_seconds{std::chrono::seconds{started_at}});
-  if (!local) return "";
+std::string local_time(const date::time_zone* zone, std::int64_t started_at) {
+  if (started_at <= 0 || !zone) return "";
+  const auto local = to_local(*zone, std::chrono::sys_seconds{std::chrono::seconds{started_at}});
   static constexpr std::array<const char*, 7> days = {"Mon", "Tue", "Wed", "Thu",
                                                       "Fri", "Sat", "Sun"};
-  const int hour = local->minute_of_day / 60, minute = local->minute_of_day % 60;
+  const int hour = local.minute_of_day / 60, minute = local.minute_of_day % 60;
   const int twelve = hour % 12 == 0 ? 12 : hour % 12;
-  std::string out = std::string(days[static_cast<std::size_t>(local->weekday % 7)]) + " " +
+  std::string out = std::string(days[static_cast<std::size_t>(local.weekday % 7)]) + " " +
                     std::to_string(twelve) + ":" + (minute < 10 ? "0" : "") +
                     std::to_string(minute) + (hour < 12 ? " a.m." : " p.m.");
   return out;
@@ -115,7 +113,7 @@ std::string Dialogue::summary(const CallState& s) const {
         break;
       case QuestionType::text: {
         // "no", "nothing", "nope": an answer, but nothing for staff to read.
-        const std::string said = nlu::normalize(value);
+        const std::string said = value.size() <= 16 ? nlu::normalize(value) : std::string();
         if (said == "no" || said == "nope" || said == "nothing" || said == "no thanks") break;
         free_text += (free_text.empty() ? "" : "; ") + value;
         break;
@@ -188,7 +186,7 @@ std::string Dialogue::summary(const CallState& s) const {
   }
   if (!s.tool_failures.empty()) happened += "; a system did not answer";
 
-  const std::string when = local_time(c, s.started_at);
+  const std::string when = local_time(prepared_->zone, s.started_at);
   const auto compose = [&](const std::string& detail_text, const std::string& said) {
     // The number to call back, and the one the call came from when it is another.
     const std::string numbers =

@@ -33,8 +33,16 @@ Dialogue::Turn::Turn(const Dialogue& dialogue, CallState& state)
 
 const Dialogue::Turn::Analysis& Dialogue::Turn::analyse(const std::string& raw, double confidence) {
   if (!analysis_ || analysis_->raw != raw) {
-    analysis_.emplace(Analysis{
-        nlu::normalize(raw), raw, confidence, nlu::Utterance(raw), nlu::Heard(raw, forms_), {}});
+    // The words normalised once for every reader of them.
+    nlu::detail::Tokens tokens = nlu::detail::normalize_tokens(raw);
+    std::string text = nlu::detail::join(tokens, 0, tokens.size());
+    analysis_.emplace(Analysis{std::move(text),
+                               raw,
+                               confidence,
+                               nlu::Utterance(tokens),
+                               nlu::Heard(std::move(tokens), forms_),
+                               {},
+                               std::nullopt});
     analysis_->hits = p_.lexicon.find(analysis_->heard);
   }
   analysis_->confidence = confidence;
@@ -87,12 +95,11 @@ void Dialogue::Turn::arrive(const CallArrived& arrived, std::chrono::sys_seconds
 
 void Dialogue::Turn::speech(const SpeechHeard& heard) {
   ++s_.turns;
-  const std::string text = nlu::normalize(heard.text);
   const bool talked_over =
       heard.barge_in_ms &&
       *heard.barge_in_ms < spoken_milliseconds(s_.last_prompt, d_.settings_.words_per_minute);
   // A backchannel while the agent is still talking is not an answer: finish the prompt.
-  if (talked_over && nlu::is_backchannel(text)) {
+  if (talked_over && nlu::is_backchannel(heard.text)) {
     const int heard_words = *heard.barge_in_ms * d_.settings_.words_per_minute / 60000;
     const std::string rest = words_after(s_.last_prompt, heard_words);
     gather_raw(rest.empty() ? s_.last_prompt : rest, s_.last_prompt_is_confirmation);
@@ -125,7 +132,7 @@ void Dialogue::Turn::process(const std::string& raw, double confidence, bool tal
   if (a.text.empty()) return no_input();
   // "hold on, sorry, the dog. it's five one two ...": a request to wait that carries the answer
   // is an answer.
-  if (nlu::is_repeat_request(a.text)) {
+  if (nlu::is_repeat_request(a.heard.tokens)) {
     const contract::Question* q = current_question();
     const bool answers = q && s_.phase == Phase::ask &&
                          q->type.value != contract::QuestionType::text &&

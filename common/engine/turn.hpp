@@ -52,6 +52,8 @@ class Dialogue::Turn {
     nlu::Utterance said;
     nlu::Heard heard;
     std::vector<nlu::ConceptHit> hits;
+    // The intents ranked for these words, once a turn asks (rank_candidates).
+    mutable std::optional<std::vector<nlu::IntentScore>> ranked;
   };
   const Analysis& analyse(const std::string& raw, double confidence);
   RowMatches rows_for(const Analysis& a, const std::string& intent);

@@ -8,9 +8,26 @@ namespace voiceops::engine {
 
 using detail::is_one_of;
 
+// The phrases are the engine's own, written as the normaliser writes words ("do not", "i am"):
+// compared word by word, without normalising them again on every utterance.
+std::size_t phrase_at(const detail::Tokens& tokens, std::size_t at, std::string_view phrase) {
+  std::size_t k = at;
+  while (!phrase.empty()) {
+    const std::size_t space = phrase.find(' ');
+    const std::string_view word = phrase.substr(0, space);
+    phrase = space == std::string_view::npos ? std::string_view{} : phrase.substr(space + 1);
+    if (word.empty()) continue;
+    if (k >= tokens.size() || tokens[k].text != word) return 0;
+    ++k;
+  }
+  return k - at;
+}
+
 bool contains_phrase(const detail::Tokens& tokens, std::string_view phrase) {
-  const detail::Tokens wanted = detail::normalize_tokens(phrase, false);
-  return detail::find_phrase(tokens, wanted).has_value();
+  for (std::size_t at = 0; at < tokens.size(); ++at) {
+    if (phrase_at(tokens, at, phrase) > 0) return true;
+  }
+  return false;
 }
 
 bool contains_any(const detail::Tokens& tokens, std::initializer_list<std::string_view> phrases) {
@@ -208,11 +225,8 @@ bool asks_a_question(const std::string& raw, const detail::Tokens& tokens) {
     for (std::string_view lead :
          {"before i forget", "by the way", "one more thing", "quick question", "while i have you",
           "one other thing", "i have a question", "i got a question", "question for you"}) {
-      const detail::Tokens words = detail::normalize_tokens(lead, false);
-      if (first + words.size() <= tokens.size() &&
-          std::equal(words.begin(), words.end(), tokens.begin() + first,
-                     [](const auto& a, const auto& b) { return a.text == b.text; })) {
-        first += words.size();
+      if (const std::size_t length = phrase_at(tokens, first, lead); length > 0) {
+        first += length;
         skipped = true;
         break;
       }
@@ -230,30 +244,20 @@ bool asks_a_question(const std::string& raw, const detail::Tokens& tokens) {
 // What the caller asks for, as against what they tell: "i need to cancel the visit" asks; "the gas
 // company already came out" tells. A request marker earlier in the clause of `begin`.
 bool asked_for_at(const detail::Tokens& tokens, std::size_t begin) {
-  static const std::vector<detail::Tokens> markers = [] {
-    std::vector<detail::Tokens> out;
-    for (std::string_view m :
-         {"need to", "want to",   "like to",     "calling to",    "have to",      "got to",
-          "gotta",   "trying to", "wanted to",   "looking to",    "need you to",  "need someone to",
-          "can you", "could you", "can someone", "could someone", "can somebody", "could somebody",
-          "can we",  "could we",  "can i",       "could i",       "please",       "i need",
-          "we need", "i want",    "we want",     "let us",        "would like"}) {
-      out.push_back(detail::normalize_tokens(m, false));
-    }
-    return out;
-  }();
   std::size_t start = begin;
   while (start > 0 && begin - start < 6 && !tokens[start - 1].pause_after &&
          !is_one_of(tokens[start - 1].text, {"but", "and", "so", "because"})) {
     --start;
   }
   for (std::size_t i = start; i < begin; ++i) {
-    for (const auto& marker : markers) {
-      if (i + marker.size() <= begin &&
-          std::equal(marker.begin(), marker.end(), tokens.begin() + static_cast<std::ptrdiff_t>(i),
-                     [](const auto& x, const auto& y) { return x.text == y.text; })) {
-        return true;
-      }
+    for (std::string_view marker :
+         {"need to", "want to",   "like to",     "calling to",    "have to",      "got to",
+          "gotta",   "trying to", "wanted to",   "looking to",    "need you to",  "need someone to",
+          "can you", "could you", "can someone", "could someone", "can somebody", "could somebody",
+          "can we",  "could we",  "can i",       "could i",       "please",       "i need",
+          "we need", "i want",    "we want",     "let us",        "would like"}) {
+      const std::size_t length = phrase_at(tokens, i, marker);
+      if (length > 0 && i + length <= begin) return true;
     }
   }
   return false;

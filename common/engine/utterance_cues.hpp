@@ -14,6 +14,9 @@ namespace voiceops::engine {
 
 namespace detail = nlu::detail;
 
+// How many words of `phrase` (written as the normaliser writes words: "do not", "i am") start at
+// `at`; 0 when it does not.
+std::size_t phrase_at(const detail::Tokens& tokens, std::size_t at, std::string_view phrase);
 bool contains_phrase(const detail::Tokens& tokens, std::string_view phrase);
 bool contains_any(const detail::Tokens& tokens, std::initializer_list<std::string_view> phrases);
 

@@ -154,13 +154,17 @@ struct AnswerWords {
   bool only_at_end;
 };
 
-std::vector<AnswerWords> answer_words() {
-  std::vector<AnswerWords> out;
-  out.reserve(kAnswerPhrases.size());
-  for (const auto& phrase : kAnswerPhrases) {
-    out.push_back({tokens(phrase.words), phrase.answer, phrase.only_at_end});
-  }
-  return out;
+// Split once, on first use; immutable after.
+const std::vector<AnswerWords>& answer_words() {
+  static const std::vector<AnswerWords> split = [] {
+    std::vector<AnswerWords> out;
+    out.reserve(kAnswerPhrases.size());
+    for (const auto& phrase : kAnswerPhrases) {
+      out.push_back({tokens(phrase.words), phrase.answer, phrase.only_at_end});
+    }
+    return out;
+  }();
+  return split;
 }
 
 // The longest answer phrase starting at `i`: its answer and length.
@@ -184,7 +188,7 @@ std::optional<std::pair<Answer, std::size_t>> answer_at(const std::vector<Answer
 
 std::optional<YesNo> extract_yes_no(std::string_view utterance) {
   const std::vector<std::string> words = detail::words_of(detail::normalize_tokens(utterance));
-  const std::vector<AnswerWords> phrases = answer_words();
+  const std::vector<AnswerWords>& phrases = answer_words();
   // The first answer given wins ("no that's okay", "no we're fine" are no; "yep, no gas leak" is
   // yes), unless the caller turns it round at once ("yeah no") or corrects it ("no wait, yes").
   std::optional<Answer> last;

@@ -66,7 +66,9 @@ Scope combined_scope(const std::vector<Scope>& parts) {
 }  // namespace
 
 Heard::Heard(std::string_view utterance, WordForms& forms)
-    : tokens(detail::normalize_tokens(utterance)) {
+    : Heard(detail::normalize_tokens(utterance), forms) {}
+
+Heard::Heard(detail::Tokens normalised, WordForms& forms) : tokens(std::move(normalised)) {
   lemmas.reserve(tokens.size());
   for (const auto& token : tokens) lemmas.push_back(forms.lemma(token.text));
   numbers.assign(tokens.size(), {});
@@ -89,9 +91,13 @@ Heard::Heard(std::string_view utterance, WordForms& forms)
   }
 }
 
-std::optional<Lexicon::Term> Lexicon::compile_term(std::string_view text,
-                                                   const std::vector<ConceptSource>& sources,
-                                                   WordForms& forms, std::string& error) {
+std::optional<Lexicon::Term> Lexicon::compile_term(
+    std::string_view text, const std::vector<ConceptSource>& sources, WordForms& forms,
+    std::unordered_map<std::string, int>& ids,
+    std::unordered_map<std::string, std::vector<int>>& words, std::string& error) {
+  const auto intern = [&](const std::string& word) {
+    return ids.emplace(word, static_cast<int>(ids.size())).first->second;
+  };
   Term term;
   std::string_view rest = text;
   while (!rest.empty()) {
@@ -113,7 +119,7 @@ std::optional<Lexicon::Term> Lexicon::compile_term(std::string_view text,
       piece.target = static_cast<std::size_t>(found - sources.begin());
     } else if (word.front() == '=' && word.size() > 1) {
       piece.kind = Piece::Kind::exact;
-      piece.lemma = nlu::normalize(word.substr(1));
+      piece.id = intern(nlu::normalize(word.substr(1)));
     } else if (word.front() == '#') {
       const std::size_t dash = word.find('-', 1);
       long long low = 0, high = 0;
@@ -127,9 +133,18 @@ std::optional<Lexicon::Term> Lexicon::compile_term(std::string_view text,
       piece.high = high;
     } else {
       // The term's words go through the caller's normalisation: "it's" is "it is", "a/c" "a c".
-      for (const auto& token : detail::normalize_tokens(word, /*drop_fillers=*/false)) {
+      // Words recur across terms: each is normalised and stemmed once per compile.
+      auto known = words.find(std::string(word));
+      if (known == words.end()) {
+        std::vector<int> lemma_ids;
+        for (const auto& token : detail::normalize_tokens(word, /*drop_fillers=*/false)) {
+          lemma_ids.push_back(intern(forms.lemma(token.text)));
+        }
+        known = words.emplace(std::string(word), std::move(lemma_ids)).first;
+      }
+      for (const int id : known->second) {
         Piece w;
-        w.lemma = forms.lemma(token.text);
+        w.id = id;
         term.push_back(std::move(w));
       }
       continue;
@@ -147,10 +162,11 @@ Result<Lexicon, std::string> Lexicon::compile(const std::vector<ConceptSource>& 
                                               WordForms& forms) {
   Lexicon lexicon;
   std::string error;
+  std::unordered_map<std::string, std::vector<int>> words;  // a term's word -> its lemmas' ids
   const auto compile_list = [&](const ConceptSource& source, const std::vector<std::string>& texts,
                                 std::vector<Term>& into) {
     for (const auto& text : texts) {
-      auto term = compile_term(text, sources, forms, error);
+      auto term = compile_term(text, sources, forms, lexicon.ids_, words, error);
       if (!term) {
         error = "concept '" + source.id + "': " + error;
         return false;
@@ -202,86 +218,142 @@ Result<Lexicon, std::string> Lexicon::compile(const std::vector<ConceptSource>& 
   for (std::size_t i = 0; i < n; ++i) {
     if (!visit(i)) return unexpected(error);
   }
+  lexicon.starting_with_.resize(lexicon.ids_.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    Compiled& c = lexicon.concepts_[i];
+    for (std::size_t t = 0; t < c.terms.size(); ++t) {
+      const Piece& first = c.terms[t].front();
+      if (first.kind == Piece::Kind::word || first.kind == Piece::Kind::exact) {
+        lexicon.starting_with_[static_cast<std::size_t>(first.id)].push_back({i, t});
+      } else {
+        c.unanchored.push_back(t);
+      }
+    }
+  }
   return lexicon;
 }
 
-std::optional<std::size_t> Lexicon::match_at(
-    const Term& term, const Heard& heard, std::size_t at,
-    const std::vector<std::vector<Span>>& term_hits) const {
-  const std::size_t size = heard.tokens.size();
-  // Depth-first over the gaps: each piece may start up to max_gap small words after the last.
-  std::function<std::optional<std::size_t>(std::size_t, std::size_t)> from =
-      [&](std::size_t piece_index, std::size_t pos) -> std::optional<std::size_t> {
-    if (piece_index == term.size()) return pos;
-    const Piece& piece = term[piece_index];
-    const std::size_t gaps = piece_index == 0 ? 0 : max_gap;
-    for (std::size_t skip = 0; skip <= gaps && pos + skip < size; ++skip) {
-      const std::size_t p = pos + skip;
-      if (skip > 0 && !is_small_word(heard.tokens[p - 1].text)) break;
-      switch (piece.kind) {
-        case Piece::Kind::word:
-          if (heard.lemmas[p] == piece.lemma) {
-            if (auto end = from(piece_index + 1, p + 1)) return end;
-          }
-          break;
-        case Piece::Kind::exact:
-          if (heard.tokens[p].text == piece.lemma) {
-            if (auto end = from(piece_index + 1, p + 1)) return end;
-          }
-          break;
-        case Piece::Kind::number:
-          if (heard.numbers[p].value >= piece.low && heard.numbers[p].value <= piece.high) {
-            if (auto end = from(piece_index + 1, heard.numbers[p].end)) return end;
-          }
-          break;
-        case Piece::Kind::reference:
-          for (const Span& hit : term_hits[piece.target]) {
-            if (hit.begin == p) {
-              if (auto end = from(piece_index + 1, hit.end)) return end;
-            }
-          }
-          break;
+struct Lexicon::Probe {
+  Probe(const Heard& said, const std::unordered_map<std::string, int>& ids)
+      : heard(said), scopes(said.tokens), present(ids.size(), false) {
+    const auto id_of = [&](const std::string& word) {
+      const auto found = ids.find(word);
+      return found == ids.end() ? -1 : found->second;
+    };
+    for (std::size_t i = 0; i < said.tokens.size(); ++i) {
+      lemma_ids.push_back(id_of(said.lemmas[i]));
+      text_ids.push_back(id_of(said.tokens[i].text));
+      small.push_back(is_small_word(said.tokens[i].text));
+      for (const int id : {lemma_ids.back(), text_ids.back()}) {
+        if (id >= 0 && !present[static_cast<std::size_t>(id)]) {
+          present[static_cast<std::size_t>(id)] = true;
+          present_ids.push_back(static_cast<std::size_t>(id));
+        }
       }
     }
-    return std::nullopt;
-  };
-  return from(0, at);
+  }
+  const Heard& heard;
+  ScopeReader scopes;
+  std::vector<int> lemma_ids, text_ids;  // -1: in no term
+  std::vector<bool> small;               // may sit inside a term
+  std::vector<bool> present;             // per id: said somewhere
+  std::vector<std::size_t> present_ids;  // the ids said, each once
+};
+
+// Depth first over the gaps: each piece after the first may start up to max_gap small words
+// after the last. Returns where the rest of the term from `piece` ends, matched from `pos`.
+std::optional<std::size_t> Lexicon::match_at(
+    const Term& term, const Probe& probe, std::size_t piece_index, std::size_t pos,
+    const std::vector<std::vector<Span>>& term_hits) const {
+  if (piece_index == term.size()) return pos;
+  const std::size_t size = probe.heard.tokens.size();
+  const Piece& piece = term[piece_index];
+  const std::size_t gaps = piece_index == 0 ? 0 : max_gap;
+  for (std::size_t skip = 0; skip <= gaps && pos + skip < size; ++skip) {
+    const std::size_t p = pos + skip;
+    if (skip > 0 && !probe.small[p - 1]) break;
+    switch (piece.kind) {
+      case Piece::Kind::word:
+        if (probe.lemma_ids[p] == piece.id) {
+          if (auto end = match_at(term, probe, piece_index + 1, p + 1, term_hits)) return end;
+        }
+        break;
+      case Piece::Kind::exact:
+        if (probe.text_ids[p] == piece.id) {
+          if (auto end = match_at(term, probe, piece_index + 1, p + 1, term_hits)) return end;
+        }
+        break;
+      case Piece::Kind::number: {
+        const Heard::Number& number = probe.heard.numbers[p];
+        if (number.value >= piece.low && number.value <= piece.high) {
+          if (auto end = match_at(term, probe, piece_index + 1, number.end, term_hits)) return end;
+        }
+        break;
+      }
+      case Piece::Kind::reference:
+        for (const Span& hit : term_hits[piece.target]) {
+          if (hit.begin == p) {
+            if (auto end = match_at(term, probe, piece_index + 1, hit.end, term_hits)) return end;
+          }
+        }
+        break;
+    }
+  }
+  return std::nullopt;
 }
 
-std::vector<Lexicon::Span> Lexicon::matches(const Term& term, const Heard& heard,
+std::vector<Lexicon::Span> Lexicon::matches(const Term& term, const Probe& probe,
                                             const std::vector<std::vector<Span>>& term_hits) const {
   std::vector<Span> out;
-  for (std::size_t at = 0; at < heard.tokens.size(); ++at) {
+  // Every word of the term must be said somewhere: most terms fail here, at no cost per word.
+  for (const Piece& piece : term) {
+    if ((piece.kind == Piece::Kind::word || piece.kind == Piece::Kind::exact) &&
+        !probe.present[static_cast<std::size_t>(piece.id)]) {
+      return out;
+    }
+    if (piece.kind == Piece::Kind::reference && term_hits[piece.target].empty()) return out;
+  }
+  const Piece& first = term.front();
+  for (std::size_t at = 0; at < probe.heard.tokens.size(); ++at) {
     // Cheap first test before the search.
-    const Piece& first = term.front();
-    if (first.kind == Piece::Kind::word && heard.lemmas[at] != first.lemma) continue;
-    if (first.kind == Piece::Kind::exact && heard.tokens[at].text != first.lemma) continue;
-    if (first.kind == Piece::Kind::number && heard.numbers[at].value < 0) continue;
-    if (auto end = match_at(term, heard, at, term_hits)) out.push_back({at, *end});
+    if (first.kind == Piece::Kind::word && probe.lemma_ids[at] != first.id) continue;
+    if (first.kind == Piece::Kind::exact && probe.text_ids[at] != first.id) continue;
+    if (first.kind == Piece::Kind::number && probe.heard.numbers[at].value < 0) continue;
+    if (auto end = match_at(term, probe, 0, at, term_hits)) out.push_back({at, *end});
   }
   return out;
 }
 
 std::vector<ConceptHit> Lexicon::find(const Heard& heard) const {
+  const Probe probe(heard, ids_);
   const std::size_t n = concepts_.size();
+  // The terms each concept may match here: those its words start, and those starting with a
+  // number or a reference, grouped by concept.
+  std::vector<std::vector<std::size_t>> candidates(n);
+  for (const std::size_t id : probe.present_ids) {
+    for (const TermRef& ref : starting_with_[id]) candidates[ref.concept_index].push_back(ref.term);
+  }
   std::vector<std::vector<Span>> term_hits(n);
   std::vector<std::vector<ConceptHit>> hits(n);
+  std::vector<char> masked;  // per word: part of an exception of the concept at hand
   for (const std::size_t i : order_) {
     const Compiled& c = concepts_[i];
-    std::vector<bool> masked(heard.tokens.size(), false);
+    // Most concepts have nothing here to start from: no work, no allocation.
+    if (candidates[i].empty() && c.unanchored.empty() && c.near.empty()) continue;
+    masked.assign(heard.tokens.size(), 0);
     for (const auto& term : c.except) {
-      for (const Span& span : matches(term, heard, term_hits)) {
+      for (const Span& span : matches(term, probe, term_hits)) {
         std::fill(masked.begin() + static_cast<std::ptrdiff_t>(span.begin),
-                  masked.begin() + static_cast<std::ptrdiff_t>(span.end), true);
+                  masked.begin() + static_cast<std::ptrdiff_t>(span.end), 1);
       }
     }
-    const std::function<bool(const Span&)> free = [&](const Span& span) {
+    const auto free = [&](const Span& span) {
       return std::none_of(masked.begin() + static_cast<std::ptrdiff_t>(span.begin),
                           masked.begin() + static_cast<std::ptrdiff_t>(span.end),
-                          [](bool m) { return m; });
+                          [](char m) { return m != 0; });
     };
-    for (const auto& term : c.terms) {
-      for (const Span& span : matches(term, heard, term_hits)) {
+    const auto try_term = [&](std::size_t t) {
+      for (const Span& span : matches(c.terms[t], probe, term_hits)) {
         if (!free(span)) continue;
         // One hit per place: the longer term wins where two start together.
         auto same = std::find_if(term_hits[i].begin(), term_hits[i].end(),
@@ -292,16 +364,18 @@ std::vector<ConceptHit> Lexicon::find(const Heard& heard) const {
         }
         term_hits[i].push_back(span);
       }
-    }
+    };
+    for (const std::size_t t : c.unanchored) try_term(t);
+    for (const std::size_t t : candidates[i]) try_term(t);
     std::sort(term_hits[i].begin(), term_hits[i].end(),
               [](const Span& a, const Span& b) { return a.begin < b.begin; });
     for (const Span& span : term_hits[i]) {
       hits[i].push_back({c.id, span.begin, span.end,
                          words_of_span(heard.tokens, span.begin, span.end), false,
-                         scope_of(heard.tokens, heard.lemmas, span.begin, span.end)});
+                         probe.scopes.of(span.begin, span.end)});
     }
-    if (!c.near.empty()) find_near(c, i, heard, term_hits, free, hits[i]);
-    if (!c.unless.empty()) explain_away(c, heard, term_hits, hits[i]);
+    if (!c.near.empty()) find_near(c, i, probe, term_hits, masked, hits[i]);
+    if (!c.unless.empty()) explain_away(c, probe, term_hits, hits[i]);
   }
   std::vector<ConceptHit> out;
   for (auto& list : hits) {
@@ -322,16 +396,16 @@ static std::vector<std::pair<std::size_t, std::size_t>> sentences_of(const detai
   return out;
 }
 
-void Lexicon::explain_away(const Compiled& c, const Heard& heard,
+void Lexicon::explain_away(const Compiled& c, const Probe& probe,
                            const std::vector<std::vector<Span>>& term_hits,
                            std::vector<ConceptHit>& hits) const {
+  const Heard& heard = probe.heard;
   for (const auto& [begin, end] : sentences_of(heard.tokens)) {
     std::optional<Span> reason;
     for (const auto& term : c.unless) {
-      for (const Span& span : matches(term, heard, term_hits)) {
+      for (const Span& span : matches(term, probe, term_hits)) {
         if (span.begin < begin || span.end > end) continue;
-        if (scope_of(heard.tokens, heard.lemmas, span.begin, span.end).polarity ==
-            Polarity::negated) {
+        if (probe.scopes.of(span.begin, span.end).polarity == Polarity::negated) {
           continue;  // "it's not the battery"
         }
         reason = span;
@@ -349,10 +423,15 @@ void Lexicon::explain_away(const Compiled& c, const Heard& heard,
   }
 }
 
-void Lexicon::find_near(const Compiled& c, std::size_t i, const Heard& heard,
+void Lexicon::find_near(const Compiled& c, std::size_t i, const Probe& probe,
                         const std::vector<std::vector<Span>>& term_hits,
-                        const std::function<bool(const Span&)>& free,
-                        std::vector<ConceptHit>& hits) const {
+                        const std::vector<char>& masked, std::vector<ConceptHit>& hits) const {
+  const Heard& heard = probe.heard;
+  const auto free = [&](const Span& span) {
+    return std::none_of(masked.begin() + static_cast<std::ptrdiff_t>(span.begin),
+                        masked.begin() + static_cast<std::ptrdiff_t>(span.end),
+                        [](char m) { return m != 0; });
+  };
   {
     // Near: each group heard in one sentence, outside the term hits already found.
     std::size_t sentence_begin = 0;
@@ -365,7 +444,7 @@ void Lexicon::find_near(const Compiled& c, std::size_t i, const Heard& heard,
       for (const auto& group : c.near) {
         std::vector<Span> spans;
         for (const auto& term : group) {
-          for (const Span& span : matches(term, heard, term_hits)) {
+          for (const Span& span : matches(term, probe, term_hits)) {
             if (span.begin < sentence_begin || span.end > sentence_end || !free(span)) continue;
             const bool inside_term_hit = std::any_of(
                 term_hits[i].begin(), term_hits[i].end(),
@@ -404,7 +483,7 @@ void Lexicon::find_near(const Compiled& c, std::size_t i, const Heard& heard,
         std::sort(parts.begin(), parts.end(),
                   [](const Span& a, const Span& b) { return a.begin < b.begin; });
         for (const Span& part : parts) {
-          scopes.push_back(scope_of(heard.tokens, heard.lemmas, part.begin, part.end));
+          scopes.push_back(probe.scopes.of(part.begin, part.end));
           words +=
               (words.empty() ? "" : " ... ") + words_of_span(heard.tokens, part.begin, part.end);
           begin = std::min(begin, part.begin);

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "nlu/nlu.hpp"
@@ -41,6 +42,7 @@ struct ConceptSource {
 // said, each at the token it starts on.
 struct Heard {
   Heard(std::string_view utterance, WordForms& forms);
+  Heard(detail::Tokens normalised, WordForms& forms);  // tokens as detail::normalize_tokens gives
   detail::Tokens tokens;
   std::vector<std::string> lemmas;
   struct Number {
@@ -82,7 +84,7 @@ class Lexicon {
  private:
   struct Piece {
     enum class Kind { word, exact, number, reference } kind = Kind::word;
-    std::string lemma;
+    int id = -1;  // the lemma (word) or the word (exact) interned in ids_
     long long low = 0, high = 0;
     std::size_t target = 0;
   };
@@ -93,29 +95,43 @@ class Lexicon {
     std::vector<std::vector<Term>> near;
     std::vector<Term> except;
     std::vector<Term> unless;
+    std::vector<std::size_t> unanchored;  // terms that start with a number or a reference
+  };
+  // The terms that start with each word (by id of ids_), as (concept, term) pairs: an utterance
+  // tries only the terms its words can start.
+  struct TermRef {
+    std::size_t concept_index, term;
   };
   struct Span {
     std::size_t begin = 0, end = 0;
   };
+  // One utterance's words as ids of ids_, so matching compares integers (concepts.cpp).
+  struct Probe;
 
   static std::optional<Term> compile_term(std::string_view text,
                                           const std::vector<ConceptSource>& sources,
-                                          WordForms& forms, std::string& error);
+                                          WordForms& forms,
+                                          std::unordered_map<std::string, int>& ids,
+                                          std::unordered_map<std::string, std::vector<int>>& words,
+                                          std::string& error);
   // Where `term` matches starting at `at` (the end of the match), given the term hits of the
   // concepts already evaluated.
-  std::optional<std::size_t> match_at(const Term& term, const Heard& heard, std::size_t at,
+  std::optional<std::size_t> match_at(const Term& term, const Probe& probe, std::size_t piece,
+                                      std::size_t at,
                                       const std::vector<std::vector<Span>>& term_hits) const;
-  std::vector<Span> matches(const Term& term, const Heard& heard,
+  std::vector<Span> matches(const Term& term, const Probe& probe,
                             const std::vector<std::vector<Span>>& term_hits) const;
-  void find_near(const Compiled& c, std::size_t index, const Heard& heard,
-                 const std::vector<std::vector<Span>>& term_hits,
-                 const std::function<bool(const Span&)>& free, std::vector<ConceptHit>& hits) const;
-  void explain_away(const Compiled& c, const Heard& heard,
+  void find_near(const Compiled& c, std::size_t index, const Probe& probe,
+                 const std::vector<std::vector<Span>>& term_hits, const std::vector<char>& masked,
+                 std::vector<ConceptHit>& hits) const;
+  void explain_away(const Compiled& c, const Probe& probe,
                     const std::vector<std::vector<Span>>& term_hits,
                     std::vector<ConceptHit>& hits) const;
 
   std::vector<Compiled> concepts_;
   std::vector<std::size_t> order_;  // evaluation order: each concept after those it refers to
+  std::unordered_map<std::string, int> ids_;         // lemmas and exact words of every term
+  std::vector<std::vector<TermRef>> starting_with_;  // per id
 };
 
 }  // namespace voiceops::nlu

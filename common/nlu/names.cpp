@@ -204,12 +204,20 @@ NameSpan collect_name(const detail::Tokens& tokens, const std::vector<std::strin
   return span;
 }
 
+// Where each occurrence of `phrase` ends. The phrases are this file's own, written normalised
+// ("name is", "i am"), so they are compared word by word, not normalised on every utterance.
 std::vector<std::size_t> phrase_ends(const detail::Tokens& tokens, std::string_view phrase) {
-  const detail::Tokens wanted = detail::normalize_tokens(phrase, false);
   std::vector<std::size_t> ends;
-  for (auto at = detail::find_phrase(tokens, wanted); at;
-       at = detail::find_phrase(tokens, wanted, *at + 1)) {
-    ends.push_back(*at + wanted.size());
+  for (std::size_t at = 0; at < tokens.size(); ++at) {
+    std::size_t k = at;
+    std::string_view rest = phrase;
+    while (!rest.empty() && k < tokens.size()) {
+      const std::size_t space = rest.find(' ');
+      if (tokens[k].text != rest.substr(0, space)) break;
+      ++k;
+      rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+    }
+    if (rest.empty()) ends.push_back(k);
   }
   return ends;
 }

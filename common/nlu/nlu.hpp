@@ -23,6 +23,7 @@ using Tokens = std::vector<Token>;
 // phrases once (PhraseList, PreparedIntent) and each turn's words once (Utterance).
 struct Utterance {
   explicit Utterance(std::string_view utterance);
+  explicit Utterance(detail::Tokens normalised);  // tokens as detail::normalize_tokens gives them
   detail::Tokens tokens;
   std::vector<std::string> keys;  // the word key of each token (see detail::word_key)
 };
@@ -181,6 +182,7 @@ bool is_backchannel(std::string_view utterance);
 // "hold on", "sorry what", "say that again", "can you repeat that", "what was that", "pardon".
 // "what", "sorry", "wait" only on their own.
 bool is_repeat_request(std::string_view utterance);
+bool is_repeat_request(const detail::Tokens& normalised);
 
 // A correction: "no, it's 21 not 12" -> {true, "21", "12"}; "actually wednesday" -> {true,
 // "wednesday", ""}; "i said maria" -> {true, "maria", ""}; "no wait it's 21 oak street not 12" ->
@@ -199,6 +201,7 @@ struct Correction {
   NamePart name_part = NamePart::any;
 };
 Correction detect_correction(std::string_view utterance);
+Correction detect_correction(const detail::Tokens& normalised);
 
 // --- speaking back
 // --------------------------------------------------------------------------------

@@ -490,7 +490,9 @@ std::optional<std::size_t> find_phrase(const Utterance& said, const PhraseList::
 
 }  // namespace detail
 
-Utterance::Utterance(std::string_view utterance) : tokens(detail::normalize_tokens(utterance)) {
+Utterance::Utterance(std::string_view utterance) : Utterance(detail::normalize_tokens(utterance)) {}
+
+Utterance::Utterance(detail::Tokens normalised) : tokens(std::move(normalised)) {
   keys.reserve(tokens.size());
   for (const auto& token : tokens) keys.push_back(detail::word_key(token.text));
 }

@@ -208,9 +208,41 @@ std::string_view to_string(Polarity polarity) {
   return "?";
 }
 
-Scope scope_of(const detail::Tokens& tokens, const std::vector<std::string>& lemmas,
-               std::size_t begin, std::size_t end) {
-  (void)lemmas;
+ScopeReader::ScopeReader(const detail::Tokens& tokens)
+    : tokens_(tokens),
+      trigger_(tokens.size(), -1),
+      plain_trigger_(tokens.size(), -1),
+      history_(tokens.size(), -1) {
+  // Which trigger and which history marker start at each word, once per utterance: every
+  // mention's scope then reads them.
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& word = tokens[i].text;
+    if (word.empty()) continue;
+    for (std::size_t t = 0; t < before_triggers.size(); ++t) {
+      // The first letter rules out most triggers before any word is compared.
+      if (before_triggers[t].words.front() != word.front() ||
+          !phrase_at(tokens, i, before_triggers[t].words)) {
+        continue;
+      }
+      if (trigger_[i] < 0) trigger_[i] = static_cast<int>(t);
+      const bool question =
+          before_triggers[t].words == "is it" || before_triggers[t].words == "is that";
+      if (!question) {
+        plain_trigger_[i] = static_cast<int>(t);
+        break;
+      }
+    }
+    for (std::size_t m = 0; m < history_markers.size(); ++m) {
+      if (history_markers[m].front() == word.front() && phrase_at(tokens, i, history_markers[m])) {
+        history_[i] = static_cast<int>(m);
+        break;
+      }
+    }
+  }
+}
+
+Scope ScopeReader::of(std::size_t begin, std::size_t end) const {
+  const detail::Tokens& tokens = tokens_;
   if (begin >= tokens.size() || end > tokens.size() || begin >= end) return {};
   // Denial first: "i don't think there's any gas" is denied, whatever else the clause says.
   if (detail::is_negated(tokens, begin)) {
@@ -224,16 +256,13 @@ Scope scope_of(const detail::Tokens& tokens, const std::vector<std::string>& lem
   // The trigger nearest the mention governs it: "if it smells like gas, should i worry" is a
   // supposition; "i don't think so, maybe it's gas" a hedge.
   for (std::size_t i = start; i < begin; ++i) {
-    for (const Trigger& trigger : before_triggers) {
-      // A question ("is it gas?") only where the clause starts: "the problem is it smells".
-      const bool question = trigger.words == "is it" || trigger.words == "is that";
-      if ((!question || i == start) && phrase_at(tokens, i, trigger.words)) {
-        found = {trigger.polarity, std::string(trigger.words)};
-        // Skip the trigger's own words: "do not know if" is one hedge, not a hedge and an "if".
-        i += static_cast<std::size_t>(std::count(trigger.words.begin(), trigger.words.end(), ' '));
-        break;
-      }
-    }
+    // A question ("is it gas?") only where the clause starts: "the problem is it smells".
+    const int t = i == start ? trigger_[i] : plain_trigger_[i];
+    if (t < 0) continue;
+    const Trigger& trigger = before_triggers[static_cast<std::size_t>(t)];
+    found = {trigger.polarity, std::string(trigger.words)};
+    // Skip the trigger's own words: "do not know if" is one hedge, not a hedge and an "if".
+    i += static_cast<std::size_t>(std::count(trigger.words.begin(), trigger.words.end(), ' '));
   }
   // A hedge just after the mention: "it smells like gas maybe", "gas i'm not sure".
   if (found.polarity == Polarity::affirmed) {
@@ -254,13 +283,18 @@ Scope scope_of(const detail::Tokens& tokens, const std::vector<std::string>& lem
     ++clause_end;
   }
   for (std::size_t i = start; i < clause_end; ++i) {
-    for (const auto marker : history_markers) {
-      if (phrase_at(tokens, i, marker) && !ongoing_before(tokens, start, i)) {
-        return {Polarity::historical, std::string(marker)};
-      }
+    if (history_[i] >= 0 && !ongoing_before(tokens, start, i)) {
+      return {Polarity::historical,
+              std::string(history_markers[static_cast<std::size_t>(history_[i])])};
     }
   }
   return {};
+}
+
+Scope scope_of(const detail::Tokens& tokens, const std::vector<std::string>& lemmas,
+               std::size_t begin, std::size_t end) {
+  (void)lemmas;
+  return ScopeReader(tokens).of(begin, end);
 }
 
 }  // namespace voiceops::nlu

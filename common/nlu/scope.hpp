@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "nlu/nlu.hpp"
 
@@ -20,6 +21,19 @@ struct Scope {
   Polarity polarity = Polarity::affirmed;
   std::string
       cue;  // the trigger words that set the polarity ("no", "if", "maybe"); empty when affirmed
+};
+
+// The scopes of mentions in one utterance: its triggers found once, each mention's read from them.
+class ScopeReader {
+ public:
+  explicit ScopeReader(const detail::Tokens& tokens);
+  Scope of(std::size_t begin, std::size_t end) const;
+
+ private:
+  const detail::Tokens& tokens_;
+  std::vector<int> trigger_;        // per word: the trigger starting there, -1 for none
+  std::vector<int> plain_trigger_;  // the same, not counting the question triggers
+  std::vector<int> history_;        // per word: the history marker starting there
 };
 
 // The scope of the words [begin, end) of `tokens` (normalised, as detail::normalize_tokens

@@ -35,7 +35,11 @@ std::size_t phrase_match_length(const std::vector<std::string>& words, std::size
 template <std::size_t N>
 std::size_t match_any(const std::vector<std::string>& words, std::size_t i,
                       const std::array<std::string_view, N>& phrases) {
+  if (i >= words.size() || words[i].empty()) return 0;
+  const char first = words[i].front();
   for (const auto phrase : phrases) {
+    // The first letter rules out most phrases before any word is split off.
+    if (phrase.front() != first) continue;
     if (const std::size_t length = phrase_match_length(words, i, phrase)) return length;
   }
   return 0;
@@ -67,7 +71,10 @@ bool is_backchannel(std::string_view utterance) {
 }
 
 bool is_repeat_request(std::string_view utterance) {
-  const detail::Tokens tokens = detail::normalize_tokens(utterance);
+  return is_repeat_request(detail::normalize_tokens(utterance));
+}
+
+bool is_repeat_request(const detail::Tokens& tokens) {
   const std::vector<std::string> words = detail::words_of(tokens);
   if (words.empty()) return false;
   // On their own only: "what?", "sorry?", "wait" - inside a sentence they mean something else.
@@ -450,7 +457,10 @@ NamePart name_part_named(const detail::Tokens& tokens) {
 }  // namespace
 
 Correction detect_correction(std::string_view utterance) {
-  const detail::Tokens tokens = detail::normalize_tokens(utterance);
+  return detect_correction(detail::normalize_tokens(utterance));
+}
+
+Correction detect_correction(const detail::Tokens& tokens) {
   Correction correction = CorrectionReader(tokens).read();
   if (correction.is_correction) correction.name_part = name_part_named(tokens);
   return correction;

@@ -66,6 +66,14 @@ WordForms::WordForms(WordForms&&) noexcept = default;
 WordForms& WordForms::operator=(WordForms&&) noexcept = default;
 
 std::string WordForms::lemma(std::string_view word) {
+  // The same words come back turn after turn and term after term: stem each once.
+  if (const auto known = known_.find(word); known != known_.end()) return known->second;
+  std::string found = stem(word);
+  known_.emplace(std::string(word), found);
+  return found;
+}
+
+std::string WordForms::stem(std::string_view word) {
   if (word.ends_with("'s")) {
     word.remove_suffix(2);
   } else if (word.ends_with("s'")) {

@@ -3,9 +3,11 @@
 // forms a stemmer cannot know ("smelt" is "smell", "fell" is "fall", "children" is "child").
 // Contract phrases and caller words meet as lemmas, so "smelling gas", "smelt gas" and "gas
 // smells" all reach the phrase "smell gas".
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sb_stemmer;
 
@@ -26,6 +28,14 @@ class WordForms {
   std::string lemma(std::string_view word);
 
  private:
+  std::string stem(std::string_view word);
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> known_;
   struct Free {
     void operator()(sb_stemmer* stemmer) const;
   };
