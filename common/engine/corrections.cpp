@@ -80,6 +80,10 @@ bool Dialogue::Turn::restate_filled_value(const Analysis& a) {
         if (mentions_street(tokens)) value = nlu::extract_address(a.text);
         break;
       case QuestionType::yes_no:
+      case QuestionType::scale:
+      case QuestionType::choice:
+      case QuestionType::datetime:
+        // Named by its label: "go back, put my energy down as a three, not a four".
         if (has_label(*q, a)) value = volunteered(*q, a);
         break;
       default: break;
@@ -187,11 +191,8 @@ bool Dialogue::Turn::apply_correction(const Analysis& a) {
       for (const std::string& attempt : attempts) {
         auto parsed = extract(*q, attempt, attempt);
         if (!parsed || nlu::normalize(*parsed) == nlu::normalize(slot.value)) continue;
-        // A city or unit the caller did not take back stays: "no, twenty one oak street".
-        if (q->type.value == QuestionType::address && parsed->find(',') == std::string::npos &&
-            slot.value.find(',') != std::string::npos) {
-          *parsed += slot.value.substr(slot.value.find(','));
-        }
+        if (q->type.value == QuestionType::address)
+          *parsed = corrected_address(slot.value, *parsed);
         target = q;
         new_value = *parsed;
         break;
@@ -231,6 +232,9 @@ bool Dialogue::Turn::apply_correction(const Analysis& a) {
     }
   }
   if (!target) return false;
+  if (target->type.value == QuestionType::address) {
+    new_value = corrected_address(s_.slots[target->id].value, new_value);
+  }
   SlotValue& corrected = s_.slots[target->id];
   corrected.value = new_value;
   corrected.confirmed = true;
@@ -276,11 +280,62 @@ std::string Dialogue::Turn::replace_name_part(const std::string& value, const st
   return out;
 }
 
-std::string Dialogue::Turn::without_leading_no(const std::string& text) {
-  for (std::string_view lead : {"no no ", "nope ", "nah ", "no ", "yeah ", "yes "}) {
-    if (text.rfind(lead, 0) == 0) return text.substr(lead.size());
+// An address said again to fix part of it keeps what was not taken back: "no, it's twenty one" to
+// "12 Oak Hollow Drive, Pflugerville" is "21 Oak Hollow Drive, Pflugerville"; a new street is new.
+std::string Dialogue::Turn::corrected_address(const std::string& before, const std::string& after) {
+  const auto lower = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  const std::size_t before_space = before.find(' '), after_space = after.find(' ');
+  if (before_space == std::string::npos) return after;
+  const std::string before_rest = before.substr(before_space + 1);
+  // Only the house number said: the street, unit and city stay.
+  if (after_space == std::string::npos) {
+    return std::all_of(after.begin(), after.end(), [](char c) { return std::isdigit(c); })
+               ? after + " " + before_rest
+               : after;
   }
-  return text == "no" || text == "nope" || text == "nah" ? std::string() : text;
+  const std::string after_rest = after.substr(after_space + 1);
+  // The same street, said shorter ("21 Oak Hollow" for "Oak Hollow Drive, Pflugerville").
+  if (after_rest.find(',') == std::string::npos &&
+      lower(before_rest).rfind(lower(after_rest), 0) == 0) {
+    return after.substr(0, after_space) + " " + before_rest;
+  }
+  // A new street without a city: the city stays.
+  if (after.find(',') == std::string::npos && before.find(',') != std::string::npos) {
+    return after + before.substr(before.find(','));
+  }
+  return after;
+}
+
+// The words after a leading "no", "no no", "nope", "nah", "yeah" or "yes", as said (the caller's
+// pauses kept, for "no, twenty one, twenty one oak hollow"). A bare no is nothing; a bare yes
+// stays itself.
+std::string Dialogue::Turn::without_leading_no(const std::string& text) {
+  const auto is_gap = [](char c) { return c == ' ' || c == ',' || c == '.' || c == '!'; };
+  std::size_t at = 0;
+  int dropped = 0;
+  bool was_no = false;
+  while (dropped < 2) {
+    std::size_t begin = at;
+    while (begin < text.size() && is_gap(text[begin])) ++begin;
+    std::size_t end = begin;
+    while (end < text.size() && !is_gap(text[end])) ++end;
+    std::string word = text.substr(begin, end - begin);
+    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool no = word == "no" || word == "nope" || word == "nah";
+    const bool yes = word == "yeah" || word == "yes";
+    // Only "no no" takes two words.
+    if (!(no || yes) || (dropped == 1 && !(was_no && word == "no"))) break;
+    was_no = no;
+    at = end;
+    ++dropped;
+  }
+  if (dropped == 0) return text;
+  while (at < text.size() && is_gap(text[at])) ++at;
+  if (at >= text.size()) return was_no ? std::string() : text;
+  return text.substr(at);
 }
 
 }  // namespace voiceops::engine

@@ -88,7 +88,11 @@ RowMatches match_rows(const PreparedContract& prepared, const CallState& state,
                      priority,
                      hit.end - hit.begin};
       const bool safety = trigger == Trigger::safety;
-      if (hit.affirmed() && !hit.near && !(safety && low_confidence)) {
+      // Safety acts on what is happening now; a lead, a person asked for or a custom flag on a
+      // topic raised, wanted or wondered about ("we'd rather just replace it", "thinking about a
+      // new system"), never denied or past.
+      const bool stated = safety ? hit.affirmed() && !hit.near : hit.raises_topic();
+      if (stated && !(safety && low_confidence)) {
         if (!fact || match.specificity > fact->specificity) fact = match;
       } else if (safety && (hit.affirmed() || hit.scope.polarity == nlu::Polarity::hedged)) {
         // Heard, but unsure: near words only, a hedge, or a recogniser that was unsure.

@@ -79,6 +79,19 @@ void Dialogue::Turn::answer(const Analysis& a) {
   auto value = answer_to(*q, a);
   int kept = keep_volunteered(a, q);
   if (s_.phase != Phase::ask) return;  // a volunteered value raised a row that took the call
+  // "frank delgado, and my cell is ..." to "what's the system doing?": nothing but a name and the
+  // number given with it, the details the caller expected to be asked next. The number is kept
+  // as given unasked, the name too, and the question is asked again.
+  if (value && kept > 0 && q->type.value == QuestionType::text && !has_label(*q, a)) {
+    if (auto name = bare_name(a)) {
+      value.reset();
+      for (const Question* open : open_questions()) {
+        if (open->type.value != QuestionType::name) continue;
+        s_.slots[open->id] = {*name, open->confirm.value.empty(), ""};
+        break;
+      }
+    }
+  }
   // "rita gonzales" to "what's the system doing?": the caller answered the question they
   // expected next. A bare name describes nothing; it fills the name, and this is asked again.
   if (value && kept == 0 && q->type.value == QuestionType::text && !has_label(*q, a)) {
@@ -199,6 +212,7 @@ void Dialogue::Turn::confirm_answer(const Analysis& a, bool talked_over) {
   }
   // New content for a value read back is a correction of it ("no it's twenty one").
   const std::string rest = without_leading_no(text);
+  const std::string said = without_leading_no(a.raw);  // with the caller's pauses
   std::vector<std::pair<const Question*, std::string>> corrections;
   const bool plain_answer = tokens.size() <= 3 && yes_no.has_value();
   if (!rest.empty() && !plain_answer) {
@@ -213,8 +227,11 @@ void Dialogue::Turn::confirm_answer(const Analysis& a, bool talked_over) {
         }
         continue;
       }
-      auto value = extract(*item, rest, rest);
+      auto value = extract(*item, said, said);
       const auto slot = s_.slots.find(id);
+      if (value && slot != s_.slots.end() && item->type.value == QuestionType::address) {
+        value = corrected_address(slot->second.value, *value);
+      }
       // "no, harper, h a r p e r" to "I have Ken Harbor": only the part it resembles changes.
       if (value && slot != s_.slots.end() && item->type.value == QuestionType::name &&
           value->find(' ') == std::string::npos) {

@@ -40,6 +40,7 @@ Dialogue::Turn::Evidence Dialogue::Turn::lexicon_evidence(const std::string& can
       continue;
     }
     evidence.longest = std::max(evidence.longest, hit.end - hit.begin);
+    if (hit.concept_id != wanted.front()) evidence.from_concepts = true;
     if (asked_for_at(a.heard.tokens, hit.begin)) {
       evidence.first_asked = std::min(evidence.first_asked, hit.begin);
     }
@@ -73,9 +74,13 @@ std::vector<nlu::IntentScore> Dialogue::Turn::rank_candidates(const Analysis& a)
     // ("i need to cancel the repair visit" cancels; "the gas company already came out" only
     // tells); then more specific evidence ("change the day" over "appointment").
     const bool head_of_request = e.first_asked != std::string::npos && e.first_asked == first_asked;
+    // A concept of the intent's own ("heat_not_working": "quit blowing warm air") says what the
+    // call is about; a keyword ("furnace", "blowing warm") only points at it, and a close likeness
+    // to an example may outweigh it.
     ranked[i].score = std::max(ranked[i].score,
                                0.6 + 0.1 * std::min(3, e.pieces) + (head_of_request ? 0.05 : 0) +
-                                   0.02 * static_cast<double>(std::min<std::size_t>(e.longest, 5)));
+                                   0.02 * static_cast<double>(std::min<std::size_t>(e.longest, 5)) +
+                                   (e.from_concepts ? 0.15 : 0));
   }
   std::stable_sort(
       ranked.begin(), ranked.end(),

@@ -99,10 +99,13 @@ std::optional<std::string> Dialogue::Turn::bare_name(const Analysis& a) const {
   std::size_t name_letters = 0, said_letters = 0;
   for (char ch : *name) name_letters += std::isalpha(static_cast<unsigned char>(ch)) ? 1 : 0;
   for (const auto& t : a.heard.tokens) {
-    if (is_one_of(t.text, {"it", "is", "my", "name", "this", "yeah", "yes", "um", "uh", "oh",
-                           "that", "sure", "okay", "so"})) {
+    if (is_one_of(t.text, {"it",  "is",   "my",     "name",  "this", "yeah", "yes",
+                           "um",  "uh",   "oh",     "that",  "sure", "okay", "so",
+                           "and", "cell", "number", "phone", "at",   "call", "me"})) {
       continue;
     }
+    // A number said with the name is another answer, kept on its own.
+    if (detail::is_number_word(t.text) || detail::is_digits(t.text)) continue;
     for (char ch : t.text) said_letters += std::isalpha(static_cast<unsigned char>(ch)) ? 1 : 0;
   }
   // Spelled letters repeat the name: "dana d a n a" says it twice.
@@ -147,9 +150,11 @@ std::optional<std::pair<std::size_t, std::size_t>> Dialogue::Turn::label_span(
         start = k;
         break;
       }
-      if (!is_one_of(tokens[k].text, {"get",  "got", "to",   "do",   "did",    "the",     "any",
-                                      "a",    "an",  "take", "took", "upload", "present", "send",
-                                      "have", "had", "go",   "over", "around", "yet"})) {
+      if (!is_one_of(tokens[k].text,
+                     {"get",      "got",    "to",     "do",     "did",     "the",  "any",  "a",
+                      "an",       "take",   "took",   "upload", "present", "send", "have", "had",
+                      "go",       "over",   "around", "yet",    "is",      "are",  "was",  "were",
+                      "actually", "really", "even",   "quite",  "fully",   "ever"})) {
         break;
       }
     }
@@ -157,7 +162,7 @@ std::optional<std::pair<std::size_t, std::size_t>> Dialogue::Turn::label_span(
   };
   for (std::size_t i = 0; i < marks.size(); ++i) {
     if (!marks[i].mine) continue;
-    const std::size_t from = i == 0 ? 0 : lead(i);
+    const std::size_t from = i == 0 && current_question() == &q ? 0 : lead(i);
     std::size_t next = i + 1;
     while (next < marks.size() && marks[next].mine) ++next;
     return std::pair{from, next < marks.size() ? lead(next) : tokens.size()};
@@ -196,7 +201,16 @@ std::optional<std::string> Dialogue::Turn::answer_to(const Question& q, const An
 // A value for a question not being asked, given only where the utterance clearly carries it.
 std::optional<std::string> Dialogue::Turn::volunteered(const Question& q, const Analysis& a) const {
   const detail::Tokens& tokens = a.heard.tokens;
-  const bool labelled = has_label(q, a);
+  // The question being asked shares a label with this one: the answer is on its topic already
+  // ("the fourteenth, after lunch" to the day question names the window too).
+  const Question* asked = current_question();
+  const bool same_topic =
+      asked && asked != &q &&
+      std::any_of(q.labels.begin(), q.labels.end(), [&](const contract::Text& label) {
+        return std::any_of(asked->labels.begin(), asked->labels.end(),
+                           [&](const contract::Text& other) { return other.value == label.value; });
+      });
+  const bool labelled = has_label(q, a) || same_topic;
   if (!q.labels.empty() && !labelled) return std::nullopt;
   switch (q.type.value) {
     case QuestionType::name: {

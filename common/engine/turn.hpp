@@ -115,6 +115,7 @@ class Dialogue::Turn {
     int pieces = 0;           // places in the utterance that point at the candidate
     std::size_t longest = 0;  // words in the longest
     std::size_t first_asked = std::string::npos;  // where the first said as a request begins
+    bool from_concepts = false;  // one of them a concept the intent lists, not a keyword
   };
   Evidence lexicon_evidence(const std::string& candidate, const Analysis& a) const;
   std::vector<nlu::IntentScore> rank_candidates(const Analysis& a) const;
@@ -134,6 +135,7 @@ class Dialogue::Turn {
   static std::string replace_name_part(const std::string& value, const std::string& word,
                                        nlu::NamePart part);
   static std::string without_leading_no(const std::string& text);
+  static std::string corrected_address(const std::string& before, const std::string& after);
 
   // --- flow (flow.cpp) ---
   void continue_after_answer();

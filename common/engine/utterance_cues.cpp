@@ -83,6 +83,8 @@ std::optional<std::string> name_given(const detail::Tokens& tokens, std::string_
   std::size_t content = 0;
   for (const auto& t : tokens) {
     if (t.text.size() == 1) continue;  // spelled letters belong to the name
+    // A number said with the name is another answer ("hector salinas, five one two ...").
+    if (detail::is_number_word(t.text) || detail::is_digits(t.text)) continue;
     if (!is_one_of(t.text, {"yes",  "yeah", "yep", "sure",   "hi",   "hello", "hey", "so",
                             "well", "okay", "oh",  "sorry",  "it",   "is",    "my",  "that",
                             "the",  "and",  "um",  "double", "with", "as",    "in"})) {
@@ -185,10 +187,28 @@ bool in_the_past(const detail::Tokens& tokens, std::size_t at) {
   return false;
 }
 
+// The day of the visit already booked, not the one wanted: "i've got a visit tomorrow i need to
+// push back", "the tech was supposed to come thursday".
+bool the_booked_visit(const detail::Tokens& tokens, std::size_t at) {
+  const std::size_t from = at > 6 ? at - 6 : 0;
+  for (std::size_t k = from; k < at; ++k) {
+    for (std::string_view phrase :
+         {"got a visit", "have a visit", "got an appointment", "have an appointment", "got a tech",
+          "have a tech", "got someone coming", "have someone coming", "scheduled for", "booked for",
+          "supposed to come", "supposed to be", "set for", "my appointment", "my visit",
+          "the appointment", "the visit is", "visit on", "appointment on"}) {
+      const std::size_t length = phrase_at(tokens, k, phrase);
+      if (length > 0 && k + length <= at) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
-// The words left when times in the past are taken out: "the furnace quit this morning, can
-// someone come tomorrow" keeps "can someone come tomorrow" for the visit questions.
+// The words left when times in the past, and the day of a visit already booked, are taken out:
+// "the furnace quit this morning, can someone come tomorrow" keeps "can someone come tomorrow"
+// for the visit questions.
 std::string without_past_times(const detail::Tokens& tokens) {
   std::string out;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -196,7 +216,7 @@ std::string without_past_times(const detail::Tokens& tokens) {
         detail::weekday_index(tokens[i].text) ||
         is_one_of(tokens[i].text, {"morning", "afternoon", "evening", "night", "tonight", "today",
                                    "tomorrow", "week", "weekend"});
-    if (time_word && in_the_past(tokens, i)) continue;
+    if (time_word && (in_the_past(tokens, i) || the_booked_visit(tokens, i))) continue;
     if (i + 1 < tokens.size() && is_one_of(tokens[i].text, {"this", "last"}) &&
         is_one_of(tokens[i + 1].text, {"morning", "afternoon", "evening", "night"})) {
       ++i;  // "this morning" is now or past, never the visit

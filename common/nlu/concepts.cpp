@@ -21,18 +21,20 @@ constexpr std::size_t max_near_gap = 6;  // any words between near words that st
 bool is_small_word(std::string_view word) {
   return is_one_of(
       word,
-      {"a",          "an",      "the",    "of",     "like",   "kind",       "sort",      "some",
-       "any",        "bit",     "little", "lot",    "real",   "really",     "very",      "so",
-       "pretty",     "this",    "that",   "these",  "those",  "my",         "our",       "your",
-       "his",        "her",     "their",  "its",    "just",   "too",        "all",       "weird",
-       "strange",    "funny",   "faint",  "strong", "slight", "bad",        "awful",     "terrible",
-       "big",        "small",   "whole",  "heavy",  "is",     "are",        "was",       "were",
-       "be",         "been",    "being",  "it",     "there",  "still",      "kinda",     "sorta",
-       "definitely", "totally", "almost", "bunch",  "lots",   "slightly",   "super",     "crazy",
-       "major",      "minor",   "huge",   "tiny",   "rotten", "nasty",      "keep",      "keeps",
-       "kept",       "started", "starts", "start",  "now",    "again",      "suddenly",  "has",
-       "have",       "had",     "will",   "would",  "always", "constantly", "literally", "us",
-       "me",         "him",     "them",   "on",     "you",    "itself",     "themselves"});
+      {"a",          "an",         "the",       "of",         "like",     "kind",      "sort",
+       "some",       "any",        "bit",       "little",     "lot",      "real",      "really",
+       "very",       "so",         "pretty",    "this",       "that",     "these",     "those",
+       "my",         "our",        "your",      "his",        "her",      "their",     "its",
+       "just",       "too",        "all",       "weird",      "strange",  "funny",     "faint",
+       "strong",     "slight",     "bad",       "awful",      "terrible", "big",       "small",
+       "whole",      "heavy",      "is",        "are",        "was",      "were",      "be",
+       "been",       "being",      "it",        "there",      "still",    "kinda",     "sorta",
+       "definitely", "totally",    "almost",    "bunch",      "lots",     "slightly",  "super",
+       "crazy",      "major",      "minor",     "huge",       "tiny",     "rotten",    "nasty",
+       "keep",       "keeps",      "kept",      "started",    "starts",   "start",     "now",
+       "again",      "suddenly",   "has",       "have",       "had",      "will",      "would",
+       "always",     "constantly", "literally", "us",         "me",       "him",       "them",
+       "on",         "you",        "itself",    "themselves", "upstairs", "downstairs"});
 }
 
 // A sentence for near hits ends at a contrast or a change of subject the caller marks: "the gas

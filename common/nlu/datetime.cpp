@@ -101,6 +101,14 @@ class DateTimeReader {
     } else if (is_one_of(w, {"morning", "afternoon", "evening", "night"})) {
       part_ = w == "night" ? "evening" : std::string(w);
       if (i > 0 && at(i - 1) == "this") date_ = today_;
+    } else if (starts_with(i, "after lunch") || starts_with(i, "after noon")) {
+      part_ = "afternoon";  // "the fourteenth, after lunch"
+      use(i, i + 2);
+    } else if (starts_with(i, "before lunch") || starts_with(i, "before noon")) {
+      part_ = "morning";
+      use(i, i + 2);
+    } else if (starts_with(i, "first thing")) {
+      part_ = "morning";  // "first thing tomorrow": the words stay free for the day after them
     } else if (const auto weekday = detail::weekday_index(w)) {
       read_weekday(i, *weekday);
     } else if (const auto month = detail::month_number(w)) {

@@ -151,13 +151,15 @@ bool asks_for_person(const Utterance& said) {
     }
   }
   // Asking for a person by naming one. Normalised once: the list never changes.
-  static const PhraseList person_phrases({"operator",      "representative",   "human",
-                                          "real person",   "live person",      "actual person",
-                                          "real human",    "live agent",       "real agent",
-                                          "human agent",   "customer service", "customer support",
-                                          "somebody real", "someone real",     "transfer me",
-                                          "connect me",    "put me through",   "real live person",
-                                          "human being",   "a person please"});
+  static const PhraseList person_phrases(
+      {"operator",      "representative",   "human",
+       "real person",   "live person",      "actual person",
+       "real human",    "live agent",       "real agent",
+       "human agent",   "customer service", "customer support",
+       "somebody real", "someone real",     "transfer me",
+       "connect me",    "put me through",   "real live person",
+       "human being",   "a person please",  "patch me through",
+       "patch me in",   "put me on with",   "get me through to"});
   for (const auto& phrase : person_phrases.phrases) {
     if (mentioned(said, phrase)) return true;
   }
@@ -198,6 +200,43 @@ bool asks_for_person(const Utterance& said) {
                             "manager", "dispatcher"});
     }
     if (asks && !detail::is_negated(words, i)) return true;
+  }
+  // "get me somebody who works there", "find us someone to talk to": a person for the caller,
+  // not one sent out to the house ("get me someone out here today" is a visit).
+  for (std::size_t i = 0; i + 2 < words.size(); ++i) {
+    if (!is_one_of(words[i].text, {"get", "give", "find", "put"}) ||
+        !is_one_of(words[i + 1].text, {"me", "us"}) ||
+        !target_within(i + 2, 3, {"someone", "somebody", "person", "human", "anyone", "anybody"}) ||
+        detail::is_negated(words, i)) {
+      continue;
+    }
+    bool visit = false;
+    for (std::size_t k = i + 2; k < words.size() && k < i + 8; ++k) {
+      visit = visit || is_one_of(words[k].text, {"out", "over", "here", "come", "coming", "today",
+                                                 "tomorrow", "look", "fix", "check", "send"});
+    }
+    if (!visit) return true;
+  }
+  // "somebody who actually works there", "a person who works for you".
+  static const PhraseList staff_phrases(
+      {"who works there", "who actually works there", "that works there", "who works for you",
+       "that works for you", "who works for y'all", "who works for the company"});
+  for (const auto& phrase : staff_phrases.phrases) {
+    if (mentioned(said, phrase)) return true;
+  }
+  // Refusing the machine: "i'm not going to do all this with a machine", "i hate these robots".
+  // Only the agent is "a machine" or "these robots": "the machine" is often the equipment.
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const std::string& w = words[i].text;
+    const bool machine = w.starts_with("machine") || w.starts_with("robot") ||
+                         w.starts_with("computer") || w == "bot" || w == "bots" ||
+                         w.starts_with("automat") || w == "recording";
+    if (!machine || !is_one_of(words[i - 1].text, {"a", "an", "this", "these", "you"})) continue;
+    for (std::size_t k = i > 8 ? i - 8 : 0; k < i; ++k) {
+      if (is_one_of(words[k].text, {"not", "never", "hate", "tired", "sick", "refuse", "done"})) {
+        return true;
+      }
+    }
   }
   // "agent" on its own or nearly: "agent", "agent please", "a live agent" - not "my agent said".
   const bool says_agent = std::any_of(words.begin(), words.end(), [](const detail::Token& w) {

@@ -289,10 +289,15 @@ std::optional<std::string> extract_name(std::string_view utterance) {
   if (cannot_start_name(words[start], true) && !spelled_at(words, start)) return std::nullopt;
   const NameSpan span = collect_name(tokens, words, start);
   if (span.parts.empty()) return std::nullopt;
+  // "hector salinas five one two ...": a number after the name starts something else.
   const bool at_boundary =
       span.end >= words.size() || tokens[span.end - 1].pause_after ||
+      detail::is_number_word(words[span.end]) || detail::is_digits(words[span.end]) ||
       is_one_of(words[span.end], {"at", "and", "from", "here", "speaking", "calling", "with", "i",
-                                  "my", "phone", "over", "again"});
+                                  "my", "phone", "over", "again"}) ||
+      // A first and a last name, then how to reach them: "gary lindholm, call me at ...".
+      (span.parts.size() == 2 &&
+       is_one_of(words[span.end], {"call", "reach", "text", "cell", "number", "you", "it"}));
   if (!at_boundary) return std::nullopt;
   return title_case_words(span.parts);
 }
@@ -424,6 +429,19 @@ std::optional<AddressCandidate> address_at(const detail::Tokens& tokens, std::si
     candidate.text += ", " + unit->text;
     j = unit->end;
     city_may_follow = true;
+  } else {
+    // The unit said first: "apartment four b at one twenty three main street".
+    for (std::size_t back = 2; back <= 5 && back <= i; ++back) {
+      const auto before = unit_at(tokens, i - back);
+      if (!before) continue;
+      const bool joined =
+          before->end == i ||
+          (before->end + 1 == i && is_one_of(tokens[before->end].text, {"at", "on", "in", "of"}));
+      if (joined) {
+        candidate.text += ", " + before->text;
+        break;
+      }
+    }
   }
   // The city, when said after a full street or with "in": "elm street in round rock".
   if (j < tokens.size() && tokens[j].text == "in") {

@@ -294,6 +294,28 @@ Tokens numbers_as_digits(const Tokens& tokens) {
   for (std::size_t i = 0; i < words.size();) {
     if (next_run < runs.size() && runs[next_run].begin == i) {
       const NumberRun& run = runs[next_run++];
+      // "twenty one, twenty one oak hollow", "twenty one, two one": a number said again after a
+      // pause, in the same or other words, is one number, not 2121 (said without the pause, it
+      // is 2121).
+      {
+        std::string first, second;
+        bool paused = false;
+        for (const auto& segment : run.segments) {
+          (paused ? second : first) += segment.digits;
+          if (segment.end > 0 && tokens[segment.end - 1].pause_after) {
+            if (paused) {
+              second = "!";  // a second pause: a list, not a repetition
+              break;
+            }
+            paused = true;
+          }
+        }
+        if (paused && !first.empty() && first == second) {
+          out.push_back({first, tokens[run.end - 1].pause_after});
+          i = run.end;
+          continue;
+        }
+      }
       if (run.only_digit_tokens()) {
         // Typed numbers keep their spacing: "512 555 0142" may be a phone number or three numbers.
         out.insert(out.end(), tokens.begin() + static_cast<std::ptrdiff_t>(run.begin),

@@ -176,8 +176,16 @@ class CorrectionReader {
   }
 
  private:
+  // The words [begin, end) with the caller's pauses kept as commas: "twenty one, twenty one oak
+  // hollow" is 21, where "twenty one twenty one oak hollow" is 2121.
   std::string join(std::size_t begin, std::size_t end) const {
-    return detail::join(words_, begin, end);
+    std::string out;
+    for (std::size_t i = begin; i < end && i < tokens_.size(); ++i) {
+      if (!out.empty()) out += ' ';
+      out += tokens_[i].text;
+      if (tokens_[i].pause_after && i + 1 < end) out += ',';
+    }
+    return out;
   }
 
   ValueKind kind_at(std::size_t i) const {

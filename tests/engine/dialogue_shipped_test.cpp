@@ -246,3 +246,45 @@ TEST_CASE("a name with its spelling announced after it is taken whole", "[engine
   REQUIRE(call.state.slots.count("caller_name") == 1);
   CHECK(call.state.slots.at("caller_name").value == "Gloria Vance");
 }
+
+TEST_CASE("a house number corrected at the read-back keeps the street and the city",
+          "[engine][shipped]") {
+  Shipped call("after-hours-service", after_hours_utc);
+  call.arrive("+15125550170", "+15125550101");
+  call.say("hey, uh, our heater's not putting out any heat, it's sixty one in the house");
+  call.say("no");
+  call.say("no");
+  call.say("hector salinas, five one two five five five zero one seven zero");
+  CHECK(call.state.slots.at("caller_name").value == "Hector Salinas");
+  CHECK(call.state.slots.at("callback_number").value == "+15125550170");
+  call.say("yes");
+  call.say("twelve oak hollow drive, pflugerville");
+  REQUIRE(call.state.phase == Phase::confirm);
+  call.say("no it's twenty one, twenty one oak hollow");
+  CHECK(call.state.slots.at("service_address").value == "21 Oak Hollow Drive, Pflugerville");
+}
+
+TEST_CASE("the day of a visit already booked is not the day wanted", "[engine][shipped]") {
+  Shipped call("missed-call-booking", business_hours_utc);
+  call.arrive("+15125550196", "+15125550101");
+  call.say("yeah hi this is gail whitaker, i've got a visit tomorrow i need to push back");
+  CHECK(call.state.intent == "reschedule_appointment");
+  CHECK(call.state.slots.count("preferred_date") == 0);
+}
+
+TEST_CASE("an answer to the day question names the window too", "[engine][shipped]") {
+  Shipped call("missed-call-booking", business_hours_utc);
+  call.arrive("+15125550141", "+15125550101");
+  call.say("my furnace is short cycling, can somebody come out and look at it");
+  call.say("dwayne hollis");
+  call.say("yes");
+  call.say("this number");
+  call.say("yes");
+  call.say("forty five oh two running deer trail in leander");
+  call.say("yes");
+  REQUIRE(call.state.step == "ask_date");
+  call.say("the fourteenth, after lunch if possible");
+  REQUIRE(call.state.slots.count("arrival_window") == 1);
+  CHECK(call.state.slots.at("arrival_window").value == "afternoon");
+  CHECK(call.state.slots.at("preferred_date").value.ends_with("afternoon"));
+}

@@ -94,8 +94,10 @@ TEST_CASE("extract_datetime: days of the month", "[nlu][datetime]") {
   CHECK(when("the 5th of december") == "2026-12-05");
   CHECK(when("january 3rd") == "2027-01-03");
   CHECK(when("march 2 2027") == "2027-03-02");
-  // An ordinal that is not a date.
-  CHECK(when("first thing tomorrow") == "2026-11-25");
+  // An ordinal that is not a date. (Was "2026-11-25": "first thing" is the morning, and a caller
+  // saying it wants the morning window.)
+  CHECK(when("first thing tomorrow") == "2026-11-25 morning");
+  CHECK(when("the fourteenth, after lunch") == "2026-12-14 afternoon");
   CHECK_FALSE(when("at first").has_value());
   CHECK_FALSE(when("may i ask something").has_value());
 }

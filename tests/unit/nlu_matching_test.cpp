@@ -121,6 +121,24 @@ TEST_CASE("asks_for_person recognises requests for a person in many forms", "[nl
   }
 }
 
+TEST_CASE("asks_for_person hears a person asked for in unlisted words", "[nlu][person]") {
+  for (const char* text :
+       {"honey, i'm not going to do all this with a machine, can you get me somebody who actually "
+        "works there",
+        "get me somebody i can talk to", "i'm tired of talking to a robot",
+        "can you patch me through to marcus real quick", "i want someone who works there"}) {
+    INFO(text);
+    CHECK(asks_for_person(text));
+  }
+  // A visit, or the equipment called "the machine", is no person for the caller.
+  for (const char* text :
+       {"can you get me someone out here today", "the machine outside is not running",
+        "get me somebody to come look at it", "it's not the machine, it's the thermostat"}) {
+    INFO(text);
+    CHECK_FALSE(asks_for_person(text));
+  }
+}
+
 TEST_CASE("asks_for_person ignores people mentioned for other reasons", "[nlu][person]") {
   for (const char* text :
        {"", "i don't want to talk to anyone", "no i don't need a human",

@@ -79,6 +79,15 @@ TEST_CASE("extract_phone answers 'this number' with the caller ID", "[nlu][slots
   CHECK_FALSE(extract_phone("my cell", kCallerId).has_value());
 }
 
+TEST_CASE("extract_name ends a name where contact details begin", "[nlu][slots][name]") {
+  CHECK(extract_name("hector salinas, five one two five five five zero one seven zero") ==
+        "Hector Salinas");
+  CHECK(extract_name("hector salinas five one two five five five") == "Hector Salinas");
+  CHECK(extract_name("gary lindholm call me at seven three seven") == "Gary Lindholm");
+  // A lead-in is no name: "real quick, do you know ...".
+  CHECK_FALSE(extract_name("hey real quick do you know when the next order goes in").has_value());
+}
+
 TEST_CASE("extract_name takes a spelling announced after the name", "[nlu][slots][name]") {
   CHECK(extract_name("gloria vance, that's v a n c e") == "Gloria Vance");
   CHECK(extract_name("gloria vance that's v a n c e") == "Gloria Vance");
@@ -205,6 +214,11 @@ TEST_CASE("extract_address keeps the unit letter and the city", "[nlu][slots][ad
   CHECK(extract_address("12 oak street thanks") == "12 Oak Street");
   CHECK(extract_address("12 oak street it's the furnace") == "12 Oak Street");
   CHECK(extract_address("it's 21 oak street, oh and my name's dana") == "21 Oak Street");
+  CHECK(
+      extract_address("the heater in apartment four b at one twenty three main street in austin") ==
+      "123 Main Street, Apartment 4B, Austin");
+  CHECK(extract_address("no it's twenty one, twenty one oak hollow") == "21 Oak Hollow");
+  CHECK(extract_address("twenty one twenty one oak hollow") == "2121 Oak Hollow");
   CHECK(extract_address("21 oak street um the side gate") == "21 Oak Street");
   CHECK(extract_address("21 oak street also there's a dog") == "21 Oak Street");
 }
