@@ -54,12 +54,6 @@ struct HourSet {
   bool empty() const { return !business && !after; }
 };
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Keeps the graph walks (and their recursion) bounded on hostile input.
 constexpr std::size_t max_steps = 1000;
 

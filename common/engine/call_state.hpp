@@ -25,6 +25,8 @@ enum class Phase {
   safety_check,  // waiting for yes/no to one direct safety question
   take_message,  // an escalation row is taking a message: name, number, what to pass on
 };
+// "choose_intent", "safety_check", ...: the phase as the call store and contract try show it.
+const char* to_string(Phase phase);
 
 struct SlotValue {
   std::string value;

@@ -210,6 +210,8 @@ void Dialogue::Turn::confirm_answer(const Analysis& a, bool talked_over) {
                                                     "except", "old number", "not it", "instead"});
     if (contradicted || (tokens.size() > 6 && first_yes > 2)) yes_no.reset();
   }
+  const bool said_yes = yes_no.has_value() && *yes_no == nlu::YesNo::yes;
+  const bool said_no = yes_no.has_value() && *yes_no == nlu::YesNo::no;
   // New content for a value read back is a correction of it ("no it's twenty one").
   const std::string rest = without_leading_no(text);
   const std::string said = without_leading_no(a.raw);  // with the caller's pauses
@@ -221,7 +223,7 @@ void Dialogue::Turn::confirm_answer(const Analysis& a, bool talked_over) {
       if (!item) continue;
       if (item->type.value == QuestionType::text) {
         // "no, make it by two": new words for a free-text answer, read back again.
-        if (yes_no == nlu::YesNo::no && nlu::tokens(rest).size() >= 2) {
+        if (said_no && nlu::tokens(rest).size() >= 2) {
           s_.slots[id].value = rest;
           return gather_raw(read_back_text(group), true);
         }
@@ -261,7 +263,7 @@ void Dialogue::Turn::confirm_answer(const Analysis& a, bool talked_over) {
     confirm_group();
     return after_read_back();
   }
-  if (yes_no == nlu::YesNo::yes) {
+  if (said_yes) {
     // The caller spoke over the read-back, so they did not hear all of it: read it again.
     if (talked_over) return gather_raw("Just to be sure: " + read_back_text(group), true);
     confirm_group();
@@ -270,7 +272,7 @@ void Dialogue::Turn::confirm_answer(const Analysis& a, bool talked_over) {
     if (s_.phase != Phase::confirm) return;
     return after_read_back();
   }
-  if (yes_no == nlu::YesNo::no) {
+  if (said_no) {
     // Which part is wrong is not said: ask for each again, in the flow's order.
     for (const std::string& id : group) s_.slots.erase(id);
     s_.confirm_group.clear();

@@ -281,10 +281,7 @@ void Dialogue::Turn::position(const std::string& intent, const std::string& step
 
 Explanation Dialogue::Turn::explain(const std::string& utterance, double confidence) {
   Explanation out;
-  static constexpr const char* phase_names[] = {
-      "identify", "identify_pin", "choose_intent", "ask",          "confirm",
-      "tool",     "transfer",     "ended",         "safety_check", "take_message"};
-  out.phase = phase_names[static_cast<int>(s_.phase)];
+  out.phase = to_string(s_.phase);
   if (s_.phase == Phase::ask || s_.phase == Phase::confirm) out.phase += " " + s_.step;
   const Analysis& a = analyse(utterance, confidence);
   out.normalised = a.text;

@@ -2,6 +2,7 @@
 target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/nlu/answers.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/nlu/concepts.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/nlu/concepts_find.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/nlu/datetime.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/nlu/intents.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/nlu/matching.cpp

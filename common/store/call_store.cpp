@@ -8,20 +8,6 @@
 namespace voiceops::store {
 namespace {
 
-const char* phase_name(engine::Phase phase) {
-  switch (phase) {
-    case engine::Phase::identify: return "identify";
-    case engine::Phase::identify_pin: return "identify_pin";
-    case engine::Phase::choose_intent: return "choose_intent";
-    case engine::Phase::ask: return "ask";
-    case engine::Phase::confirm: return "confirm";
-    case engine::Phase::tool: return "tool";
-    case engine::Phase::transfer: return "transfer";
-    case engine::Phase::ended: return "ended";
-  }
-  return "unknown";
-}
-
 std::string describe(const DbError& error) {
   return fmt::format("{} (SQLite code {})", error.message, error.code);
 }
@@ -390,7 +376,7 @@ DbResult<Done> CallStore::write_turn(const service::TurnRecord& turn) {
   };
   DbResult<Done> done = sql_->upsert_call.bind(
       s.call_id, s.workflow, s.from, s.to, s.started_at, turn.at, s.after_hours,
-      optional_text(s.intent), std::string_view(phase_name(s.phase)), outcome,
+      optional_text(s.intent), std::string_view(engine::to_string(s.phase)), outcome,
       optional_text(s.event), escalation, optional_text(s.transfer_destination), s.turns,
       std::int64_t{spoken}, turn.summary);
   if (done) done = sql_->upsert_call.run();
