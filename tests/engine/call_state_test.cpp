@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+#include <string>
+
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -184,4 +187,17 @@ TEST_CASE("fields a newer version adds are skipped; missing ones are damage", "[
   REQUIRE_FALSE(newer);
   CHECK_THAT(newer.error(), Catch::Contains("format 2"));
   CHECK_FALSE(deserialize(serialize(s) + "x"));  // trailing bytes
+}
+
+TEST_CASE("every phase has its own name for the store and contract try", "[engine][state]") {
+  std::set<std::string> names;
+  for (int p = 0; p <= static_cast<int>(voiceops::engine::Phase::take_message); ++p) {
+    const std::string name = voiceops::engine::to_string(static_cast<voiceops::engine::Phase>(p));
+    INFO(p);
+    CHECK(name != "unknown");
+    names.insert(name);
+  }
+  CHECK(names.size() == static_cast<std::size_t>(voiceops::engine::Phase::take_message) + 1);
+  CHECK(std::string(voiceops::engine::to_string(voiceops::engine::Phase::safety_check)) ==
+        "safety_check");
 }
