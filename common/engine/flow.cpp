@@ -13,7 +13,10 @@ void Dialogue::Turn::continue_after_answer() {
   const Step* step = c_.step(s_.step);
   if (!step) return fallback();
   const Question* q = c_.question(step->target.value);
-  const std::string value = q && s_.slots.count(q->id) ? nlu::normalize(s_.slots[q->id].value) : "";
+  // Branches compare the answer; a free-text answer on a step without branches is not normalised.
+  const std::string value = q && !step->branch.empty() && s_.slots.count(q->id)
+                                ? nlu::normalize(s_.slots[q->id].value)
+                                : "";
   s_.phase = Phase::ask;
   for (const auto& [answer, target] : step->branch) {
     if (answer.value != "other" && nlu::normalize(answer.value) == value)

@@ -82,7 +82,10 @@ std::optional<std::string> Dialogue::Turn::extract(const Question& q, const std:
   }
   // Free text keeps the caller's words as the recogniser gave them: it goes into tickets as said.
   const auto first = raw.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos || nlu::normalize(raw).empty()) return std::nullopt;
+  // Only fillers ("um") are no answer. `text` is the normalised words unless a caller passed the
+  // raw words twice.
+  const bool words = text != raw ? !text.empty() : !nlu::normalize(raw).empty();
+  if (first == std::string::npos || !words) return std::nullopt;
   return raw.substr(first, raw.find_last_not_of(" \t\r\n") - first + 1);
 }
 
@@ -245,8 +248,9 @@ std::optional<std::string> Dialogue::Turn::volunteered(const Question& q, const 
       return nlu::extract_address(a.text);
     case QuestionType::datetime: {
       // A day the caller wants, not the day the trouble started.
-      const std::string wanted = without_past_times(tokens);
-      if (!names_a_day(detail::normalize_tokens(wanted))) return std::nullopt;
+      const detail::Tokens kept = tokens_without_past_times(tokens);
+      if (!names_a_day(kept)) return std::nullopt;
+      const std::string wanted = detail::join(kept, 0, kept.size());
       return extract(q, wanted, wanted);
     }
     case QuestionType::digits: {

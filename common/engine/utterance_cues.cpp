@@ -11,6 +11,11 @@ using detail::is_one_of;
 // The phrases are the engine's own, written as the normaliser writes words ("do not", "i am"):
 // compared word by word, without normalising them again on every utterance.
 std::size_t phrase_at(const detail::Tokens& tokens, std::size_t at, std::string_view phrase) {
+  // The first letter rules out most phrases at most words.
+  if (at >= tokens.size() || phrase.empty() || tokens[at].text.empty() ||
+      tokens[at].text.front() != phrase.front()) {
+    return 0;
+  }
   std::size_t k = at;
   while (!phrase.empty()) {
     const std::size_t space = phrase.find(' ');
@@ -209,8 +214,8 @@ bool the_booked_visit(const detail::Tokens& tokens, std::size_t at) {
 // The words left when times in the past, and the day of a visit already booked, are taken out:
 // "the furnace quit this morning, can someone come tomorrow" keeps "can someone come tomorrow"
 // for the visit questions.
-std::string without_past_times(const detail::Tokens& tokens) {
-  std::string out;
+detail::Tokens tokens_without_past_times(const detail::Tokens& tokens) {
+  detail::Tokens out;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const bool time_word =
         detail::weekday_index(tokens[i].text) ||
@@ -222,9 +227,14 @@ std::string without_past_times(const detail::Tokens& tokens) {
       ++i;  // "this morning" is now or past, never the visit
       continue;
     }
-    out += (out.empty() ? "" : " ") + tokens[i].text;
+    out.push_back(tokens[i]);
   }
   return out;
+}
+
+std::string without_past_times(const detail::Tokens& tokens) {
+  const detail::Tokens kept = tokens_without_past_times(tokens);
+  return detail::join(kept, 0, kept.size());
 }
 
 // A question or request in the caller's words: "how much do you charge", "do you guys do

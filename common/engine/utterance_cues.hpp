@@ -33,6 +33,7 @@ std::optional<std::string> yes_no_near(const detail::Tokens& tokens, std::size_t
                                        std::size_t to);
 // The words left when times in the past are taken out ("it quit on monday, can you come friday").
 std::string without_past_times(const detail::Tokens& tokens);
+detail::Tokens tokens_without_past_times(const detail::Tokens& tokens);
 // A question or request in the caller's words ("how much do you charge", "do you guys ...").
 bool asks_a_question(const std::string& raw, const detail::Tokens& tokens);
 // A request marker ("i need to", "can you") earlier in the clause of the word at `begin`.
