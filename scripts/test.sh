@@ -5,7 +5,7 @@
 #   3. the shipped five-call packs with the built CLI, as a user's CI would (JUnit XML in
 #      build/testcalls.xml, transcripts in build/transcripts/);
 #   4. the development corpora of calls written from callers (tests/corpus/, corpus-safety/,
-#      corpus-routine/) and their
+#      corpus-routine/, corpus-emergencies/) and their
 #      understanding figures, with the held-out corpus's figures printed for information;
 #   5. the fuzzers for a bounded time, each seeded from the shipped files: contracts, webhook
 #      forms, call scripts and TwiML, and what callers say, turn by turn, to the dialogue.
@@ -25,7 +25,8 @@ build/cli/voiceops testcalls run --junit build/testcalls.xml --transcripts build
 echo "== understanding: the development corpus (calls written from callers, never from the engine)"
 # Fails on any missed safety escalation, or figures under the aims of issue 9 / DESIGN 9.
 python3 scripts/corpus_figures.py --require-no-missed --min-slots-pct 98 --min-fully-right-pct 90 \
-  --max-false-pct 5 tests/corpus/*/ tests/corpus-safety/*/ tests/corpus-routine/*/
+  --max-false-pct 5 tests/corpus/*/ tests/corpus-safety/*/ tests/corpus-routine/*/ \
+  tests/corpus-emergencies/*/
 echo "== understanding: the held-out corpus (for information; never tuned to)"
 python3 scripts/corpus_figures.py tests/heldout/*/
 
