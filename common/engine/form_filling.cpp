@@ -280,8 +280,11 @@ void Dialogue::Turn::confirm_answer(const Analysis& a, bool talked_over) {
     const Question* again = current_question();
     return gather_raw("Sorry about that. " + (again ? again->prompt.value : q->prompt.value));
   }
-  // Neither: values for other questions are kept, and the read-back is asked again.
+  // Neither: values for other questions are kept, and the read-back is asked again with the
+  // new ones in it, so one yes confirms everything the caller has given so far.
   if (keep_volunteered(a, nullptr) > 0 && s_.phase == Phase::confirm) {
+    if (auto waiting = awaiting_read_back(); waiting.size() > group.size()) group = waiting;
+    s_.confirm_group = group;
     return gather_raw(read_back_text(group), true);
   }
   if (s_.phase == Phase::confirm) failed_attempt("");

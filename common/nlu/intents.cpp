@@ -217,6 +217,17 @@ bool asks_for_person(const Utterance& said) {
     }
     if (!visit) return true;
   }
+  // "is there anybody i can actually talk to tonight": the person first, the talking after.
+  for (std::size_t i = 0; i + 2 < words.size(); ++i) {
+    if (!is_one_of(words[i].text, {"anybody", "anyone", "somebody", "someone", "person"})) continue;
+    bool by_caller = false;
+    for (std::size_t k = i + 1; k < words.size() && k <= i + 5; ++k) {
+      by_caller = by_caller || is_one_of(words[k].text, {"i", "we"});
+      if (by_caller && is_one_of(words[k].text, {"talk", "speak", "speaking", "talking"})) {
+        return true;
+      }
+    }
+  }
   // "somebody who actually works there", "a person who works for you".
   static const PhraseList staff_phrases(
       {"who works there", "who actually works there", "that works there", "who works for you",

@@ -40,15 +40,15 @@ bool denies_what_follows(std::string_view word) {
 bool carries_negation(std::string_view word) {
   return is_one_of(
       word,
-      {"smell",   "smells", "smelled", "smelling", "smelt",   "see",     "saw",      "seen",
-       "seeing",  "hear",   "heard",   "hearing",  "notice",  "noticed", "noticing", "feel",
-       "feels",   "felt",   "feeling", "sense",    "sensed",  "detect",  "detected", "have",
-       "has",     "had",    "having",  "get",      "getting", "got",     "seem",     "seems",
-       "seemed",  "look",   "looks",   "looked",   "sound",   "sounds",  "sounded",  "is",
-       "are",     "was",    "were",    "am",       "appear",  "appears", "appeared", "want",
-       "need",    "wanna",  "going",   "find",     "found",   "sign",    "signs",    "trace",
-       "hint",    "kind",   "sort",    "type",     "enough",  "quite",   "exactly",  "currently",
-       "anymore", "yet",    "still",   "there"});
+      {"smell", "smells", "smelled", "smelling", "smelt", "see", "saw", "seen", "seeing", "hear",
+       "heard", "hearing", "notice", "noticed", "noticing", "feel", "feels", "felt", "feeling",
+       "sense", "sensed", "detect", "detected", "have", "has", "had", "having", "get", "getting",
+       "got", "seem", "seems", "seemed", "look", "looks", "looked", "sound", "sounds", "sounded",
+       "is", "are", "was", "were", "am", "appear", "appears", "appeared", "want", "need", "wanna",
+       "going", "find", "found", "sign", "signs", "trace", "hint", "kind", "sort", "type", "enough",
+       "quite", "exactly", "currently", "anymore", "yet", "still", "there",
+       // where: "it's not near any outlets", "nowhere close to the panel"
+       "near", "close", "next", "anywhere", "around", "by", "touching", "reaching"});
 }
 
 }  // namespace

@@ -116,6 +116,10 @@ constexpr auto before_triggers = std::to_array<Trigger>({
     {"handled the", Polarity::historical},
     {"responded to", Polarity::historical},
     {"went out on", Polarity::historical},
+    // A known event, named as past: "all saturday night with that gas leak at the pruitt house".
+    {"with that", Polarity::historical},
+    {"on that", Polarity::historical},
+    {"from that", Polarity::historical},
 });
 
 // History: the clause places the mention well in the past ("we had a gas leak last year").
@@ -123,12 +127,13 @@ constexpr auto before_triggers = std::to_array<Trigger>({
 // A week back is history too ("the lady who smelled gas last week"), unless the clause says it
 // goes on ("since last week", "for the last month", "still").
 constexpr auto history_markers = std::to_array<std::string_view>({
-    "last year",      "last winter",  "last summer", "last spring",      "last fall",
-    "last month",     "last season",  "last week",   "years ago",        "year ago",
-    "months ago",     "month ago",    "weeks ago",   "week ago",         "years back",
-    "year back",      "months back",  "a few years", "a couple years",   "a couple of years",
-    "the other week", "a while back", "a while ago", "used to",          "in the past",
-    "back in",        "previously",   "once before", "when we moved in", "before we moved",
+    "last year",        "last winter",     "last summer",    "last spring",    "last fall",
+    "last month",       "last season",     "last week",      "years ago",      "year ago",
+    "months ago",       "month ago",       "weeks ago",      "week ago",       "years back",
+    "year back",        "months back",     "a few years",    "a couple years", "a couple of years",
+    "last weekend",     "the other night", "the other week", "a while back",   "a while ago",
+    "used to",          "in the past",     "back in",        "previously",     "once before",
+    "when we moved in", "before we moved",
 });
 
 // Words that make a past time the start of something still going on: "since last week", "for
@@ -183,6 +188,16 @@ bool denied_after(const detail::Tokens& words, std::size_t end) {
                           "beeping", "chirping", "happening", "anything", "or", "smelling"});
 }
 
+// A request word used as a noun: "the install crew dumped the refrigerant", "our install today".
+bool names_a_job(const detail::Tokens& tokens, std::size_t i) {
+  if (i > 0 && is_one_of(tokens[i - 1].text, {"the", "an", "our", "my", "this", "that", "their"})) {
+    return true;
+  }
+  return i + 1 < tokens.size() &&
+         is_one_of(tokens[i + 1].text, {"crew", "crews", "job", "jobs", "team", "guys", "guy",
+                                        "manager", "tech", "techs", "date", "day", "department"});
+}
+
 // Where the clause of the mention at `begin` starts, for modal triggers.
 std::size_t clause_start(const detail::Tokens& tokens, std::size_t begin) {
   std::size_t start = begin;
@@ -224,6 +239,8 @@ ScopeReader::ScopeReader(const detail::Tokens& tokens)
           !phrase_at(tokens, i, before_triggers[t].words)) {
         continue;
       }
+      // "the install crew", "our install": a noun, not someone asking for an installation.
+      if (before_triggers[t].polarity == Polarity::requested && names_a_job(tokens, i)) continue;
       if (trigger_[i] < 0) trigger_[i] = static_cast<int>(t);
       const bool question =
           before_triggers[t].words == "is it" || before_triggers[t].words == "is that";

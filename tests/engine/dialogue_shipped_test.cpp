@@ -288,3 +288,25 @@ TEST_CASE("an answer to the day question names the window too", "[engine][shippe
   CHECK(call.state.slots.at("arrival_window").value == "afternoon");
   CHECK(call.state.slots.at("preferred_date").value.ends_with("afternoon"));
 }
+
+TEST_CASE("a value given at a read-back joins it, and one yes confirms them all",
+          "[engine][shipped]") {
+  Shipped call("after-hours-service", after_hours_utc);
+  call.arrive("+15125550177", "+15125550101");
+  call.say(
+      "this is marco diaz at forty two elm street in round rock, there's water dripping out "
+      "of the air handler in the garage");
+  REQUIRE(call.state.phase == Phase::confirm);
+  REQUIRE(call.state.confirm_group.size() == 2);
+  const auto actions = call.say("best number to reach me is the one i'm calling from");
+  REQUIRE(call.state.phase == Phase::confirm);
+  const Gather* gather = last_gather(actions);
+  REQUIRE(gather != nullptr);
+  CHECK(call.state.confirm_group.size() == 3);
+  call.say("yes that's all right");
+  for (const char* slot : {"caller_name", "callback_number", "service_address"}) {
+    INFO(slot);
+    REQUIRE(call.state.slots.count(slot) == 1);
+    CHECK(call.state.slots.at(slot).confirmed);
+  }
+}

@@ -86,6 +86,19 @@ TEST_CASE("safety rows fire on everyday wording, by meaning", "[engine][escalati
        "fires employee_injury"},
       {"ops-line", "job_closeout", "", "co was reading three hundred ppm in the basement", 0.9,
        "fires site_gas_or_co"},
+      {"missed-call-booking", "", "",
+       "my dad was working on the big fan thing outside and he got shocked really bad", 0.9,
+       "fires electrical_hazard"},
+      {"missed-call-booking", "book_appointment", "ask_problem",
+       "my husband and me both got real bad headaches and we're kinda sick to our stomach", 0.9,
+       "fires carbon_monoxide"},
+      {"ops-line", "end_of_day", "",
+       "the install crew dumped the refrigerant on the changeout instead of recovering it", 0.9,
+       "fires compliance_issue"},
+      {"missed-call-booking", "", "",
+       "every time the heater kicks on there's a smell like somebody left the stove on without "
+       "lighting it",
+       0.9, "fires gas_smell"},
   };
   for (const Case& c : cases) {
     INFO(c.contract << ": \"" << c.said << "\"");
@@ -118,6 +131,17 @@ TEST_CASE("harmless mentions of safety words do not fire", "[engine][escalation]
       {"after-hours-service", "no_heat", "ask_name", "the igniter sparks but it won't light", 0.9,
        "none"},
       {"ops-line", "job_closeout", "", "co was two ppm everything checked out", 0.9, "none"},
+      {"ops-line", "end_of_day", "", "a customer said she was shocked how quiet it is now", 0.9,
+       "none"},
+      {"ops-line", "am_pulse", "",
+       "my overtime isn't on my check, i was on the phones all saturday night with that gas leak "
+       "at the pruitt house",
+       0.9, "none"},
+      {"after-hours-service", "water_leak_from_unit", "ask_name",
+       "there's water leaking onto the floor, it's not near any outlets or anything", 0.9, "none"},
+      {"missed-call-booking", "", "",
+       "can the tech look at our carbon monoxide detector, it's not going off, it's just old", 0.9,
+       "none"},
   };
   for (const Case& c : cases) {
     INFO(c.contract << ": \"" << c.said << "\"");
