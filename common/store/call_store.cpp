@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+#include <filesystem>
+
 #include "engine/cost.hpp"
 #include "store/schema.hpp"
 
@@ -104,20 +109,41 @@ Result<std::vector<Statement>, StoreError> prepare_all(
 
 struct CallStore::Statements {
   Statement upsert_call, upsert_session, insert_line, insert_event;
-  Statement spoken_chars, finish_call, insert_outbox, abandon_outbox, abandon_calls;
+  Statement spoken_chars, finish_call, insert_outbox, abandon_outbox, abandon_calls, probe;
 };
 
 struct CallStore::Reader {
-  std::mutex mutex;  // guards everything below
-  Database db;
+  Database db;  // declared first, so its statements are finalized before it closes
   Statement load_session, count_stats;
 };
 
-CallStore::CallStore(Database db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
-CallStore::~CallStore() = default;
+CallStore::CallStore(std::string path, StoreOptions options)
+    : path_(std::move(path)), options_(options) {
+  if (options_.shared_memory_faults)
+    shared_memory_faults_seen_ = options_.shared_memory_faults->load();
+}
+
+// Threads first (the writer commits what is queued), then the connections.
+CallStore::~CallStore() {
+  writer_ = {};
+  checkpoints_ = {};
+}
 
 Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string& path,
                                                                StoreOptions options) {
+  auto store = std::unique_ptr<CallStore>(new CallStore(path, options));
+  if (auto opened = store->open_connections(); !opened) return unexpected(opened.error());
+  if (options.background_checkpoint_every.count() > 0) {
+    store->checkpoints_ = std::jthread(
+        [raw = store.get()](std::stop_token stop) { raw->run_checkpoints(std::move(stop)); });
+  }
+  store->writer_ =
+      std::jthread([raw = store.get()](std::stop_token stop) { raw->run_writer(stop); });
+  return store;
+}
+
+Result<bool, StoreError> CallStore::open_connections() {
+  const std::string& path = path_;
   auto db = Database::open(path, Database::Mode::read_write_create);
   if (!db) {
     return unexpected(
@@ -125,9 +151,14 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
                    fmt::format("cannot open the store {}: {}", path, describe(db.error()))});
   }
   // WAL keeps readers off the writer's back; NORMAL survives a killed process (finished calls are
-  // written with FULL, see finish()). The WAL is kept so read-only tools can open the file.
+  // written with FULL, see finish()). The WAL is kept so read-only tools can open the file; its
+  // size is bounded once checkpointed.
+  const std::string size_limit =
+      fmt::format("PRAGMA journal_size_limit = {}", options_.wal_size_limit_bytes);
   for (std::string_view pragma :
-       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"}) {
+       {std::string_view("PRAGMA journal_mode = WAL"),
+        std::string_view("PRAGMA synchronous = NORMAL"),
+        std::string_view("PRAGMA foreign_keys = ON"), std::string_view(size_limit)}) {
     if (auto done = db->exec(pragma); !done) {
       return unexpected(
           StoreError{StoreError::Kind::cannot_open,
@@ -148,9 +179,8 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
         StoreError::Kind::cannot_open,
         fmt::format("cannot open the store {} for reading: {}", path, describe(reader.error()))});
   }
-  auto store = std::unique_ptr<CallStore>(new CallStore(std::move(*db), path));
   auto writes = prepare_all(
-      store->db_, path,
+      *db, path,
       {
           "INSERT INTO calls (id, workflow, caller, called, started_at, updated_at, after_hours, "
           "intent,"
@@ -187,25 +217,21 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
           " duration_s = MAX(0, updated_at - started_at) WHERE status = 'in-progress' AND "
           "updated_at < "
           "?2",
+          "INSERT INTO store_probe (id, at) VALUES (1, ?1)"
+          " ON CONFLICT (id) DO UPDATE SET at = excluded.at",
       });
   if (!writes) return unexpected(std::move(writes.error()));
-  if (options.background_checkpoint_every.count() > 0) {
-    auto checkpointer = Database::open(path, Database::Mode::read_write);
-    if (!checkpointer || !store->db_.exec("PRAGMA wal_autocheckpoint = 0")) {
+  std::optional<Database> checkpointer;
+  if (options_.background_checkpoint_every.count() > 0) {
+    auto opened = Database::open(path, Database::Mode::read_write);
+    if (!opened || !db->exec("PRAGMA wal_autocheckpoint = 0")) {
       return unexpected(StoreError{StoreError::Kind::cannot_open,
                                    path + ": cannot open a second connection for checkpoints"});
     }
-    store->checkpoints_ = std::jthread(
-        [raw = store.get(), every = options.background_checkpoint_every,
-         db = std::make_shared<Database>(std::move(*checkpointer))](std::stop_token stop) {
-          raw->run_checkpoints(stop, std::move(*db), every);
-        });
+    // A truncating checkpoint waits for readers this long at most, never the webhooks' 5 s.
+    sqlite3_busy_timeout(opened->handle(), 100);
+    checkpointer = std::move(*opened);
   }
-  std::vector<Statement>& w = *writes;
-  store->sql_ = std::unique_ptr<Statements>(new Statements{
-      std::move(w[0]), std::move(w[1]), std::move(w[2]), std::move(w[3]), std::move(w[4]),
-      std::move(w[5]), std::move(w[6]), std::move(w[7]), std::move(w[8])});
-
   auto reads = prepare_all(*reader, path,
                            {
                                "SELECT state FROM sessions WHERE call_id = ?1",
@@ -214,29 +240,111 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
                                " COALESCE(SUM(state = 'dead'), 0) FROM outbox",
                            });
   if (!reads) return unexpected(std::move(reads.error()));
-  store->reader_ = std::unique_ptr<Reader>(
-      new Reader{{}, std::move(*reader), std::move((*reads)[0]), std::move((*reads)[1])});
-  store->writer_ =
-      std::jthread([raw = store.get()](std::stop_token stop) { raw->run_writer(stop); });
-  return store;
+
+  std::vector<Statement>& w = *writes;
+  sql_ = std::unique_ptr<Statements>(new Statements{
+      std::move(w[0]), std::move(w[1]), std::move(w[2]), std::move(w[3]), std::move(w[4]),
+      std::move(w[5]), std::move(w[6]), std::move(w[7]), std::move(w[8]), std::move(w[9])});
+  db_ = std::move(*db);
+  reader_ = std::unique_ptr<Reader>(
+      new Reader{std::move(*reader), std::move((*reads)[0]), std::move((*reads)[1])});
+  checkpointer_ = std::move(checkpointer);
+  return true;
 }
 
-void CallStore::run_checkpoints(std::stop_token stop, Database checkpointer,
-                                std::chrono::milliseconds every) {
+// Statements before their connections: a connection with a statement left open is only
+// marked for closing, and would keep the shared-memory file mapped.
+void CallStore::close_connections() {
+  sql_.reset();
+  db_.reset();
+  reader_.reset();
+  checkpointer_.reset();
+}
+
+void CallStore::run_checkpoints(std::stop_token stop) {
   std::mutex sleeping;
   std::condition_variable_any wake;
   std::unique_lock lock(sleeping);
   while (!stop.stop_requested()) {
-    wake.wait_for(lock, stop, every, [] { return false; });
+    wake.wait_for(lock, stop, options_.background_checkpoint_every, [] { return false; });
     if (stop.stop_requested()) break;
-    // PASSIVE never blocks the writer; frames in use are copied on a later round.
-    (void)checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    if (shared_memory_faulted()) {
+      try_recover();
+    } else {
+      checkpoint_once(false);
+    }
   }
-  (void)checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)");
+  if (!shared_memory_faulted()) checkpoint_once(true);
+}
+
+// PASSIVE never blocks the writer; frames in use are copied on a later round. Once everything
+// is copied and the WAL has grown past its limit (a burst of calls), a TRUNCATE checkpoint gives
+// the space back; it waits 100 ms at most for readers, and is tried again next round.
+void CallStore::checkpoint_once(bool final) {
+  std::lock_guard lock(checkpoint_mutex_);
+  if (!checkpointer_) return;
+  // The pragma, not sqlite3_wal_checkpoint_v2(): a connection that has not read the database
+  // yet does not know it is in WAL mode, and the C call then does nothing.
+  int rc = SQLITE_OK, log_frames = -1, checkpointed = -1;
+  auto checkpoint = checkpointer_->prepare("PRAGMA main.wal_checkpoint(PASSIVE)");
+  DbResult<bool> row = checkpoint ? checkpoint->step() : unexpected(checkpoint.error());
+  if (!row) {
+    rc = row.error().code;
+    if (is_storage_fault(rc)) {
+      health_.fault(
+          StoreHealth::Part::checkpoints,
+          fmt::format("checkpointing the WAL into {} failed: {}", path_, describe(row.error())));
+    }
+    return;
+  }
+  if (*row) {
+    if (checkpoint->int_at(0) != 0) rc = SQLITE_BUSY;
+    log_frames = static_cast<int>(checkpoint->int_at(1));
+    checkpointed = static_cast<int>(checkpoint->int_at(2));
+  }
+  checkpoint->reset();
+  if (rc == SQLITE_OK) health_.healed(StoreHealth::Part::checkpoints);
+  if (final || rc != SQLITE_OK || checkpointed < log_frames) return;
+  struct stat wal {};
+  if (::stat((path_ + "-wal").c_str(), &wal) != 0 || wal.st_size <= options_.wal_size_limit_bytes)
+    return;
+  (void)checkpointer_->exec("PRAGMA main.wal_checkpoint(TRUNCATE)");
+}
+
+bool CallStore::shared_memory_faulted() {
+  if (options_.shared_memory_faults) {
+    const std::uint64_t now = options_.shared_memory_faults->load();
+    if (now != shared_memory_faults_seen_.exchange(now)) {
+      health_.fault(StoreHealth::Part::shared_memory,
+                    fmt::format("the kernel refused a write to the store's shared-memory file "
+                                "{}-shm (SIGBUS: immutable, read-only or out of space)",
+                                path_));
+    }
+  }
+  return health_.faulted(StoreHealth::Part::shared_memory);
+}
+
+// After a shared-memory fault: once the store's files can be written again, close every
+// connection (which unmaps the shared memory) and open them again. The first connection to
+// open rebuilds the shared-memory index from the WAL, so nothing committed is lost.
+void CallStore::try_recover() {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = path_ + suffix;
+    if (::access(file.c_str(), F_OK) == 0 && ::access(file.c_str(), W_OK) != 0) return;
+  }
+  std::scoped_lock lock(mutex_, reader_mutex_, checkpoint_mutex_);
+  close_connections();
+  if (auto opened = open_connections(); !opened) {
+    close_connections();
+    return;  // tried again on the next round; writes fail meanwhile (no connection)
+  }
+  health_.healed(StoreHealth::Part::shared_memory);
 }
 
 Result<std::optional<std::string>, std::string> CallStore::load(const std::string& call_id) {
-  std::lock_guard lock(reader_->mutex);
+  std::lock_guard lock(reader_mutex_);
+  if (!reader_)
+    return unexpected(std::string("the store is closed while it recovers from a fault"));
   Statement& q = reader_->load_session;
   ResetAfter reset{q};
   if (auto bound = q.bind(call_id); !bound) return failed(bound);
@@ -310,6 +418,13 @@ void CallStore::write_batch(std::vector<Job>& batch) {
     for (const auto& write : job.writes)
       any_finish = any_finish || std::holds_alternative<service::CallFinish>(write);
   }
+  // Nothing is written through a shared-memory index the kernel would not let us update: every
+  // write fails, and each caller gets the human fallback, until the store has recovered.
+  if (shared_memory_faulted() || !db_) {
+    const std::string why = "the store is not writable: " + health_.causes();
+    for (Job& job : batch) job.results.assign(job.writes.size(), unexpected(why));
+    return;
+  }
   const auto each_turn = [&](auto&& visit) {
     for (Job& job : batch) {
       for (std::size_t i = 0; i < job.writes.size(); ++i) {
@@ -318,47 +433,79 @@ void CallStore::write_batch(std::vector<Job>& batch) {
       }
     }
   };
-  {  // the turns' transaction is over (committed or rolled back) before any finish
-    auto transaction = Transaction::begin(db_);
+  bool any_turn = false;
+  each_turn([&](const auto&, auto&) { any_turn = true; });
+  if (any_turn) {  // the turns' transaction is over (committed or rolled back) before any finish
+    auto transaction = Transaction::begin(*db_);
     if (!transaction) {
+      note_write(transaction.error());
       each_turn([&](const auto&, auto& result) { result = failed(transaction); });
     } else {
       bool rolled_back = false;  // SQLite undid the whole transaction (disk full, I/O error)
+      std::optional<DbError> fault;
       each_turn([&](const service::TurnRecord& turn, service::WriteResult& result) {
         if (rolled_back) return;
-        DbResult<Done> done = db_.exec("SAVEPOINT turn");
+        DbResult<Done> done = db_->exec("SAVEPOINT turn");
         if (done) done = write_turn(turn);
         if (done) {
-          done = db_.exec("RELEASE turn");
-        } else if (sqlite3_get_autocommit(db_.handle())) {
+          done = db_->exec("RELEASE turn");
+        } else if (sqlite3_get_autocommit(db_->handle())) {
           rolled_back = true;
         } else {
-          (void)db_.exec("ROLLBACK TO turn");
-          (void)db_.exec("RELEASE turn");
+          (void)db_->exec("ROLLBACK TO turn");
+          (void)db_->exec("RELEASE turn");
         }
-        if (!done) result = failed(done);
+        if (!done) {
+          if (is_storage_fault(done.error().code)) fault = done.error();
+          result = failed(done);
+        }
       });
       if (rolled_back) {
-        const std::string why =
-            "the batch's transaction was rolled back: " + std::string(sqlite3_errmsg(db_.handle()));
+        const std::string why = "the batch's transaction was rolled back: " +
+                                std::string(sqlite3_errmsg(db_->handle()));
         each_turn([&](const auto&, auto& result) {
           if (result) result = unexpected(why);
         });
+        note_write(fault.value_or(DbError{sqlite3_extended_errcode(db_->handle()), why}));
       } else if (auto committed = transaction->commit(); !committed) {
+        note_write(committed.error());
         each_turn([&](const auto&, auto& result) { result = failed(committed); });
+      } else if (fault) {
+        note_write(*fault);  // one turn failed for the disk's sake, the others went in
+      } else if (!health_.faulted(StoreHealth::Part::writes) || !short_of_space()) {
+        health_.healed(StoreHealth::Part::writes);  // a fault ends only with room to spare
       }
     }
   }
   if (!any_finish) return;
   // A finished call must survive a power cut, not just a crash.
-  const auto full = db_.exec("PRAGMA synchronous = FULL");
+  const auto full = db_->exec("PRAGMA synchronous = FULL");
   for (Job& job : batch) {
     for (std::size_t i = 0; i < job.writes.size(); ++i) {
       if (const auto* finish = std::get_if<service::CallFinish>(&job.writes[i]))
         job.results[i] = full ? finish_locked(*finish) : failed(full);
     }
   }
-  (void)db_.exec("PRAGMA synchronous = NORMAL");
+  (void)db_->exec("PRAGMA synchronous = NORMAL");
+}
+
+std::optional<std::string> CallStore::short_of_space() const {
+  struct statvfs disk {};
+  const std::string folder = std::filesystem::path(path_).parent_path().string();
+  if (::statvfs(folder.empty() ? "." : folder.c_str(), &disk) != 0) return std::nullopt;
+  const std::int64_t free_bytes =
+      static_cast<std::int64_t>(disk.f_bavail) * static_cast<std::int64_t>(disk.f_frsize);
+  if (free_bytes >= options_.min_free_bytes) return std::nullopt;
+  return fmt::format(
+      "the file system holding the store {} has {} KiB free, under the {} KiB it needs to take "
+      "calls",
+      path_, free_bytes / 1024, options_.min_free_bytes / 1024);
+}
+
+void CallStore::note_write(const DbError& error) {
+  if (!is_storage_fault(error.code)) return;
+  health_.fault(StoreHealth::Part::writes,
+                fmt::format("writing to the store {} failed: {}", path_, describe(error)));
 }
 
 DbResult<Done> CallStore::write_turn(const service::TurnRecord& turn) {
@@ -395,16 +542,21 @@ DbResult<Done> CallStore::write_turn(const service::TurnRecord& turn) {
 
 Result<bool, std::string> CallStore::finish(const service::CallFinish& finish) {
   std::lock_guard lock(mutex_);
+  if (shared_memory_faulted() || !db_)
+    return unexpected("the store is not writable: " + health_.causes());
   // A finished call must survive a power cut, not just a crash.
-  if (auto full = db_.exec("PRAGMA synchronous = FULL"); !full) return failed(full);
+  if (auto full = db_->exec("PRAGMA synchronous = FULL"); !full) return failed(full);
   auto finished = finish_locked(finish);
-  (void)db_.exec("PRAGMA synchronous = NORMAL");
+  (void)db_->exec("PRAGMA synchronous = NORMAL");
   return finished;
 }
 
 Result<bool, std::string> CallStore::finish_locked(const service::CallFinish& finish) {
-  auto transaction = Transaction::begin(db_);
-  if (!transaction) return failed(transaction);
+  auto transaction = Transaction::begin(*db_);
+  if (!transaction) {
+    note_write(transaction.error());
+    return failed(transaction);
+  }
   Statement& q = sql_->spoken_chars;
   if (auto bound = q.bind(finish.call_id); !bound) return failed(bound);
   auto row = q.step();
@@ -431,20 +583,27 @@ Result<bool, std::string> CallStore::finish_locked(const service::CallFinish& fi
   if (done) done = sql_->insert_outbox.bind(finish.call_id, finish.at);
   if (done) done = sql_->insert_outbox.run();
   if (done) done = transaction->commit();
-  if (!done) return failed(done);
+  if (!done) {
+    note_write(done.error());
+    return failed(done);
+  }
+  if (!health_.faulted(StoreHealth::Part::writes) || !short_of_space())
+    health_.healed(StoreHealth::Part::writes);
   return true;
 }
 
 Result<int, std::string> CallStore::close_abandoned(std::int64_t now, std::int64_t idle_seconds) {
   std::lock_guard lock(mutex_);
-  auto transaction = Transaction::begin(db_);
+  if (shared_memory_faulted() || !db_)
+    return unexpected("the store is not writable: " + health_.causes());
+  auto transaction = Transaction::begin(*db_);
   if (!transaction) return failed(transaction);
   const std::int64_t cutoff = now - idle_seconds;
   DbResult<Done> done = sql_->abandon_outbox.bind(now, cutoff);
   if (done) done = sql_->abandon_outbox.run();
   if (done) done = sql_->abandon_calls.bind(now, cutoff);
   if (done) done = sql_->abandon_calls.run();
-  const int closed = db_.changes();
+  const int closed = db_->changes();
   if (done) done = transaction->commit();
   if (!done) return failed(done);
   return closed;
@@ -454,7 +613,9 @@ Result<std::vector<CallRow>, std::string> CallStore::list_calls(const CallQuery&
   std::string sql = fmt::format("SELECT {} FROM calls WHERE started_at >= ?1", call_columns);
   if (query.active_only) sql += " AND status = 'in-progress'";
   sql += " ORDER BY started_at DESC, id LIMIT ?2";
-  std::lock_guard lock(reader_->mutex);
+  std::lock_guard lock(reader_mutex_);
+  if (!reader_)
+    return unexpected(std::string("the store is closed while it recovers from a fault"));
   auto q = reader_->db.prepare(sql);
   if (!q) return failed(q);
   if (auto bound = q->bind(query.since.value_or(0), query.limit); !bound) return failed(bound);
@@ -469,7 +630,9 @@ Result<std::vector<CallRow>, std::string> CallStore::list_calls(const CallQuery&
 }
 
 Result<std::optional<CallDetail>, std::string> CallStore::show_call(const std::string& call_id) {
-  std::lock_guard lock(reader_->mutex);
+  std::lock_guard lock(reader_mutex_);
+  if (!reader_)
+    return unexpected(std::string("the store is closed while it recovers from a fault"));
   Database& db = reader_->db;
   // One read transaction: the call, its transcript and its events as of the same commit.
   if (auto begun = db.exec("BEGIN"); !begun) return failed(begun);
@@ -508,7 +671,9 @@ Result<std::optional<CallDetail>, std::string> CallStore::show_call(const std::s
 }
 
 Result<StoreStats, std::string> CallStore::stats() {
-  std::lock_guard lock(reader_->mutex);
+  std::lock_guard lock(reader_mutex_);
+  if (!reader_)
+    return unexpected(std::string("the store is closed while it recovers from a fault"));
   Statement& counts = reader_->count_stats;
   ResetAfter reset{counts};
   counts.reset();
@@ -522,15 +687,37 @@ Result<StoreStats, std::string> CallStore::stats() {
 }
 
 Result<bool, std::string> CallStore::check_writable() {
-  std::lock_guard lock(mutex_);
-  auto transaction = Transaction::begin(db_);
-  if (!transaction) return failed(transaction);
-  // Taking the write lock is not enough on a read-only file system: write and roll back.
-  auto wrote = db_.exec(
-      "INSERT INTO rollback_state (setting, value) VALUES ('readyz.probe', '')"
-      " ON CONFLICT DO NOTHING");
-  if (!wrote) return failed(wrote);
-  return true;  // the transaction rolls back here
+  {
+    std::lock_guard lock(mutex_);
+    if (!shared_memory_faulted() && db_) {
+      // Taking the write lock proves nothing on a full disk or a read-only file system: commit
+      // a real write, as small as can be.
+      const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+      auto transaction = Transaction::begin(*db_);
+      DbResult<Done> done = transaction ? sql_->probe.bind(now) : unexpected(transaction.error());
+      if (done) done = sql_->probe.run();
+      if (done) done = transaction->commit();
+      // A nearly full disk takes a one-row probe into space the WAL already holds, then fails
+      // the next call's turn: below the free-space floor the store counts as not writable.
+      const std::optional<std::string> cramped = short_of_space();
+      if (done && cramped) {
+        health_.fault(StoreHealth::Part::writes, *cramped);
+      } else if (done) {
+        health_.healed(StoreHealth::Part::writes);
+      } else {
+        note_write(done.error());
+        if (health_.writable()) return failed(done);  // not the disk: say what it was
+      }
+    }
+  }
+  if (!health_.writable()) {
+    std::string causes = health_.causes();
+    while (!causes.empty() && causes.back() == '\n') causes.pop_back();
+    return unexpected(causes);
+  }
+  return true;
 }
 
 }  // namespace voiceops::store

@@ -4,6 +4,7 @@
 // the same transaction as the call it exports. One writing connection guarded by a mutex, every
 // write one BEGIN IMMEDIATE transaction; reads go through a second connection, so loading a call's
 // state never waits for another webhook's commit (WAL readers see the last commit).
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -18,6 +19,7 @@
 
 #include "service/session_store.hpp"
 #include "store/sqlite.hpp"
+#include "store/store_health.hpp"
 #include "util/result.hpp"
 
 namespace voiceops::store {
@@ -72,6 +74,16 @@ struct StoreOptions {
   // that webhook waits for the fsync). Otherwise a background thread with its own connection
   // checkpoints this often, so webhooks never wait for one (the daemon's choice).
   std::chrono::milliseconds background_checkpoint_every{0};
+  // The WAL is truncated back to this size once a checkpoint has copied all of it, so a burst
+  // of calls does not leave a large file behind for good.
+  std::int64_t wal_size_limit_bytes = 4 * 1024 * 1024;
+  // Readiness counts the store as not writable with less than this free on its file system.
+  std::int64_t min_free_bytes = 1024 * 1024;
+  // Counted up by the host each time the kernel refused a write to a page of the store's
+  // shared-memory file (SIGBUS; see voiceopsd's main). The store then stops writing, and once
+  // the files are writable again it closes and reopens its connections, which rebuilds the
+  // shared-memory index from the WAL. Null: not watched.
+  const std::atomic<std::uint64_t>* shared_memory_faults = nullptr;
 };
 
 class CallStore final : public service::SessionStore {
@@ -98,14 +110,21 @@ class CallStore final : public service::SessionStore {
   Result<std::vector<CallRow>, std::string> list_calls(const CallQuery& query);
   Result<std::optional<CallDetail>, std::string> show_call(const std::string& call_id);
   Result<StoreStats, std::string> stats();
-  // For readiness: can a write transaction be taken right now?
+  // For readiness: commits a small probe write, so a full disk or a read-only file system shows
+  // here even with no calls; an error carries every fault in force, one per line.
   Result<bool, std::string> check_writable();
+  StoreHealth& health() { return health_; }
 
   const std::string& path() const { return path_; }
 
  private:
   struct Statements;
-  CallStore(Database db, std::string path);
+  struct Reader;
+  CallStore(std::string path, StoreOptions options);
+  // Opens the writer, the reader and the checkpointer's connections, with their statements.
+  // Called at open, and with every lock held when recovering from a shared-memory fault.
+  Result<bool, StoreError> open_connections();
+  void close_connections();
   Result<bool, std::string> finish_locked(const service::CallFinish& finish);
   struct Job {
     std::vector<service::StoreWrite> writes;
@@ -115,23 +134,39 @@ class CallStore final : public service::SessionStore {
   void run_writer(std::stop_token stop);
   void write_batch(std::vector<Job>& batch);
   DbResult<Done> write_turn(const service::TurnRecord& turn);
+  // Turns a failed write into a fault of the store when the disk, not the record, failed.
+  void note_write(const DbError& error);
+  // Why the store's file system is too full to count as writable; nullopt when it is not.
+  std::optional<std::string> short_of_space() const;
+  // True when the shared-memory file cannot be trusted: the host saw a SIGBUS since we last
+  // looked, or one before that has not been recovered from.
+  bool shared_memory_faulted();
 
-  void run_checkpoints(std::stop_token stop, Database checkpointer,
-                       std::chrono::milliseconds every);
+  void run_checkpoints(std::stop_token stop);
+  void checkpoint_once(bool final);
+  void try_recover();
+
+  const std::string path_;
+  const StoreOptions options_;
+  StoreHealth health_;
+  std::atomic<std::uint64_t> shared_memory_faults_seen_{0};
 
   std::mutex queue_mutex_;  // guards queue_
   std::condition_variable_any queued_;
   std::vector<Job> queue_;
 
-  std::mutex mutex_;  // guards db_ and sql_: the connection is not shared between threads
-  Database db_;
-  std::string path_;
+  // Lock order, when more than one is held (only while reopening): mutex_, reader_mutex_,
+  // checkpoint_mutex_.
+  std::mutex mutex_;  // guards db_ and sql_: a connection is not shared between threads
+  std::optional<Database> db_;
   std::unique_ptr<Statements> sql_;
+  std::mutex reader_mutex_;  // guards reader_
+  std::unique_ptr<Reader> reader_;
+  std::mutex checkpoint_mutex_;  // guards checkpointer_
+  std::optional<Database> checkpointer_;
 
-  struct Reader;
-  std::unique_ptr<Reader> reader_;  // has its own mutex
-  std::jthread checkpoints_;        // stopped and joined before the connections close
-  std::jthread writer_;             // last, so it stops first: commits every job queued
+  std::jthread checkpoints_;  // stopped and joined before the connections close
+  std::jthread writer_;       // last, so it stops first: commits every job queued
 };
 
 }  // namespace voiceops::store

@@ -87,7 +87,15 @@ CREATE TABLE rollback_history (
 );
 )sql";
 
-constexpr std::array<std::string_view, 1> all_migrations = {version_1};
+// The row voiceopsd's readiness check commits, to prove the store takes a write.
+constexpr std::string_view version_2 = R"sql(
+CREATE TABLE store_probe (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 2> all_migrations = {version_1, version_2};
 
 }  // namespace
 

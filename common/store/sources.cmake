@@ -3,6 +3,7 @@ target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/call_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/schema.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sqlite.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/store_health.cpp
 )
 find_package(SQLite3 REQUIRED)
 target_link_libraries(voiceops_core PUBLIC SQLite::SQLite3)
