@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -28,6 +29,11 @@ struct HttpServer::Shared {
   DaemonCore& core;
   HttpLimits limits;
   tcp::acceptor acceptor;
+  // Out of file descriptors, accepting again at once only spins: pause, longer each time.
+  asio::steady_timer accept_pause;
+  std::chrono::milliseconds accept_backoff{0};
+  std::uint64_t accept_failures_unlogged = 0;
+  std::chrono::steady_clock::time_point accept_failure_logged{};
   mutable std::mutex mutex;
   std::vector<std::weak_ptr<HttpSession>> sessions;
   std::size_t open = 0;
@@ -40,7 +46,8 @@ struct HttpServer::Shared {
         handlers(handler_pool),
         core(daemon_core),
         limits(l),
-        acceptor(asio::make_strand(io_context)) {}
+        acceptor(asio::make_strand(io_context)),
+        accept_pause(acceptor.get_executor()) {}
 
   void session_closed();
 };
@@ -154,22 +161,55 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
  private:
+  // Between requests on a keep-alive connection the idle timeout applies, until the next
+  // request's first byte; from then the request has request_timeout, whatever came before it.
   void do_read() {
     if (stopping_) return do_close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.header_bytes));
     parser_->body_limit(shared_->limits.body_bytes);  // always a number (Beast 1.74)
-    // The first byte of a new request may take the keep-alive time; the request itself then has
-    // request_timeout (tcp_stream's timer covers the whole async_read).
-    stream_.expires_after(requests_ == 0 ? shared_->limits.request_timeout
-                                         : shared_->limits.idle_timeout);
     busy_ = false;
+    if (requests_ > 0 && buffer_.size() == 0) {
+      stream_.expires_after(shared_->limits.idle_timeout);
+      stream_.async_read_some(
+          buffer_.prepare(1024),
+          beast::bind_front_handler(&HttpSession::on_first_bytes, shared_from_this()));
+      return;
+    }
+    read_request();
+  }
+
+  void on_first_bytes(beast::error_code ec, std::size_t bytes) {
+    if (ec) return do_close();  // idle too long, or the peer closed between requests
+    buffer_.commit(bytes);
+    read_request();
+  }
+
+  // The request's own deadline is a timer of ours, not the stream's: the stream's would close
+  // the socket, and a request cut short deserves a 408 it can read.
+  void read_request() {
+    stream_.expires_never();
+    deadline_hit_ = false;
+    deadline_.expires_after(shared_->limits.request_timeout);
+    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      self->deadline_hit_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     busy_ = true;
+    deadline_.cancel();
+    if (deadline_hit_ && ec) {
+      // Part of a request (a body shorter than its Content-Length, headers never finished).
+      if (parser_->got_some() || buffer_.size() > 0)
+        return refuse(408, "the request did not arrive within the time allowed");
+      return do_close();
+    }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
         ec == asio::error::bad_descriptor)
@@ -187,6 +227,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     service::HttpRequest in;
     in.method = std::string(request.method_string());
     in.target = std::string(request.target());
+    // The absolute form ("POST http://host/twilio/voice", RFC 9112 3.2.2) names the same
+    // resource as its origin form; the path is what routes and what signatures cover.
+    if (const auto scheme = in.target.find("://");
+        scheme != std::string::npos && in.target.front() != '/') {
+      const auto path = in.target.find('/', scheme + 3);
+      in.target = path == std::string::npos ? std::string("/") : in.target.substr(path);
+    }
     for (const auto& field : request)
       in.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     in.body = std::move(request.body());
@@ -271,6 +318,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   beast::tcp_stream stream_;
+  asio::steady_timer deadline_{stream_.get_executor()};
+  bool deadline_hit_ = false;
   beast::flat_buffer buffer_{8 * 1024};
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpServer::Shared> shared_;
@@ -293,10 +342,16 @@ namespace {
 
 void do_accept(std::shared_ptr<HttpServer::Shared> shared);
 
+// Logged at once, then at most once per interval with how many failed since.
+constexpr auto accept_failure_log_every = std::chrono::seconds(10);
+constexpr auto accept_backoff_first = std::chrono::milliseconds(10);
+constexpr auto accept_backoff_most = std::chrono::milliseconds(1000);
+
 void on_accept(std::shared_ptr<HttpServer::Shared> shared, beast::error_code ec,
                tcp::socket socket) {
   if (ec == asio::error::operation_aborted) return;
   if (!ec) {
+    shared->accept_backoff = std::chrono::milliseconds(0);
     std::shared_ptr<HttpSession> session;
     {
       std::lock_guard lock(shared->mutex);
@@ -312,10 +367,34 @@ void on_accept(std::shared_ptr<HttpServer::Shared> shared, beast::error_code ec,
       }
     }
     if (session) session->run();  // else the socket closes here: over the connection limit
-  } else if (ec == asio::error::no_descriptors) {
-    shared->core.log().warning("out of file descriptors; refusing connections for a moment");
+    return do_accept(std::move(shared));
   }
-  do_accept(std::move(shared));
+  // Out of descriptors (or kernel memory): the connections already open go on being served;
+  // new ones wait in the listen backlog while accepting pauses.
+  shared->core.count_accept_failure();
+  ++shared->accept_failures_unlogged;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - shared->accept_failure_logged >= accept_failure_log_every) {
+    std::size_t open = 0;
+    {
+      std::lock_guard lock(shared->mutex);
+      open = shared->open;
+    }
+    shared->core.log().warning(fmt::format(
+        "cannot accept connections: {} ({} time(s) since the last report; {} connection(s) "
+        "open); pausing accepts up to {} ms at a time",
+        ec.message(), shared->accept_failures_unlogged, open, accept_backoff_most.count()));
+    shared->accept_failures_unlogged = 0;
+    shared->accept_failure_logged = now;
+  }
+  shared->accept_backoff = std::min(accept_backoff_most, shared->accept_backoff.count() == 0
+                                                             ? accept_backoff_first
+                                                             : shared->accept_backoff * 2);
+  shared->accept_pause.expires_after(shared->accept_backoff);
+  shared->accept_pause.async_wait([shared](beast::error_code timer_ec) mutable {
+    if (timer_ec) return;
+    do_accept(std::move(shared));
+  });
 }
 
 void do_accept(std::shared_ptr<HttpServer::Shared> shared) {
@@ -393,6 +472,7 @@ void HttpServer::shutdown(std::function<void()> on_drained) {
   }
   asio::post(shared_->acceptor.get_executor(), [shared = shared_] {
     beast::error_code ignored;
+    shared->accept_pause.cancel();
     shared->acceptor.close(ignored);
   });
   for (const auto& session : live) session->stop();

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "bus_fault_guard.hpp"
 #include "config/config.hpp"
 #include "control_server.hpp"
 #include "daemon/daemon_core.hpp"
@@ -75,7 +76,9 @@ int serve(const config::Config& config, int threads) {
   daemon::SystemdNotifier systemd;
   raise_file_limit();
 
-  auto started = daemon::DaemonCore::start(config, config::process_environment(), log);
+  const auto* shared_memory_faults = daemon::install_bus_fault_guard();
+  auto started = daemon::DaemonCore::start(config, config::process_environment(), log, {},
+                                           shared_memory_faults);
   if (!started) {
     for (const auto& line : started.error().lines) log.error(line);
     return to_int(started.error().status);

@@ -12,6 +12,7 @@ packages=(
   mandoc hyperfine bash-completion zsh fish
   python3-twilio
   prometheus wrk nginx-light
+  util-linux e2fsprogs
 )
 
 missing=()

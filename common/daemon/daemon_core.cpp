@@ -1,6 +1,7 @@
 #include "daemon/daemon_core.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -143,11 +144,15 @@ DaemonCore::DaemonCore(config::Config config, Log& log, Clock clock)
 DaemonCore::~DaemonCore() {
   post_ = {};
   drop_waiting();
-  if (store_) store_->flush();
+  if (store_) {
+    store_->flush();
+    store_->health().on_change({});
+  }
 }
 
 Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
-    const config::Config& config, const config::Environment& environment, Log& log, Clock clock) {
+    const config::Config& config, const config::Environment& environment, Log& log, Clock clock,
+    const std::atomic<std::uint64_t>* shared_memory_faults) {
   StartupError error;
   const std::string where =
       config.file.empty() ? std::string("the built-in defaults") : config.file;
@@ -179,6 +184,18 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
     }
   }
 
+  // A secret others on the machine can read is a secret no longer.
+  for (const std::string* file :
+       {&config.twilio.auth_token_file, &config.server.events_token_file}) {
+    struct stat info {};
+    if (!file->empty() && ::stat(file->c_str(), &info) == 0 && (info.st_mode & S_IRWXO) != 0) {
+      log.warning(
+          fmt::format("{} can be read by any user on this machine (mode {:04o}); run "
+                      "chmod o-rwx on it",
+                      *file, info.st_mode & 07777));
+    }
+  }
+
   auto loaded = load_workflows(config.contracts.paths);
   if (!loaded) {
     for (const auto& line : loaded.error()) error.lines.push_back(line);
@@ -188,7 +205,8 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
   if (!error.lines.empty()) return unexpected(std::move(error));
 
   auto opened = store::CallStore::open(config.store.path,
-                                       {.background_checkpoint_every = std::chrono::seconds(1)});
+                                       {.background_checkpoint_every = std::chrono::seconds(1),
+                                        .shared_memory_faults = shared_memory_faults});
   if (!opened) {
     error.lines.push_back(opened.error().message);
     if (opened.error().kind == store::StoreError::Kind::cannot_open) {
@@ -198,6 +216,9 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
     return unexpected(std::move(error));
   }
   core->store_ = std::move(*opened);
+  core->store_->health().on_change([raw = core.get()](bool writable, const std::string& cause) {
+    raw->store_health_changed(writable, cause);
+  });
   core->tools_ = std::make_unique<Tools>(*core);
   core->messages_ = std::make_unique<Messages>(*core);
 
@@ -322,9 +343,9 @@ void DaemonCore::run_webhook(service::HttpRequest request, const WebhookForm& fo
     answer.response = static_apology();
   }
   // Shared, so the answer still goes out if handing the writes to the store fails.
-  auto send = std::make_shared<std::function<void()>>(
-      [this, answer = std::move(answer), respond = std::move(respond), call_id, began,
-       endpoint = std::string(request.path())]() mutable {
+  auto send = std::make_shared<std::function<void(Answer)>>(
+      [this, respond = std::move(respond), call_id, began,
+       endpoint = std::string(request.path())](Answer answer) mutable {
         try {
           metrics_.webhook(endpoint, answer.response.status,
                            std::chrono::steady_clock::now() - began);
@@ -335,20 +356,98 @@ void DaemonCore::run_webhook(service::HttpRequest request, const WebhookForm& fo
         }
         call_answered(call_id);
       });
-  if (writes.empty()) return (*send)();
+  if (writes.empty()) return (*send)(std::move(answer));
+  const bool status_callback = request.path() == "/twilio/status";
   try {
-    store_->commit(std::move(writes), [service, send](std::vector<service::StoreWrite> committed,
+    auto params = std::make_shared<twilio::FormParams>(form ? *form : twilio::FormParams{});
+    auto pending = std::make_shared<Answer>(std::move(answer));
+    store_->commit(std::move(writes), [this, service, send, pending, params, status_callback](
+                                          std::vector<service::StoreWrite> committed,
+                                          std::vector<service::WriteResult> results) {
+      std::string failure;
+      for (const auto& result : results)
+        if (!result && failure.empty()) failure = result.error();
+      try {
+        service->committed(committed, results);
+        // Every answer follows its commit: a turn that is not in the store is not answered as
+        // if it were. The caller gets the human fallback; the carrier retries a status callback.
+        if (!failure.empty() && status_callback) {
+          keep_for_replay(std::move(committed));
+          Answer retry;
+          retry.response = text_response(503, "the store is not writable; retry\n");
+          retry.headers.push_back({"Retry-After", "5"});
+          return (*send)(std::move(retry));
+        }
+        if (!failure.empty()) {
+          Answer fallback;
+          fallback.response =
+              service->fallback_answer(*params, service::FallbackReason::store_error, failure);
+          return (*send)(std::move(fallback));
+        }
+      } catch (...) {
+        if (!failure.empty()) {
+          Answer apology;
+          apology.response = static_apology();
+          return (*send)(std::move(apology));
+        }
+      }
+      (*send)(std::move(*pending));
+    });
+  } catch (...) {
+    // Out of memory queueing the turn: nothing was committed, so no normal answer either.
+    Answer apology;
+    apology.response = static_apology();
+    (*send)(std::move(apology));
+  }
+}
+
+void DaemonCore::keep_for_replay(std::vector<service::StoreWrite> writes) {
+  std::lock_guard lock(kept_mutex_);
+  if (kept_.size() >= max_kept) {
+    log_.error(fmt::format("{} status callbacks are waiting for the store; dropping the oldest",
+                           kept_.size()));
+    kept_.erase(kept_.begin());
+  }
+  kept_.push_back(std::move(writes));
+}
+
+// Writes kept while the store was faulted go in once it takes writes again; any that fail
+// again are kept again. A repeated status (the carrier retried meanwhile) changes nothing.
+void DaemonCore::replay_kept() {
+  std::vector<std::vector<service::StoreWrite>> kept;
+  {
+    std::lock_guard lock(kept_mutex_);
+    kept.swap(kept_);
+  }
+  if (kept.empty()) return;
+  log_.notice(
+      fmt::format("writing {} status callback(s) kept while the store was faulted", kept.size()));
+  std::shared_ptr<service::CallService> service = service_.load();
+  for (auto& writes : kept) {
+    store_->commit(std::move(writes), [this, service](std::vector<service::StoreWrite> committed,
                                                       std::vector<service::WriteResult> results) {
+      bool failed = false;
+      for (const auto& result : results) failed = failed || !result;
+      if (failed) return keep_for_replay(std::move(committed));
       try {
         service->committed(committed, results);
       } catch (...) {
-        // Metrics, logs and live events only: the caller's answer still goes out.
       }
-      (*send)();
     });
-  } catch (...) {
-    (*send)();  // out of memory queueing the turn: answer anyway (the turn is not kept)
   }
+}
+
+// Said once per change, with the cause: a full disk fails every call's write, and the log must
+// not say so once per call.
+void DaemonCore::store_health_changed(bool writable, const std::string& cause) {
+  if (writable) {
+    log_.notice("the store takes writes again; calls are answered normally");
+    replay_kept();
+    return;
+  }
+  metrics_.store_fault();
+  log_.error("store fault: " + cause +
+             "; callers get the human fallback and /readyz answers 503 until a write succeeds");
 }
 
 void DaemonCore::drop_waiting() {
@@ -534,6 +633,12 @@ void DaemonCore::on_event(const service::ServiceEvent& event) {
       break;
     case Kind::fallback:
       metrics_.fallback(service::to_string(event.reason));
+      // While a store fault is in force it was logged once with its cause; each call it sends
+      // to the fallback is a short line, not the cause again.
+      if (event.reason == service::FallbackReason::store_error && !store_->health().writable()) {
+        log_.info(fmt::format("call {}: human fallback (store fault in force)", id));
+        break;
+      }
       log_.warning(fmt::format("call {}: human fallback without the engine: {}{}{}", id,
                                service::to_string(event.reason), event.detail.empty() ? "" : ": ",
                                event.detail));
@@ -545,8 +650,13 @@ void DaemonCore::on_event(const service::ServiceEvent& event) {
                       "[server] public_url against the URL the carrier calls",
                       id.empty() ? "?" : id));
       break;
+    case Kind::late_webhook:
+      metrics_.late_webhook(event.detail);
+      log_.info(fmt::format("call {}: a late or repeated webhook ({})", id, event.detail));
+      break;
     case Kind::store_error:
       metrics_.store_error();
+      if (!store_->health().writable()) break;  // the fault's own line says why
       log_.error(fmt::format("call {}: store: {}", id, event.detail));
       break;
   }
@@ -598,8 +708,14 @@ std::string DaemonCore::handle_control(std::string_view request) {
       query.since = parsed["since"].get<std::int64_t>();
     if (parsed.contains("active") && parsed["active"].is_boolean())
       query.active_only = parsed["active"].get<bool>();
-    if (parsed.contains("limit") && parsed["limit"].is_number_integer())
-      query.limit = std::clamp(parsed["limit"].get<int>(), 1, 100000);
+    if (parsed.contains("limit")) {
+      // The CLI's range (voiceops calls list --limit), held here too for other clients.
+      const json& limit = parsed["limit"];
+      if (!limit.is_number_integer() || limit.get<std::int64_t>() < 1 ||
+          limit.get<std::int64_t>() > 100000)
+        return error_json("\"limit\" must be an integer from 1 to 100000");
+      query.limit = limit.get<int>();
+    }
     auto calls = store_->list_calls(query);
     if (!calls) return error_json("store: " + calls.error());
     json list = json::array();

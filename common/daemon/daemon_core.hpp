@@ -50,9 +50,11 @@ class DaemonCore final : public service::ServiceObserver {
  public:
   using Clock = std::function<std::chrono::sys_seconds()>;
 
+  // `shared_memory_faults`: the counter voiceopsd's SIGBUS handler counts up (see store::
+  // StoreOptions); null where no handler is installed (tests).
   static Result<std::unique_ptr<DaemonCore>, StartupError> start(
       const config::Config& config, const config::Environment& environment, Log& log,
-      Clock clock = {});
+      Clock clock = {}, const std::atomic<std::uint64_t>* shared_memory_faults = nullptr);
   ~DaemonCore() override;
 
   using Respond = std::function<void(Answer)>;
@@ -79,6 +81,7 @@ class DaemonCore final : public service::ServiceObserver {
   LiveEvents& live_events() { return live_events_; }
   // Requests the HTTP layer answered itself (431, 413, 400, 401, 426): counted like the rest.
   void count_refused(int status) { metrics_.http_request(status); }
+  void count_accept_failure() { metrics_.accept_failure(); }
 
   // Validates the configured contracts, then swaps them in; on any error the old set stays.
   ReloadOutcome reload();
@@ -112,6 +115,11 @@ class DaemonCore final : public service::ServiceObserver {
   void run_webhook(service::HttpRequest request, const WebhookForm& form, Respond respond,
                    const std::string& call_id);
   void call_answered(const std::string& call_id);
+  // A status callback whose writes could not be committed: kept, and written again once the
+  // store takes writes (the carrier is also told to retry, with a 503).
+  void keep_for_replay(std::vector<service::StoreWrite> writes);
+  void replay_kept();
+  void store_health_changed(bool writable, const std::string& cause);
   ReloadOutcome reload_locked();
   Answer readiness();
   Answer testing_call_state(const service::HttpRequest& request);
@@ -140,6 +148,10 @@ class DaemonCore final : public service::ServiceObserver {
   std::mutex busy_calls_mutex_;
   std::unordered_map<std::string, std::vector<std::function<void()>>> busy_calls_;
   Post post_;
+
+  std::mutex kept_mutex_;  // guards kept_
+  std::vector<std::vector<service::StoreWrite>> kept_;
+  static constexpr std::size_t max_kept = 10000;
 };
 
 }  // namespace voiceops::daemon

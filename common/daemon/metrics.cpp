@@ -64,6 +64,21 @@ void Metrics::store_error() {
   ++store_errors_;
 }
 
+void Metrics::store_fault() {
+  std::lock_guard lock(mutex_);
+  ++store_faults_;
+}
+
+void Metrics::late_webhook(const std::string& kind) {
+  std::lock_guard lock(mutex_);
+  ++late_webhooks_[kind];
+}
+
+void Metrics::accept_failure() {
+  std::lock_guard lock(mutex_);
+  ++accept_failures_;
+}
+
 void Metrics::reload(bool ok) {
   std::lock_guard lock(mutex_);
   ++(ok ? reloads_ok_ : reloads_failed_);
@@ -124,6 +139,16 @@ std::string Metrics::render(const Gauges& gauges) const {
     out += fmt::format("voiceops_fallbacks_total{{reason=\"{}\"}} {}\n", label(reason), n);
   header(out, "voiceops_store_errors_total", "counter", "Failed store reads and writes.");
   out += fmt::format("voiceops_store_errors_total {}\n", store_errors_);
+  header(out, "voiceops_store_faults_total", "counter",
+         "Times the store stopped taking writes (full disk, read-only file system, I/O error).");
+  out += fmt::format("voiceops_store_faults_total {}\n", store_faults_);
+  header(out, "voiceops_late_webhooks_total", "counter",
+         "Webhooks for a call that had already moved on (late or repeated), by kind.");
+  for (const auto& [kind, n] : late_webhooks_)
+    out += fmt::format("voiceops_late_webhooks_total{{kind=\"{}\"}} {}\n", label(kind), n);
+  header(out, "voiceops_accept_failures_total", "counter",
+         "Connections the kernel could not hand over (out of file descriptors).");
+  out += fmt::format("voiceops_accept_failures_total {}\n", accept_failures_);
   header(out, "voiceops_http_requests_total", "counter", "HTTP requests answered, by status code.");
   for (const auto& [status, n] : http_requests_)
     out += fmt::format("voiceops_http_requests_total{{code=\"{}\"}} {}\n", status, n);

@@ -30,6 +30,9 @@ class Metrics {
   void signature_failure();
   void fallback(const std::string& reason);  // a short category, not free text
   void store_error();
+  void store_fault();                          // the store went from writable to faulted
+  void late_webhook(const std::string& kind);  // answered for a call already moved on
+  void accept_failure();                       // the kernel refused to hand us a connection
   void reload(bool ok);
   void webhook(const std::string& endpoint, int status, std::chrono::nanoseconds took);
   void http_request(int status);
@@ -56,8 +59,9 @@ class Metrics {
   std::map<std::string, std::uint64_t> fallbacks_;                            // reason
   std::map<std::string, Histogram> webhook_latency_;                          // endpoint
   std::map<int, std::uint64_t> http_requests_;                                // status code
+  std::map<std::string, std::uint64_t> late_webhooks_;                        // kind
   std::uint64_t signature_failures_ = 0, store_errors_ = 0, reloads_ok_ = 0, reloads_failed_ = 0,
-                abandoned_ = 0;
+                abandoned_ = 0, store_faults_ = 0, accept_failures_ = 0;
 };
 
 }  // namespace voiceops::daemon

@@ -117,7 +117,23 @@ Prepared CallService::prepare(const HttpRequest& request,
                      path == "/twilio/dial" || path == "/twilio/status";
   if (!known) return answer(plain(404, "not found"));
   if (request.method != "POST") return answer(plain(405, "use POST"));
+  // The carrier posts forms. A JSON body (or anything else) is not one, whatever it holds.
+  if (const std::string_view type = request.header("Content-Type"); !type.empty()) {
+    const std::string_view media = type.substr(0, type.find(';'));
+    std::string lowered;
+    for (char c : media)
+      if (c != ' ' && c != '\t')
+        lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lowered != "application/x-www-form-urlencoded")
+      return answer(plain(415, "webhooks are application/x-www-form-urlencoded forms"));
+  }
   if (!form) return answer(plain(400, "malformed form: " + form.error().message));
+  // One call, one number: a form naming two of either is not the carrier's.
+  for (const char* name : {"CallSid", "To", "From"}) {
+    int seen = 0;
+    for (const auto& [key, value] : *form) seen += key == name ? 1 : 0;
+    if (seen > 1) return answer(plain(400, std::string("duplicate parameter ") + name));
+  }
   if (options_.validate_signatures) {
     const auto check =
         twilio::verify_signature(options_.auth_token, options_.public_url + request.target, *form,
@@ -199,9 +215,10 @@ const engine::Dialogue* CallService::dialogue_of(const Workflow& workflow) const
   return dialogues_[static_cast<std::size_t>(&workflow - workflows_.data())].get();
 }
 
+// Says `text` and hangs up; with no text, a clean hang-up (never an empty <Say>).
 HttpResponse CallService::apology(const std::string& text) const {
   twilio::TwimlResponse twiml;
-  twiml.say(text);
+  if (!text.empty()) twiml.say(text);
   twiml.hangup();
   HttpResponse response;
   response.body = twiml.str();
@@ -404,11 +421,25 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
     auto loaded = engine::deserialize(**saved);
     if (!loaded) return fallback_answer(form, FallbackReason::state_unreadable, loaded.error());
     state = std::move(*loaded);
-    // A late webhook for a call that is over (out-of-order callbacks): nothing left to do.
-    if (state.phase == engine::Phase::ended) return apology("");
+    // A late webhook for a call that is over (out-of-order callbacks): nothing left to do but
+    // hang up cleanly. The status callback after the end is expected, not late.
+    if (state.phase == engine::Phase::ended) {
+      if (!hanging_up)
+        observe(ServiceEvent::Kind::late_webhook, call_id, state.workflow, "after_end");
+      return apology("");
+    }
     workflow = workflow_of(state);
     if (!workflow)
       return fallback_answer(form, FallbackReason::workflow_not_loaded, state.workflow);
+    // The caller's words arriving while a transfer is under way are a late or repeated gather:
+    // the transfer goes on, with a word to the caller, and the engine is not asked.
+    const bool caller_input = std::holds_alternative<engine::SpeechHeard>(event) ||
+                              std::holds_alternative<engine::KeypadDigits>(event) ||
+                              std::holds_alternative<engine::NoInput>(event);
+    if (caller_input && state.phase == engine::Phase::transfer) {
+      observe(ServiceEvent::Kind::late_webhook, call_id, state.workflow, "during_transfer");
+      return still_transferring(*workflow, state);
+    }
   }
   if (!workflow) {
     observe_fallback(FallbackReason::no_workflow, call_id, "",
@@ -484,16 +515,37 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
   return response;
 }
 
-HttpResponse CallService::render(const engine::CallState&,
+HttpResponse CallService::still_transferring(const Workflow& workflow,
+                                             const engine::CallState& state) const {
+  const contract::Destination* destination =
+      workflow.contract->destination(state.transfer_destination);
+  if (!destination || destination->number.value.empty()) {
+    return render(state, {engine::Gather{state.last_prompt, {}, true, true, 5, 0}});
+  }
+  twilio::TwimlResponse twiml;
+  twiml.say("I'm still connecting you. One moment.");
+  twilio::DialOptions options;
+  options.action = "/twilio/dial";
+  options.method = "POST";
+  options.timeout = 20;
+  twiml.dial(destination->number.value, options);
+  HttpResponse response;
+  response.body = twiml.str();
+  return response;
+}
+
+HttpResponse CallService::render(const engine::CallState& state,
                                  const std::vector<engine::Action>& actions) const {
   twilio::TwimlResponse twiml;
   bool waiting = false;
+  bool said = false;
   for (const auto& action : actions) {
     std::visit(
         [&](const auto& a) {
           using A = std::decay_t<decltype(a)>;
           if constexpr (std::is_same_v<A, engine::Say>) {
             twiml.say(a.text);
+            said = said || !a.text.empty();
           } else if constexpr (std::is_same_v<A, engine::Gather>) {
             twilio::GatherOptions options;
             options.input = a.speech && a.dtmf ? "speech dtmf" : a.speech ? "speech" : "dtmf";
@@ -522,14 +574,18 @@ HttpResponse CallService::render(const engine::CallState&,
         },
         action);
   }
-  // Never dead air: if the engine produced nothing to wait on, ask again.
+  // Never dead air: if the engine produced nothing to wait on, ask again, out loud.
   if (!waiting) {
     twilio::GatherOptions options;
     options.input = "speech dtmf";
     options.action = "/twilio/gather";
     options.method = "POST";
     options.action_on_empty_result = true;
-    twiml.gather(options);
+    auto& gather = twiml.gather(options);
+    if (!said) {
+      gather.say(state.last_prompt.empty() ? "Sorry, could you say that again?"
+                                           : state.last_prompt);
+    }
   }
   HttpResponse response;
   response.body = twiml.str();

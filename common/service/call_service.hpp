@@ -64,7 +64,8 @@ struct ServiceEvent {
     call_finalized,  // detail: the carrier's final status
     fallback,        // detail: why the engine could not answer normally
     signature_failure,
-    store_error,  // detail: the store's message
+    store_error,   // detail: the store's message
+    late_webhook,  // detail: after_end or during_transfer (a late or repeated webhook)
   };
   Kind kind;
   std::string call_id;
@@ -117,6 +118,9 @@ class CallService {
   // message) for the number called, without the engine. For when the normal path failed.
   HttpResponse fallback_answer(const HttpRequest& request, FallbackReason reason,
                                const std::string& detail = {}) const;
+  // The same, for a webhook whose form is already decoded (a commit that failed).
+  HttpResponse fallback_answer(const twilio::FormParams& form, FallbackReason reason,
+                               const std::string& detail = {}) const;
 
   // For reports: the call's saved state and its staff summary.
   std::optional<engine::CallState> call_state(const std::string& call_id);
@@ -131,8 +135,6 @@ class CallService {
   HttpResponse on_status(const twilio::FormParams& form, Writes& writes);
   HttpResponse run_event(const twilio::FormParams& form, const engine::Event& event,
                          Writes& writes);
-  HttpResponse fallback_answer(const twilio::FormParams& form, FallbackReason reason,
-                               const std::string& detail = {}) const;
   void observe(ServiceEvent::Kind kind, const std::string& call_id, const std::string& workflow,
                std::string detail = {}) const;
   void observe_fallback(FallbackReason reason, const std::string& call_id,
@@ -143,6 +145,7 @@ class CallService {
   HttpResponse render(const engine::CallState& state,
                       const std::vector<engine::Action>& actions) const;
   HttpResponse apology(const std::string& text) const;
+  HttpResponse still_transferring(const Workflow& workflow, const engine::CallState& state) const;
 
   std::vector<Workflow> workflows_;
   std::vector<std::unique_ptr<engine::Dialogue>> dialogues_;  // one per workflow, same order

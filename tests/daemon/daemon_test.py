@@ -40,14 +40,15 @@ def free_port():
 class Daemon:
     """One voiceopsd with its own folder: config, contracts, store, control socket and log."""
 
-    def __init__(self, scripted=True, validate=True, extra=""):
+    def __init__(self, scripted=True, validate=True, extra="", store_dir=None, wrap=()):
         self.dir = tempfile.mkdtemp(prefix="voiceopsd-test-")
+        self.wrap = list(wrap)  # a command the daemon runs under (unshare, prlimit)
         self.port = free_port()
         self.contracts = os.path.join(self.dir, "contracts")
         shutil.copytree(os.path.join(SOURCE, "contracts"), self.contracts)
         self.config = os.path.join(self.dir, "voiceops.toml")
         self.socket = os.path.join(self.dir, "control.sock")
-        self.store = os.path.join(self.dir, "voiceops.db")
+        self.store = os.path.join(store_dir or self.dir, "voiceops.db")
         self.log_path = os.path.join(self.dir, "voiceopsd.log")
         self.url = "http://127.0.0.1:%d" % self.port
         with open(self.config, "w") as f:
@@ -71,7 +72,7 @@ scripted_integrations = {"true" if scripted else "false"}
 
     def start(self):
         log = open(self.log_path, "a")
-        self.process = subprocess.Popen([VOICEOPSD, "--config", self.config], stdout=log,
+        self.process = subprocess.Popen(self.wrap + [VOICEOPSD, "--config", self.config], stdout=log,
                                         stderr=log, env=self.env)
         deadline = time.time() + 15
         while time.time() < deadline:
