@@ -9,6 +9,7 @@
 #include "util/mask.hpp"
 #include "util/text_table.hpp"
 #include "util/time_spec.hpp"
+#include "util/utf8.hpp"
 
 namespace voiceops::cli {
 namespace {
@@ -58,7 +59,8 @@ ExitStatus run_list(const Context& context, const ListOptions& options) {
   }
   const json& calls = (*answer)["calls"];
   if (options.format == "json") {
-    std::printf("%s\n", calls.dump(2).c_str());
+    std::printf("%s\n",
+                calls.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return ExitStatus::ok;
   }
   if (options.format == "tsv") {
@@ -94,7 +96,21 @@ ExitStatus run_list(const Context& context, const ListOptions& options) {
   return ExitStatus::ok;
 }
 
+constexpr std::size_t max_call_id_bytes = 256;
+
 ExitStatus run_show(const Context& context, const std::string& call_id, const std::string& format) {
+  // A CallSid is 34 ASCII characters; test ids are short too. Anything else is a typo or a
+  // paste gone wrong, and no call has it.
+  if (find_invalid_utf8(call_id)) {
+    complain("the call id is not valid UTF-8", "pass the CallSid as voiceops calls list shows it");
+    return ExitStatus::usage;
+  }
+  if (call_id.size() > max_call_id_bytes) {
+    complain("a call id is at most " + std::to_string(max_call_id_bytes) + " bytes; this one is " +
+                 std::to_string(call_id.size()),
+             "pass the CallSid as voiceops calls list shows it");
+    return ExitStatus::usage;
+  }
   auto answer = ask_daemon(context, json{{"command", "calls.show"}, {"call", call_id}});
   if (!answer) return answer.error();
   if (!answer->value("ok", false)) {
@@ -107,7 +123,7 @@ ExitStatus run_show(const Context& context, const std::string& call_id, const st
   }
   const json& c = (*answer)["call"];
   if (format == "json") {
-    std::printf("%s\n", c.dump(2).c_str());
+    std::printf("%s\n", c.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return ExitStatus::ok;
   }
   std::printf("call        %s\n", text_of(c["id"]).c_str());

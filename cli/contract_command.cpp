@@ -58,7 +58,8 @@ ExitStatus run_validate(const ValidateOptions& options, const Context& context) 
   if (options.format == "json") {
     report["valid"] = status == ExitStatus::ok;
     report["status"] = to_int(status);
-    std::printf("%s\n", report.dump(2).c_str());
+    std::printf("%s\n",
+                report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   }
   return status;
 }
@@ -220,7 +221,7 @@ ExitStatus run_try(const TryOptions& options, const Context& context) {
                                         {"verdict", r.verdict}});
     }
     for (const auto& [name, value] : e.slots) out["slots"][name] = value;
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return ExitStatus::ok;
   }
   std::printf("heard:    %s\n", quoted(e.normalised).c_str());

@@ -24,7 +24,7 @@ ExitStatus run_status(const Context& context, const std::string& format) {
   if (!answer) return answer.error();
   const json& s = *answer;
   if (format == "json") {
-    std::printf("%s\n", s.dump(2).c_str());
+    std::printf("%s\n", s.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return ExitStatus::ok;
   }
   std::string contracts;

@@ -44,7 +44,9 @@ ExitStatus run_list(const std::string& file, const std::string& format, const Co
                         {"shared_phone", p.shared_phone},
                         {"pin_set", !p.pin_hash.value.empty()}});
     }
-    std::printf("%s\n", nlohmann::json{{"people", people}}.dump(2).c_str());
+    std::printf("%s\n", nlohmann::json{{"people", people}}
+                            .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                            .c_str());
     return ExitStatus::ok;
   }
   TextTable table({"ID", "Name", "Phones", "Roles", "PIN"});

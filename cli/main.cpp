@@ -1,5 +1,7 @@
 // voiceops: the command-line front end. Parsing and dispatch only; the work is in libvoiceops.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 
@@ -20,7 +22,16 @@ int main(int argc, char** argv) {
   }
   try {
     if (!context.action) return to_int(ExitStatus::usage);
-    return to_int(context.action());
+    const ExitStatus status = context.action();
+    // Output that never arrived (a full disk, a closed stdout) is a failed command, not a
+    // success: scripts piping voiceops must be able to tell.
+    std::cout.flush();
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
+      std::fprintf(stderr, "voiceops: cannot write the output: %s\n",
+                   errno != 0 ? std::strerror(errno) : "write error");
+      return to_int(ExitStatus::io_error);
+    }
+    return to_int(status);
   } catch (const std::bad_alloc&) {
     std::fputs("voiceops: out of memory\n", stderr);
     return to_int(ExitStatus::internal);

@@ -149,7 +149,9 @@ ExitStatus run_packs(const RunOptions& options, const Context& context) {
     if (reports.back().unreachable) break;  // the daemon went away: no point in the rest
   }
   if (options.format == "json") {
-    std::printf("%s\n", testcalls::json_report(reports).dump(2).c_str());
+    std::printf("%s\n", testcalls::json_report(reports)
+                            .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                            .c_str());
   } else {
     const std::string text = testcalls::text_report(
         reports, {color_enabled(stdout, context.no_color), options.coverage});
@@ -184,6 +186,24 @@ ExitStatus run_packs(const RunOptions& options, const Context& context) {
   }
   const bool all_passed =
       std::all_of(reports.begin(), reports.end(), [](const auto& r) { return r.passed(); });
+  // A smoke test that ran nothing has not passed.
+  std::size_t ran = 0, skipped = 0;
+  std::optional<std::string> why;
+  for (const auto& report : reports) {
+    for (const auto& call : report.calls) {
+      if (call.skipped()) {
+        ++skipped;
+        if (!why) why = call.skip_reason;
+      } else {
+        ++ran;
+      }
+    }
+  }
+  if (ran == 0 && skipped > 0) {
+    std::fprintf(stderr, "voiceops: every call was skipped (%zu), so nothing was tested: %s\n",
+                 skipped, why ? why->c_str() : "no reason given");
+    return worst(status, ExitStatus::check_failed);
+  }
   return worst(status, all_passed ? ExitStatus::ok : ExitStatus::check_failed);
 }
 

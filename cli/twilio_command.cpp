@@ -60,7 +60,7 @@ ExitStatus read_request(const TwilioOptions& options, Request& request) {
   if (options.body_file.empty()) return ExitStatus::ok;
 
   const std::string path = options.body_file == "-" ? "/dev/stdin" : options.body_file;
-  auto text = read_input_file(path);
+  auto text = read_input_file(path, max_input_bytes, Streams::allowed);
   if (!text) {
     complain(text.error().message, text.error().hint);
     return text.error().status;

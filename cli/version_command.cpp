@@ -17,7 +17,8 @@ void add_version_command(CLI::App& app, Context& context) {
       if (*format == "json") {
         nlohmann::json out = {{"version", version_string},
                               {"contract_schema_version", contract_schema_version}};
-        std::printf("%s\n", out.dump().c_str());
+        std::printf("%s\n",
+                    out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
       } else {
         std::printf("voiceops %s (contract schema %d)\n", version_string, contract_schema_version);
       }

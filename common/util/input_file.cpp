@@ -39,12 +39,22 @@ InputError open_error(const std::string& path, int error_number) {
 
 }  // namespace
 
-Result<std::string, InputError> read_input_file(const std::string& path, std::size_t max_bytes) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+Result<std::string, InputError> read_input_file(const std::string& path, std::size_t max_bytes,
+                                                Streams streams) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd) return unexpected(open_error(path, errno));
 
   struct stat info {};
   if (::fstat(fd.get(), &info) != 0) return unexpected(open_error(path, errno));
+  if (streams == Streams::refused && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)) {
+    return unexpected(InputError{ExitStatus::no_input,
+                                 "not-a-file",
+                                 "'" + path + "' is not a regular file (a FIFO, socket or device)",
+                                 "save the text to a file and name that file",
+                                 {}});
+  }
+  ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
   if (S_ISDIR(info.st_mode)) {
     return unexpected(InputError{ExitStatus::no_input,
                                  "not-a-file",
@@ -65,7 +75,7 @@ Result<std::string, InputError> read_input_file(const std::string& path, std::si
   }
 
   std::string text;
-  // Pipes and devices have no size: read in chunks, never past the limit.
+  // A file may grow while it is read: read in chunks, never past the limit.
   char buffer[64 * 1024];
   for (;;) {
     ssize_t got = ::read(fd.get(), buffer, sizeof buffer);

@@ -22,9 +22,13 @@ struct InputError {
 
 inline constexpr std::size_t max_input_bytes = 1024 * 1024;
 
-// Reads at most max_bytes; larger inputs are refused without reading them whole.
+// Reads at most max_bytes; larger inputs are refused without reading them whole. A FIFO, socket
+// or device is refused (a FIFO with no writer would wait forever) unless `streams` is
+// Streams::allowed, for inputs documented as "-" for standard input.
+enum class Streams { refused, allowed };
 Result<std::string, InputError> read_input_file(const std::string& path,
-                                                std::size_t max_bytes = max_input_bytes);
+                                                std::size_t max_bytes = max_input_bytes,
+                                                Streams streams = Streams::refused);
 
 // Text checks: NUL bytes (binary) and invalid UTF-8, located at the first offending byte.
 std::optional<InputError> check_text(std::string_view text);

@@ -315,3 +315,38 @@ TEST_CASE("voiceopsd answers --version and --help, and refuses a missing config"
   CHECK(missing.err.rfind("<3>", 0) == 0);  // journald priority prefix
 }
 #endif
+
+TEST_CASE("exit statuses for inputs and outputs that are not what they seem", "[cli]") {
+  const auto dir = scratch_dir();
+  SECTION("a FIFO is refused at once, never waited on") {
+    const auto fifo = (dir / "contract.fifo").string();
+    std::filesystem::remove(fifo);
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto r = voiceops_cli({"contract", "validate", fifo});
+    CHECK(r.status == 66);
+    CHECK((r.out + r.err).find("not a regular file") != std::string::npos);
+    std::filesystem::remove(fifo);
+  }
+  SECTION("a file name that is not UTF-8 still gets one JSON document") {
+    auto r =
+        voiceops_cli({"contract", "validate", "--format", "json", "/nonexistent/\xff\xfe.toml"});
+    CHECK(r.status == 66);
+    CHECK_NOTHROW(nlohmann::json::parse(r.out));
+  }
+  SECTION("a call id that is not UTF-8, or far too long, is a usage error before any socket") {
+    auto bad = voiceops_cli({"calls", "show", "CA\xff"}, {}, {"VOICEOPS_CONFIG=/nonexistent"});
+    CHECK(bad.status == 64);
+    CHECK(bad.err.find("not valid UTF-8") != std::string::npos);
+    auto huge = voiceops_cli({"calls", "show", std::string(100 * 1024, 'C')}, {},
+                             {"VOICEOPS_CONFIG=/nonexistent"});
+    CHECK(huge.status == 64);
+    CHECK(huge.err.find("at most 256 bytes") != std::string::npos);
+  }
+  SECTION("output that cannot be written is 74, not success") {
+    auto full = run_process({"/bin/sh", "-c", "\"$0\" version > /dev/full", cli_path()});
+    CHECK(full.status == 74);
+    CHECK(full.err.find("cannot write the output") != std::string::npos);
+    auto closed = run_process({"/bin/sh", "-c", "\"$0\" version >&-", cli_path()});
+    CHECK(closed.status == 74);
+  }
+}

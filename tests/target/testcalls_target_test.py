@@ -176,8 +176,12 @@ def main():
         try:
             run = run_cli(args.cli, daemon.config, *packs, "--target", daemon.url,
                           "--format", "json")
-            check(run.returncode == 0, "scripted off: exit %d: %s" %
+            # Every call skipped: nothing was tested, so the run has not passed (exit 1, with
+            # why). Until issue 10 this expected 0, which let a smoke test that ran nothing
+            # pass in CI; that was wrong for a real user.
+            check(run.returncode == 1, "scripted off: exit %d: %s" %
                   (run.returncode, run.stderr[-2000:]))
+            check("every call was skipped" in run.stderr, "scripted off: " + run.stderr[-2000:])
             calls = calls_of(json.loads(run.stdout))
             for call in calls:
                 reason = call.get("skipped", "")

@@ -37,8 +37,13 @@ TEST_CASE("reading inputs maps failures to sysexits", "[input]") {
     CHECK(r.error().rule == "too-large");
     std::remove(path.c_str());
   }
-  SECTION("an endless device stops at the limit") {
-    auto r = read_input_file("/dev/zero", 4096);
+  SECTION("a device is not a file: refused at once, unless streams are allowed") {
+    auto refused = read_input_file("/dev/zero", 4096);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().rule == "not-a-file");
+    CHECK(refused.error().status == ExitStatus::no_input);
+    // Where standard input is allowed ("-"), an endless one still stops at the limit.
+    auto r = read_input_file("/dev/zero", 4096, Streams::allowed);
     REQUIRE_FALSE(r);
     CHECK(r.error().rule == "too-large");
   }
