@@ -38,7 +38,7 @@ const char* to_string(Phase phase) {
 
 std::string serialize(const CallState& s) {
   Packer p;
-  p.map(38);
+  p.map(39);
   // Keys in bytewise order, as a JSON object keeps them.
   p.key("ah"), p.boolean(s.after_hours);
   p.key("at"), p.integer(s.attempts);
@@ -89,6 +89,7 @@ std::string serialize(const CallState& s) {
   p.key("tx"), p.str(s.transfer_result);
   p.key("v"), p.integer(state_format);
   p.key("wf"), p.str(s.workflow);
+  p.key("wt"), p.str(s.last_webhook_token);
   return p.take();
 }
 
@@ -328,6 +329,10 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
       }
       case key_code("mp"): {
         ok = read_string(k, s.message_part);
+        break;
+      }
+      case key_code("wt"): {
+        ok = read_string(k, s.last_webhook_token);
         break;
       }
       case key_code("mr"): {

@@ -47,6 +47,9 @@ struct CallState {
   int clarifications = 0;   // failed tries at understanding the intent
   std::string last_prompt;  // repeated on "sorry, what?"
   bool last_prompt_is_confirmation = false;
+  // The carrier's I-Twilio-Idempotency-Token of the last webhook taken for this call: a retry
+  // of that webhook carries it again, and is answered without running the turn twice.
+  std::string last_webhook_token;
   std::map<std::string, SlotValue> slots;
   std::vector<int> escalations;    // escalation rows fired, in order
   std::string escalation_words;    // what the caller said that fired the last one

@@ -144,9 +144,11 @@ Prepared CallService::prepare(const HttpRequest& request,
     }
   }
   if (param(*form, "CallSid").empty()) return answer(plain(400, "no CallSid"));
+  // The carrier sends the same token again when it retries a webhook (connection overrides).
+  const std::string token(request.header("I-Twilio-Idempotency-Token"));
   if (path == "/twilio/voice") return answer(on_voice(*form, out.writes));
-  if (path == "/twilio/gather") return answer(on_gather(*form, out.writes));
-  if (path == "/twilio/dial") return answer(on_dial(*form, out.writes));
+  if (path == "/twilio/gather") return answer(on_gather(*form, out.writes, token));
+  if (path == "/twilio/dial") return answer(on_dial(*form, out.writes, token));
   return answer(on_status(*form, out.writes));
 }
 
@@ -231,17 +233,19 @@ HttpResponse CallService::on_voice(const twilio::FormParams& form, Writes& write
   if (auto saved = sessions_.load(call_id); saved && *saved) {
     auto state = engine::deserialize(**saved);
     if (state && state->phase != engine::Phase::ended) {
+      observe(ServiceEvent::Kind::late_webhook, call_id, state->workflow, "duplicate");
       return render(*state, {engine::Gather{state->last_prompt, {}, true, true, 5, 0}});
     }
   }
   return run_event(form, engine::CallArrived{param(form, "From"), param(form, "To")}, writes);
 }
 
-HttpResponse CallService::on_gather(const twilio::FormParams& form, Writes& writes) {
+HttpResponse CallService::on_gather(const twilio::FormParams& form, Writes& writes,
+                                    const std::string& token) {
   const std::string digits = param(form, "Digits");
   const std::string speech = param(form, "SpeechResult");
-  if (!digits.empty()) return run_event(form, engine::KeypadDigits{digits}, writes);
-  if (speech.empty()) return run_event(form, engine::NoInput{}, writes);
+  if (!digits.empty()) return run_event(form, engine::KeypadDigits{digits}, writes, token);
+  if (speech.empty()) return run_event(form, engine::NoInput{}, writes, token);
   engine::SpeechHeard heard{speech, 1.0, std::nullopt};
   if (const std::string confidence = param(form, "Confidence"); !confidence.empty()) {
     char* end = nullptr;
@@ -255,13 +259,14 @@ HttpResponse CallService::on_gather(const twilio::FormParams& form, Writes& writ
     if (end && *end == '\0' && value >= 0 && value < 3'600'000)
       heard.barge_in_ms = static_cast<int>(value);
   }
-  return run_event(form, heard, writes);
+  return run_event(form, heard, writes, token);
 }
 
-HttpResponse CallService::on_dial(const twilio::FormParams& form, Writes& writes) {
+HttpResponse CallService::on_dial(const twilio::FormParams& form, Writes& writes,
+                                  const std::string& token) {
   auto status = dial_status(param(form, "DialCallStatus"));
   return run_event(form, engine::TransferResult{status.value_or(engine::TransferStatus::failed)},
-                   writes);
+                   writes, token);
 }
 
 HttpResponse CallService::on_status(const twilio::FormParams& form, Writes& writes) {
@@ -398,7 +403,7 @@ HttpResponse CallService::fallback_answer(const twilio::FormParams& form, Fallba
 }
 
 HttpResponse CallService::run_event(const twilio::FormParams& form, const engine::Event& event,
-                                    Writes& writes) {
+                                    Writes& writes, const std::string& token) {
   const std::string call_id = param(form, "CallSid");
   const auto now = options_.clock();
   engine::CallState state;
@@ -440,6 +445,13 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
       observe(ServiceEvent::Kind::late_webhook, call_id, state.workflow, "during_transfer");
       return still_transferring(*workflow, state);
     }
+    // A retry of the webhook this call last took: answered again, the turn not run twice.
+    if (!token.empty() && token == state.last_webhook_token) {
+      observe(ServiceEvent::Kind::late_webhook, call_id, state.workflow, "duplicate");
+      if (state.phase == engine::Phase::transfer) return still_transferring(*workflow, state);
+      return render(state, {engine::Gather{state.last_prompt, {}, true, true, 5, 0}});
+    }
+    state.last_webhook_token = token;
   }
   if (!workflow) {
     observe_fallback(FallbackReason::no_workflow, call_id, "",

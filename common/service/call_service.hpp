@@ -65,7 +65,7 @@ struct ServiceEvent {
     fallback,        // detail: why the engine could not answer normally
     signature_failure,
     store_error,   // detail: the store's message
-    late_webhook,  // detail: after_end or during_transfer (a late or repeated webhook)
+    late_webhook,  // detail: after_end, during_transfer or duplicate (a late or retried webhook)
   };
   Kind kind;
   std::string call_id;
@@ -130,11 +130,11 @@ class CallService {
   struct Loaded;
   using Writes = std::vector<StoreWrite>;
   HttpResponse on_voice(const twilio::FormParams& form, Writes& writes);
-  HttpResponse on_gather(const twilio::FormParams& form, Writes& writes);
-  HttpResponse on_dial(const twilio::FormParams& form, Writes& writes);
+  HttpResponse on_gather(const twilio::FormParams& form, Writes& writes, const std::string& token);
+  HttpResponse on_dial(const twilio::FormParams& form, Writes& writes, const std::string& token);
   HttpResponse on_status(const twilio::FormParams& form, Writes& writes);
-  HttpResponse run_event(const twilio::FormParams& form, const engine::Event& event,
-                         Writes& writes);
+  HttpResponse run_event(const twilio::FormParams& form, const engine::Event& event, Writes& writes,
+                         const std::string& token = {});
   void observe(ServiceEvent::Kind kind, const std::string& call_id, const std::string& workflow,
                std::string detail = {}) const;
   void observe_fallback(FallbackReason reason, const std::string& call_id,

@@ -299,6 +299,29 @@ class LateWebhookTest(unittest.TestCase):
         self.assertIn('voiceops_late_webhooks_total{kind="during_transfer"} 1', metrics)
         self.assertIn('voiceops_late_webhooks_total{kind="after_end"} 1', metrics)
 
+    def test_a_retried_gather_is_answered_again_not_taken_twice(self):
+        from twilio.request_validator import RequestValidator
+        import urllib.parse
+        d = Daemon()
+        self.addCleanup(d.cleanup)
+        d.start()
+        arrive(d, "CAretry")
+        form = {"CallSid": "CAretry", "SpeechResult": "my furnace is blowing cold air",
+                "Confidence": "0.9"}
+        headers = {"Content-Type": "application/x-www-form-urlencoded",
+                   "X-Twilio-Signature": RequestValidator(daemon_test.TOKEN).compute_signature(
+                       d.url + "/twilio/gather", form),
+                   "I-Twilio-Idempotency-Token": "retry-token-1"}
+        body = urllib.parse.urlencode(form)
+        first = d.request("POST", "/twilio/gather", body, headers)
+        again = d.request("POST", "/twilio/gather", body, headers)
+        self.assertEqual((first[0], again[0]), (200, 200))
+        self.assertRegex(again[1], r"<Say[^>]*>[^<]+</Say>")
+        call = json.loads(d.cli("calls", "show", "CAretry", "--format", "json").stdout)
+        said = [line["text"] for line in call["transcript"] if line["speaker"] == "caller"]
+        self.assertEqual(said, ["my furnace is blowing cold air"])
+        self.assertIn('voiceops_late_webhooks_total{kind="duplicate"} 1', d.get("/metrics")[1])
+
 
 class SmallWrongAnswersTest(unittest.TestCase):
     def test_json_duplicates_absolute_targets_nul_bytes_and_open_token_files(self):

@@ -67,6 +67,7 @@ nlohmann::json reference_json(const CallState& s) {
     slots[name] = {slot.value, slot.confirmed, slot.asked_at};
   return {{"v", 1},
           {"wf", s.workflow},
+          {"wt", s.last_webhook_token},
           {"id", s.call_id},
           {"from", s.from},
           {"to", s.to},
@@ -153,6 +154,7 @@ TEST_CASE("call state bytes are what nlohmann's MessagePack made of it", "[engin
   states[3].message_part = "message";
   states[3].message = "tell marcus the cooler is out";
   states[3].transfer_result = "no-answer";
+  states[3].last_webhook_token = "idempotency-token-0123";
   for (const CallState& state : states) {
     const std::string expected = reference_blob(reference_json(state));
     const std::string blob = serialize(state);
@@ -171,6 +173,12 @@ TEST_CASE("fields a newer version adds are skipped; missing ones are damage", "[
   auto back = deserialize(reference_blob(j));
   REQUIRE(back);
   CHECK(back->call_id == "CA1");
+
+  // A state saved before a field was added (the retry token) still loads: calls in progress
+  // survive an upgrade.
+  nlohmann::json older = reference_json(s);
+  older.erase("wt");
+  REQUIRE(deserialize(reference_blob(older)));
 
   nlohmann::json missing = reference_json(s);
   missing.erase("ev");
