@@ -8,8 +8,10 @@
 #      corpus-routine/, corpus-emergencies/) and their
 #      understanding figures, with the held-out corpus's figures printed for information;
 #   5. the fuzzers for a bounded time, each seeded from the shipped files: contracts, webhook
-#      forms, call scripts and TwiML, and what callers say, turn by turn, to the dialogue.
-# FUZZ_SECONDS (default 120) bounds step 5 as a whole, split evenly between the fuzzers;
+#      forms, call scripts and TwiML, what callers say, turn by turn, to the dialogue, stored call
+#      state, the VoiceopsIntegrations parameter and the config file, the control socket's JSON,
+#      and what a daemon answers `testcalls run --target`.
+# FUZZ_SECONDS (default 175) bounds step 5 as a whole, split evenly between the fuzzers;
 # FUZZ_SEED (default 1) keeps the CI run reproducible; SKIP_SANITIZERS=1 or SKIP_FUZZ=1 skip steps 2 and 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,21 +44,25 @@ fi
 # VOICEOPS_FUZZ loses the toml++ 'unreachable' skip (CMake drops the repeated
 # -fno-sanitize=unreachable, and the later -fsanitize=undefined turns the check back on).
 if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
-  fuzz_total=${FUZZ_SECONDS:-120}
-  fuzz_each=$((fuzz_total / 4))
+  fuzzers=(contract form testcalls dialogue stored_input control target)
+  fuzz_total=${FUZZ_SECONDS:-175}
+  fuzz_each=$((fuzz_total / ${#fuzzers[@]}))
   ((fuzz_each > 0)) || fuzz_each=1
-  echo "== fuzz for ${fuzz_total} s (libFuzzer): contracts, webhook forms, call scripts and TwiML, dialogue"
-  CXX=clang++-14 BUILD_DIR=build-fuzz BUILD_TARGETS="contract_fuzzer form_fuzzer testcalls_fuzzer dialogue_fuzzer" \
+  echo "== fuzz for ${fuzz_total} s (libFuzzer): contracts, webhook forms, call scripts and TwiML, dialogue,"
+  echo "   stored call state, scripted integrations and config, the control socket, --target answers"
+  CXX=clang++-14 BUILD_DIR=build-fuzz BUILD_TARGETS="${fuzzers[*]/%/_fuzzer}" \
     bash scripts/build.sh -DBUILD_TESTING=OFF -DVOICEOPS_FUZZ=ON -DVOICEOPS_BUILD_DAEMON=OFF \
     -DVOICEOPS_BUILD_BENCH=OFF
-  mkdir -p build-fuzz/corpus-contract build-fuzz/corpus-form build-fuzz/corpus-testcalls \
-    build-fuzz/corpus-dialogue
+  for target in "${fuzzers[@]}"; do mkdir -p "build-fuzz/corpus-$target"; done
   find contracts tests/contracts -name '*.toml' -exec cp {} build-fuzz/corpus-contract/ \;
   cp fuzz/seeds/form/* build-fuzz/corpus-form/
   find testcalls -name '*.toml' -exec cp {} build-fuzz/corpus-testcalls/ \;
   cp fuzz/seeds/twiml/* build-fuzz/corpus-testcalls/
   python3 fuzz/dialogue_seeds.py build-fuzz/corpus-dialogue testcalls/*/*.toml tests/corpus/*/*.toml
-  for target in contract form testcalls dialogue; do
+  cp fuzz/seeds/stored/* build-fuzz/corpus-stored_input/
+  cp fuzz/seeds/control/* build-fuzz/corpus-control/
+  cp fuzz/seeds/target/* build-fuzz/corpus-target/
+  for target in "${fuzzers[@]}"; do
     build-fuzz/fuzz/${target}_fuzzer -seed="${FUZZ_SEED:-1}" -max_total_time="$fuzz_each" -max_len=65536 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 "build-fuzz/corpus-$target" 2>&1 | tail -n 6
   done

@@ -1,0 +1,56 @@
+// libFuzzer target: one line on the daemon's control socket, answered by a real DaemonCore over
+// a store in a temporary folder with the shipped contracts. Checks, beyond "no crash": every
+// answer is one JSON object with a boolean "ok", whatever the request.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "daemon/daemon_core.hpp"
+
+namespace {
+
+struct Fixture {
+  std::filesystem::path folder;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> sink{std::fopen("/dev/null", "w"), std::fclose};
+  std::unique_ptr<voiceops::daemon::Log> log;
+  std::unique_ptr<voiceops::daemon::DaemonCore> core;
+
+  Fixture() {
+    char pattern[] = "/tmp/voiceops-control-fuzz-XXXXXX";
+    folder = ::mkdtemp(pattern);
+    voiceops::config::Config config;
+    config.store.path = (folder / "voiceops.db").string();
+    config.contracts.paths = {std::string(VOICEOPS_SOURCE_DIR) + "/contracts/*.toml"};
+    config.twilio.validate_signatures = false;
+    log = std::make_unique<voiceops::daemon::Log>(sink.get());
+    auto started = voiceops::daemon::DaemonCore::start(
+        config, [](std::string_view) { return std::optional<std::string>(); }, *log);
+    if (!started) __builtin_trap();
+    core = std::move(*started);
+  }
+  ~Fixture() {
+    core.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(folder, ignored);
+  }
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static Fixture fixture;  // one daemon core for the whole run, as the socket has
+  const std::string_view request(reinterpret_cast<const char*>(data), size);
+  const std::string answer = fixture.core->handle_control(request);
+  const auto parsed = nlohmann::json::parse(answer, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("ok") ||
+      !parsed["ok"].is_boolean())
+    __builtin_trap();
+  return 0;
+}
