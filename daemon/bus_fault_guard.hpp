@@ -3,9 +3,9 @@
 // SQLite maps the store's -shm file, and an ext4 file made immutable, or a full tmpfs, answers a
 // write to one of its pages with SIGBUS, which would kill the daemon mid-call and log nothing.
 //
-// The handler gives the faulting page a private copy of its contents (read with
-// process_vm_readv, which fails instead of faulting again), so the write that faulted lands in
-// memory and the thread carries on; it counts the fault. The store watches the count: it stops
+// The handler checks in /proc/self/maps that the address is in a file named "...-shm", gives
+// the faulting page a private copy of its contents, so the write that faulted lands in memory
+// and the thread carries on, and counts the fault. The store watches the count: it stops
 // writing at once, answers every call with the human fallback, and reopens its connections when
 // the files are writable again, which drops the private pages and rebuilds the index from the
 // WAL. Faults on anything but a mapped file page are not ours to mend: they kill as before.

@@ -194,7 +194,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec) return;
       self->deadline_hit_ = true;
+      // Cancel the read waiting now, and end any later one (a completion already queued would
+      // otherwise read on with no deadline); the send side stays open for the 408.
       beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_receive, ignored);
       self->stream_.socket().cancel(ignored);
     });
     http::async_read(stream_, buffer_, *parser_,
@@ -370,7 +373,12 @@ void on_accept(std::shared_ptr<HttpServer::Shared> shared, beast::error_code ec,
     return do_accept(std::move(shared));
   }
   // Out of descriptors (or kernel memory): the connections already open go on being served;
-  // new ones wait in the listen backlog while accepting pauses.
+  // new ones wait in the listen backlog while accepting pauses. Any other error (a client that
+  // gave up in the backlog) concerns one connection: accept the next at once.
+  const bool out_of_resources = ec == asio::error::no_descriptors ||
+                                ec == boost::system::errc::too_many_files_open_in_system ||
+                                ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
+  if (!out_of_resources) return do_accept(std::move(shared));
   shared->core.count_accept_failure();
   ++shared->accept_failures_unlogged;
   const auto now = std::chrono::steady_clock::now();

@@ -141,12 +141,15 @@ DaemonCore::DaemonCore(config::Config config, Log& log, Clock clock)
 }
 
 // The writer's callbacks use this object: let them all run before any member goes.
+// The store's threads call back into this object (answers, health changes, replays): they are
+// stopped, and the store closed, while every member is still here.
 DaemonCore::~DaemonCore() {
-  post_ = {};
   drop_waiting();
   if (store_) {
+    store_->health().on_change({});  // waits for a health callback in progress
     store_->flush();
-    store_->health().on_change({});
+    post_ = {};
+    store_.reset();
   }
 }
 
@@ -368,30 +371,55 @@ void DaemonCore::run_webhook(service::HttpRequest request, const WebhookForm& fo
       for (const auto& result : results)
         if (!result && failure.empty()) failure = result.error();
       try {
-        service->committed(committed, results);
+        if (failure.empty()) {
+          service->committed(committed, results);
+          return (*send)(std::move(*pending));
+        }
         // Every answer follows its commit: a turn that is not in the store is not answered as
-        // if it were. The caller gets the human fallback; the carrier retries a status callback.
-        if (!failure.empty() && status_callback) {
-          keep_for_replay(std::move(committed));
+        // if it were, nor told to staff. What did go in is told; what did not is counted.
+        std::vector<service::StoreWrite> kept, done;
+        std::vector<service::WriteResult> done_results;
+        for (std::size_t i = 0; i < committed.size() && i < results.size(); ++i) {
+          if (results[i]) {
+            done.push_back(std::move(committed[i]));
+            done_results.push_back(results[i]);
+          } else {
+            std::string id;
+            if (const auto* turn = std::get_if<service::TurnRecord>(&committed[i])) {
+              id = turn->state.call_id;
+              // Staff are still told of a turn that was not kept (a safety page above all):
+              // a possible emergency is never dropped. A status callback's are told on replay.
+              if (!status_callback) {
+                for (const engine::Notify& notice : turn->notices)
+                  messages_->notify(turn->state, notice);
+              }
+            } else {
+              id = std::get<service::CallFinish>(committed[i]).call_id;
+            }
+            on_event(
+                {service::ServiceEvent::Kind::store_error, id, std::string(), results[i].error()});
+            kept.push_back(std::move(committed[i]));
+          }
+        }
+        if (!done.empty()) service->committed(done, done_results);
+        if (status_callback) {
+          // The carrier is told to retry; meanwhile the writes that failed are kept, and their
+          // staff notices go out when they are written.
+          keep_for_replay(std::move(kept));
           Answer retry;
           retry.response = text_response(503, "the store is not writable; retry\n");
           retry.headers.push_back({"Retry-After", "5"});
           return (*send)(std::move(retry));
         }
-        if (!failure.empty()) {
-          Answer fallback;
-          fallback.response =
-              service->fallback_answer(*params, service::FallbackReason::store_error, failure);
-          return (*send)(std::move(fallback));
-        }
+        Answer fallback;
+        fallback.response =
+            service->fallback_answer(*params, service::FallbackReason::store_error, failure);
+        return (*send)(std::move(fallback));
       } catch (...) {
-        if (!failure.empty()) {
-          Answer apology;
-          apology.response = static_apology();
-          return (*send)(std::move(apology));
-        }
+        Answer apology;
+        apology.response = static_apology();
+        return (*send)(std::move(apology));
       }
-      (*send)(std::move(*pending));
     });
   } catch (...) {
     // Out of memory queueing the turn: nothing was committed, so no normal answer either.
@@ -409,6 +437,17 @@ void DaemonCore::keep_for_replay(std::vector<service::StoreWrite> writes) {
     kept_.erase(kept_.begin());
   }
   kept_.push_back(std::move(writes));
+  // The store may have healed between the failure and now: then nothing would replay these.
+  if (store_->health().writable()) replay_kept_later();
+}
+
+// Replays on the next webhook thread rather than inside the writer's callback that kept them.
+void DaemonCore::replay_kept_later() {
+  if (post_) {
+    post_([this] { replay_kept(); });
+  } else {
+    replay_kept();
+  }
 }
 
 // Writes kept while the store was faulted go in once it takes writes again; any that fail
@@ -426,12 +465,23 @@ void DaemonCore::replay_kept() {
   for (auto& writes : kept) {
     store_->commit(std::move(writes), [this, service](std::vector<service::StoreWrite> committed,
                                                       std::vector<service::WriteResult> results) {
-      bool failed = false;
-      for (const auto& result : results) failed = failed || !result;
-      if (failed) return keep_for_replay(std::move(committed));
+      std::vector<service::StoreWrite> again, done;
+      std::vector<service::WriteResult> done_results;
+      for (std::size_t i = 0; i < committed.size() && i < results.size(); ++i) {
+        if (results[i]) {
+          done.push_back(std::move(committed[i]));
+          done_results.push_back(results[i]);
+        } else {
+          again.push_back(std::move(committed[i]));
+        }
+      }
       try {
-        service->committed(committed, results);
+        if (!done.empty()) service->committed(done, done_results);
       } catch (...) {
+      }
+      if (!again.empty()) {
+        std::lock_guard lock(kept_mutex_);
+        kept_.push_back(std::move(again));  // a later heal, or the next sweep, tries again
       }
     });
   }
@@ -594,6 +644,7 @@ ReloadOutcome DaemonCore::reload_locked() {
 }
 
 void DaemonCore::sweep(std::chrono::seconds idle) {
+  if (store_->health().writable()) replay_kept();  // anything a heal did not get to
   auto closed = store_->close_abandoned(clock_().time_since_epoch().count(), idle.count());
   if (!closed) {
     metrics_.store_error();

@@ -60,7 +60,8 @@ class DaemonCore final : public service::ServiceObserver {
   using Respond = std::function<void(Answer)>;
   // Carrier webhooks, /healthz, /readyz, /metrics. Calls `respond` exactly once: at once, or for
   // a webhook once its turn is committed (on the store's writer thread). Webhooks for one call
-  // are answered one after another, in order. Never throws; never a 5xx for a webhook.
+  // are answered one after another, in order. Never throws; never a 5xx for a webhook, except
+  // a status callback the store could not take (503, so the carrier may retry).
   void handle_http(service::HttpRequest request, Respond respond);
   // True for requests that may wait on the disk or on another system (readiness, and webhooks
   // once tool calls reach real systems): the server runs these off its event loop.
@@ -119,6 +120,7 @@ class DaemonCore final : public service::ServiceObserver {
   // store takes writes (the carrier is also told to retry, with a 503).
   void keep_for_replay(std::vector<service::StoreWrite> writes);
   void replay_kept();
+  void replay_kept_later();
   void store_health_changed(bool writable, const std::string& cause);
   ReloadOutcome reload_locked();
   Answer readiness();

@@ -230,10 +230,18 @@ HttpResponse CallService::apology(const std::string& text) const {
 HttpResponse CallService::on_voice(const twilio::FormParams& form, Writes& writes) {
   const std::string call_id = param(form, "CallSid");
   // The carrier retries a webhook it got no answer to: pick the call up where it is.
-  if (auto saved = sessions_.load(call_id); saved && *saved) {
+  auto saved = sessions_.load(call_id);
+  if (!saved) {  // never start a call over because its state could not be read
+    observe(ServiceEvent::Kind::store_error, call_id, "", saved.error());
+    return fallback_answer(form, FallbackReason::store_error, saved.error());
+  }
+  if (*saved) {
     auto state = engine::deserialize(**saved);
     if (state && state->phase != engine::Phase::ended) {
       observe(ServiceEvent::Kind::late_webhook, call_id, state->workflow, "duplicate");
+      const Workflow* workflow = workflow_of(*state);
+      if (workflow && state->phase == engine::Phase::transfer)
+        return still_transferring(*workflow, *state);
       return render(*state, {engine::Gather{state->last_prompt, {}, true, true, 5, 0}});
     }
   }

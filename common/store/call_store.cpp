@@ -308,7 +308,11 @@ void CallStore::checkpoint_once(bool final) {
   struct stat wal {};
   if (::stat((path_ + "-wal").c_str(), &wal) != 0 || wal.st_size <= options_.wal_size_limit_bytes)
     return;
-  (void)checkpointer_->exec("PRAGMA main.wal_checkpoint(TRUNCATE)");
+  if (auto truncated = checkpointer_->exec("PRAGMA main.wal_checkpoint(TRUNCATE)");
+      !truncated && is_storage_fault(truncated.error().code)) {
+    health_.fault(StoreHealth::Part::checkpoints, fmt::format("truncating the WAL of {} failed: {}",
+                                                              path_, describe(truncated.error())));
+  }
 }
 
 bool CallStore::shared_memory_faulted() {
@@ -560,7 +564,10 @@ Result<bool, std::string> CallStore::finish_locked(const service::CallFinish& fi
   Statement& q = sql_->spoken_chars;
   if (auto bound = q.bind(finish.call_id); !bound) return failed(bound);
   auto row = q.step();
-  if (!row) return failed(row);
+  if (!row) {
+    note_write(row.error());
+    return failed(row);
+  }
   if (!*row) {  // unknown, or already final: a repeated or late callback changes nothing
     q.reset();
     return false;

@@ -20,6 +20,7 @@ bool is_storage_fault(int sqlite_code) {
 }
 
 void StoreHealth::on_change(Changed changed) {
+  std::lock_guard changing(changing_);
   std::lock_guard lock(mutex_);
   changed_ = std::move(changed);
 }
@@ -39,32 +40,33 @@ std::string& slot(StoreHealth::Part part, std::string& writes, std::string& chec
 }  // namespace
 
 void StoreHealth::fault(Part part, const std::string& cause) {
-  std::unique_lock lock(mutex_);
-  const bool was = writes_.empty() && checkpoints_.empty() && shared_memory_.empty();
-  std::string& held = slot(part, writes_, checkpoints_, shared_memory_);
-  if (!held.empty()) return;  // said once, not once per failed write
-  held = cause.empty() ? std::string("unknown cause") : cause;
-  notify_locked(was, lock);
+  const std::string given = cause.empty() ? std::string("unknown cause") : cause;
+  change(part, &given);
 }
 
 void StoreHealth::healed(Part part) {
-  std::unique_lock lock(mutex_);
-  std::string& held = slot(part, writes_, checkpoints_, shared_memory_);
-  if (held.empty()) return;
-  const bool was = false;
-  held.clear();
-  notify_locked(was, lock);
+  change(part, nullptr);
 }
 
-// Tells the host when writability changed, and when a further fault adds a cause.
-void StoreHealth::notify_locked(bool was_writable, std::unique_lock<std::mutex>& lock) {
-  const bool now = writes_.empty() && checkpoints_.empty() && shared_memory_.empty();
-  if (!changed_ || (now && was_writable)) return;
-  Changed changed = changed_;
+// Sets or clears one part's cause; tells the host only when writability flips, so a second
+// fault or a partial recovery says nothing new.
+void StoreHealth::change(Part part, const std::string* cause) {
+  std::lock_guard changing(changing_);
+  Changed changed;
+  bool now = false;
   std::string why;
-  for (const std::string* cause : {&writes_, &checkpoints_, &shared_memory_})
-    if (!cause->empty()) why += (why.empty() ? "" : "; ") + *cause;
-  lock.unlock();
+  {
+    std::lock_guard lock(mutex_);
+    std::string& held = slot(part, writes_, checkpoints_, shared_memory_);
+    if (cause ? !held.empty() : held.empty()) return;  // said once, not once per failed write
+    const bool was = writes_.empty() && checkpoints_.empty() && shared_memory_.empty();
+    held = cause ? *cause : std::string();
+    now = writes_.empty() && checkpoints_.empty() && shared_memory_.empty();
+    if (was == now || !changed_) return;
+    changed = changed_;
+    for (const std::string* c : {&writes_, &checkpoints_, &shared_memory_})
+      if (!c->empty()) why += (why.empty() ? "" : "; ") + *c;
+  }
   changed(now, why);
 }
 

@@ -16,9 +16,11 @@ bool is_storage_fault(int sqlite_code);
 class StoreHealth {
  public:
   enum class Part { writes, checkpoints, shared_memory };
-  // Called on every change from healthy to faulted and back, on the thread that saw it.
+  // Called when the store goes from writable to faulted and back, on the thread that saw it,
+  // one call at a time and in the order the changes happened. It must not call back into this.
   using Changed = std::function<void(bool writable, const std::string& cause)>;
 
+  // Replacing (or clearing) the callback waits for a call of the old one in progress.
   void on_change(Changed changed);
   void fault(Part part, const std::string& cause);
   void healed(Part part);
@@ -29,8 +31,9 @@ class StoreHealth {
   std::string causes() const;
 
  private:
-  void notify_locked(bool was_writable, std::unique_lock<std::mutex>& lock);
-  mutable std::mutex mutex_;
+  void change(Part part, const std::string* cause);
+  std::mutex changing_;       // held over a change and its callback: changes are told in order
+  mutable std::mutex mutex_;  // guards the causes, for readers
   std::string writes_, checkpoints_, shared_memory_;  // the cause of each fault in force
   Changed changed_;
 };
