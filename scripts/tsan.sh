@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ThreadSanitizer over the concurrent parts: the store's writer thread and group commit (the store
-# tests), and the daemon's event loop, per-call ordering and commit callbacks (the daemon and
-# --target integration tests against a TSan-built voiceopsd). Not part of scripts/test.sh: its
+# tests), and the daemon's event loop, per-call ordering, commit callbacks and store faults (the
+# daemon, robustness and --target integration tests against a TSan-built voiceopsd). Not part of scripts/test.sh: its
 # cold build (Beast under clang) would push CI past its time budget. Run it after changing threads.
 #   bash scripts/tsan.sh
 set -euo pipefail
@@ -15,6 +15,7 @@ trap 'rm -rf "$reports"' EXIT
 export TSAN_OPTIONS="halt_on_error=0 log_path=$reports/tsan"
 build-tsan/tests/store_tests
 /usr/bin/python3 tests/daemon/daemon_test.py build-tsan/daemon/voiceopsd build-tsan/cli/voiceops "$PWD"
+/usr/bin/python3 tests/daemon/robustness_test.py build-tsan/daemon/voiceopsd build-tsan/cli/voiceops "$PWD"
 /usr/bin/python3 tests/target/testcalls_target_test.py --cli build-tsan/cli/voiceops \
   --daemon build-tsan/daemon/voiceopsd
 if compgen -G "$reports/tsan*" >/dev/null; then
