@@ -55,4 +55,21 @@ bool in_business_hours(const contract::BusinessHours& hours, const LocalMoment& 
          moment.minute_of_day < day.closes_minute;
 }
 
+std::optional<bool> in_business_hours(const contract::BusinessHours& hours,
+                                      std::chrono::sys_seconds utc) {
+  auto local = to_local(hours.time_zone.value, utc);
+  if (!local) return std::nullopt;
+  return in_business_hours(hours, *local);
+}
+
+bool hours_apply(contract::Hours when, bool business_hours) {
+  switch (when) {
+    case contract::Hours::always: return true;
+    case contract::Hours::business_hours: return business_hours;
+    case contract::Hours::after_hours: return !business_hours;
+    case contract::Hours::never: return false;
+  }
+  return false;
+}
+
 }  // namespace voiceops::engine

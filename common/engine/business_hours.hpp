@@ -2,6 +2,7 @@
 // Whether a moment is inside the contract's business hours, in the contract's time zone, with
 // its holidays.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,16 @@ const date::time_zone* time_zone_named(std::string_view time_zone);
 LocalMoment to_local(const date::time_zone& zone, std::chrono::sys_seconds utc);
 
 bool in_business_hours(const contract::BusinessHours& hours, const LocalMoment& moment);
+// The same for a moment in UTC, in the contract's zone; nullopt for a zone tzdata lacks.
+std::optional<bool> in_business_hours(const contract::BusinessHours& hours,
+                                      std::chrono::sys_seconds utc);
+
+// Whether something kept for `when` (a destination's staffed hours, a workflow's or a row's
+// hours) applies at a moment in or out of business hours.
+bool hours_apply(contract::Hours when, bool business_hours);
+// Whether someone answers at `destination` now: its staffed hours against business hours.
+inline bool staffed_now(const contract::Destination& destination, bool business_hours) {
+  return hours_apply(destination.staffed.value, business_hours);
+}
 
 }  // namespace voiceops::engine

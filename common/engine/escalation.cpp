@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/business_hours.hpp"
 #include "engine/prepared_contract.hpp"
 #include "engine/turn.hpp"
 #include "nlu/detail.hpp"
@@ -193,11 +194,7 @@ void Dialogue::Turn::fallback() {
     return;
   }
   const contract::Destination* destination = c_.destination(c_.workflow.human_fallback.value);
-  const bool staffed =
-      destination &&
-      (destination->staffed.value == contract::Hours::always ||
-       (destination->staffed.value == contract::Hours::business_hours && !s_.after_hours) ||
-       (destination->staffed.value == contract::Hours::after_hours && s_.after_hours));
+  const bool staffed = destination && staffed_now(*destination, !s_.after_hours);
   if (destination && staffed && !destination->number.value.empty() &&
       destination->kind.value == contract::DestinationKind::phone) {
     say("Let me get you to someone who can help.");

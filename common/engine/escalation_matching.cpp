@@ -1,5 +1,7 @@
 #include "engine/escalation_matching.hpp"
 
+#include "engine/business_hours.hpp"
+
 #include <algorithm>
 
 namespace voiceops::engine {
@@ -43,13 +45,7 @@ bool blocked(const EscalationRow& row, const std::vector<nlu::ConceptHit>& hits)
 }  // namespace
 
 bool row_applies(const EscalationRow& row, bool after_hours) {
-  switch (row.hours.value) {
-    case contract::Hours::always: return true;
-    case contract::Hours::business_hours: return !after_hours;
-    case contract::Hours::after_hours: return after_hours;
-    case contract::Hours::never: return false;
-  }
-  return false;
+  return hours_apply(row.hours.value, !after_hours);
 }
 
 void rank(std::vector<RowMatch>& matches) {

@@ -75,11 +75,8 @@ void Dialogue::Turn::arrive(const CallArrived& arrived, std::chrono::sys_seconds
   s_.from = arrived.from;
   s_.to = arrived.to;
   s_.started_at = now.time_since_epoch().count();
-  if (auto local = to_local(c_.hours.time_zone.value, now)) {
-    s_.after_hours = !in_business_hours(c_.hours, *local);
-  } else {
-    s_.after_hours = true;  // unknown zone: promise nothing that needs staff on hand
-  }
+  // An unknown zone counts as after hours: promise nothing that needs staff on hand.
+  s_.after_hours = !in_business_hours(c_.hours, now).value_or(false);
   std::string opening = c_.answers.greeting.value;
   if (c_.recording.record_calls && !c_.recording.disclosure.value.empty()) {
     say(opening);

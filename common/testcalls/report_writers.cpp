@@ -5,25 +5,14 @@
 #include <map>
 
 #include <nlohmann/json.hpp>
+#include "util/xml_escape.hpp"
 
 namespace voiceops::testcalls {
 namespace {
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') continue;
-        out += c;
-    }
-  }
-  return out;
+// Every value the JUnit writer puts in the document is an attribute.
+std::string xml_attribute(std::string_view text) {
+  return voiceops::xml_escape(text, true);
 }
 
 std::string markdown_escape(std::string_view text) {
@@ -200,18 +189,18 @@ std::string junit_report(const std::vector<PackReport>& packs) {
                      tests, failures, skipped_attribute(skipped));
   for (const PackReport& pack : packs) {
     out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\"{}>\n",
-                       xml_escape(pack.pack->name), pack.calls.size() + 1, total_failures({pack}),
-                       skipped_attribute(pack_skipped(pack)));
+                       xml_attribute(pack.pack->name), pack.calls.size() + 1,
+                       total_failures({pack}), skipped_attribute(pack_skipped(pack)));
     for (const CallReport& call : pack.calls) {
       const double per_turn = call.webhooks > 0 ? call.engine_microseconds / call.webhooks : 0;
       out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.6f}\">\n",
-                         xml_escape(pack.pack->name), xml_escape(call.script->name),
+                         xml_attribute(pack.pack->name), xml_attribute(call.script->name),
                          call.engine_microseconds / 1e6);
       out += "      <properties>\n";
       out += fmt::format("        <property name=\"kind\" value=\"{}\"/>\n",
-                         xml_escape(call.script->kind));
+                         xml_attribute(call.script->kind));
       out += fmt::format("        <property name=\"outcome\" value=\"{}\"/>\n",
-                         xml_escape(call.outcome));
+                         xml_attribute(call.outcome));
       out += fmt::format("        <property name=\"turns\" value=\"{}\"/>\n", call.turns);
       out += fmt::format("        <property name=\"simulated_duration_s\" value=\"{:.1f}\"/>\n",
                          call.duration_s);
@@ -219,28 +208,29 @@ std::string junit_report(const std::vector<PackReport>& packs) {
       out += fmt::format("        <property name=\"engine_us_per_turn\" value=\"{:.1f}\"/>\n",
                          per_turn);
       for (const auto& what : call.unchecked)
-        out +=
-            fmt::format("        <property name=\"unchecked\" value=\"{}\"/>\n", xml_escape(what));
+        out += fmt::format("        <property name=\"unchecked\" value=\"{}\"/>\n",
+                           xml_attribute(what));
       out += "      </properties>\n";
       for (const Failure& f : call.failures) {
-        out += fmt::format("      <failure type=\"{}\" message=\"{}\"/>\n", xml_escape(f.kind),
-                           xml_escape(f.message));
+        out += fmt::format("      <failure type=\"{}\" message=\"{}\"/>\n", xml_attribute(f.kind),
+                           xml_attribute(f.message));
       }
       if (call.skipped())
-        out += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(*call.skip_reason));
+        out += fmt::format("      <skipped message=\"{}\"/>\n", xml_attribute(*call.skip_reason));
       out += "    </testcase>\n";
     }
     out += fmt::format("    <testcase classname=\"{}\" name=\"coverage\">\n",
-                       xml_escape(pack.pack->name));
+                       xml_attribute(pack.pack->name));
     for (const Failure& f : pack.coverage) {
-      out += fmt::format("      <failure type=\"{}\" message=\"{}\"/>\n", xml_escape(f.kind),
-                         xml_escape(f.message));
+      out += fmt::format("      <failure type=\"{}\" message=\"{}\"/>\n", xml_attribute(f.kind),
+                         xml_attribute(f.message));
     }
     if (pack.unreachable)
       out += fmt::format("      <error type=\"unreachable\" message=\"{}\"/>\n",
-                         xml_escape(*pack.unreachable));
+                         xml_attribute(*pack.unreachable));
     if (pack.coverage_skipped)
-      out += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(*pack.coverage_skipped));
+      out +=
+          fmt::format("      <skipped message=\"{}\"/>\n", xml_attribute(*pack.coverage_skipped));
     out += "    </testcase>\n  </testsuite>\n";
   }
   out += "</testsuites>\n";

@@ -427,14 +427,11 @@ void check_expectations(const ScriptedCall& call, const contract::Contract& cont
 std::optional<std::string> hours_mismatch(const ScriptedCall& call,
                                           const contract::Contract& contract,
                                           std::chrono::sys_seconds now) {
-  const std::string& zone = contract.hours.time_zone.value;
-  auto scripted =
-      engine::to_local(zone, std::chrono::sys_seconds{std::chrono::seconds{call.at_unix}});
-  auto current = engine::to_local(zone, now);
-  if (!scripted || !current) return std::nullopt;
-  const bool scripted_business = engine::in_business_hours(contract.hours, *scripted);
-  const bool now_business = engine::in_business_hours(contract.hours, *current);
-  if (scripted_business == now_business) return std::nullopt;
+  const auto scripted = engine::in_business_hours(
+      contract.hours, std::chrono::sys_seconds{std::chrono::seconds{call.at_unix}});
+  const auto current = engine::in_business_hours(contract.hours, now);
+  if (!scripted || !current || *scripted == *current) return std::nullopt;
+  const bool scripted_business = *scripted, now_business = *current;
   const auto name = [](bool business) { return business ? "business hours" : "after hours"; };
   return "scripted in " + std::string(name(scripted_business)) + " (" + call.at + "); it is " +
          name(now_business) + " now on the daemon's clock";

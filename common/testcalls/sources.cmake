@@ -1,7 +1,7 @@
 target_sources(voiceops_core PRIVATE
-  ${CMAKE_CURRENT_SOURCE_DIR}/testcalls/pack.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/testcalls/report_writers.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/testcalls/runner.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/testcalls/scaffold.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/testcalls/targets.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/testcalls/twiml_reader.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/pack.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/report_writers.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/runner.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/scaffold.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/targets.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/twiml_reader.cpp)

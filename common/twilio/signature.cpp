@@ -1,5 +1,7 @@
 #include "twilio/signature.hpp"
 
+#include "crypto/constant_time.hpp"
+
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -198,8 +200,7 @@ std::string body_sha256_of(std::string_view url) {
 
 bool signatures_equal(std::string_view a, std::string_view b) {
   // The length of a signature is no secret (28 characters of base64); the bytes are.
-  if (a.size() != b.size()) return false;
-  return a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return secrets_equal(a, b);
 }
 
 std::vector<std::string> url_variants(std::string_view url) {

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+#include "util/xml_escape.hpp"
 
 namespace voiceops::twilio {
 
@@ -97,9 +98,6 @@ class TwimlResponse {
   std::deque<TwimlVerb> verbs_;  // a deque: references to its elements survive push_back
 };
 
-// Text as XML character data or attribute value: & < > " ' escaped; tab and newline kept (as
-// &#9; and &#10; inside attributes, where a parser would turn them into spaces); other control
-// characters (C0, DEL, C1), U+FFFE, U+FFFF and bytes that are not UTF-8 removed.
-std::string xml_escape(std::string_view text, bool attribute = false);
+using voiceops::xml_escape;  // util/xml_escape.hpp, shared with the JUnit writer
 
 }  // namespace voiceops::twilio
