@@ -41,7 +41,9 @@ std::string tsv_cell(std::string text) {
 }
 
 ExitStatus run_list(const Context& context, const ListOptions& options) {
-  json request = {{"command", "calls.list"}, {"active", options.active}, {"limit", options.limit}};
+  control::CallsListRequest request;
+  request.active = options.active;
+  request.limit = options.limit;
   if (!options.since.empty()) {
     auto since = parse_time_spec(options.since, std::chrono::time_point_cast<std::chrono::seconds>(
                                                     std::chrono::system_clock::now()));
@@ -49,7 +51,7 @@ ExitStatus run_list(const Context& context, const ListOptions& options) {
       complain("--since " + since.error());
       return ExitStatus::usage;
     }
-    request["since"] = *since;
+    request.since = *since;
   }
   auto answer = ask_daemon(context, request);
   if (!answer) return answer.error();
@@ -96,7 +98,7 @@ ExitStatus run_list(const Context& context, const ListOptions& options) {
   return ExitStatus::ok;
 }
 
-constexpr std::size_t max_call_id_bytes = 256;
+constexpr std::size_t max_call_id_bytes = control::max_call_id_bytes;
 
 ExitStatus run_show(const Context& context, const std::string& call_id, const std::string& format) {
   // A CallSid is 34 ASCII characters; test ids are short too. Anything else is a typo or a
@@ -111,7 +113,7 @@ ExitStatus run_show(const Context& context, const std::string& call_id, const st
              "pass the CallSid as voiceops calls list shows it");
     return ExitStatus::usage;
   }
-  auto answer = ask_daemon(context, json{{"command", "calls.show"}, {"call", call_id}});
+  auto answer = ask_daemon(context, control::CallsShowRequest{call_id});
   if (!answer) return answer.error();
   if (!answer->value("ok", false)) {
     if (answer->value("not_found", false)) {
@@ -169,7 +171,7 @@ void add_calls_commands(CLI::App& app, Context& context) {
       ->type_name("WHEN");
   list->add_flag("--active", list_options->active, "Only calls in progress");
   list->add_option("--limit", list_options->limit, "At most this many calls (default 100)")
-      ->check(CLI::Range(1, 100000))
+      ->check(CLI::Range(1, control::max_list_limit))
       ->type_name("N");
   list->add_option("--format", list_options->format, "Output format (tsv: a header row, then tabs)")
       ->check(CLI::IsMember({"text", "json", "tsv"}))

@@ -14,7 +14,8 @@ void complain(const std::string& message, const std::string& hint) {
   if (!hint.empty()) std::fprintf(stderr, "    hint: %s\n", hint.c_str());
 }
 
-Result<nlohmann::json, ExitStatus> ask_daemon(const Context& context, const nlohmann::json& request,
+Result<nlohmann::json, ExitStatus> ask_daemon(const Context& context,
+                                              const control::Request& request,
                                               std::chrono::milliseconds timeout) {
   const auto environment = config::process_environment();
   auto loaded = config::load_config(config::locate_config(context.config_file, environment));
@@ -23,7 +24,8 @@ Result<nlohmann::json, ExitStatus> ask_daemon(const Context& context, const nloh
     complain("bad configuration in " + loaded.error().file() + "; see voiceops.toml(5)");
     return unexpected(ExitStatus::config);
   }
-  auto answer = daemon::control_request(loaded->server.control_socket, request.dump(), timeout);
+  auto answer =
+      daemon::control_request(loaded->server.control_socket, control::encode(request), timeout);
   if (!answer) {
     complain(answer.error().message, answer.error().hint);
     return unexpected(answer.error().status);

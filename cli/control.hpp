@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/context.hpp"
+#include "control/requests.hpp"
 #include "util/exit_status.hpp"
 #include "util/result.hpp"
 
@@ -14,7 +15,7 @@ namespace voiceops::cli {
 
 // Prints why on stderr when it fails; the error is the exit status to use.
 Result<nlohmann::json, ExitStatus> ask_daemon(
-    const Context& context, const nlohmann::json& request,
+    const Context& context, const control::Request& request,
     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 void complain(const std::string& message, const std::string& hint = {});

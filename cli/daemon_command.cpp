@@ -20,7 +20,7 @@ std::string duration_text(long long seconds) {
 }
 
 ExitStatus run_status(const Context& context, const std::string& format) {
-  auto answer = ask_daemon(context, json{{"command", "status"}}, std::chrono::seconds(10));
+  auto answer = ask_daemon(context, control::StatusRequest{}, std::chrono::seconds(10));
   if (!answer) return answer.error();
   const json& s = *answer;
   if (format == "json") {
@@ -48,8 +48,7 @@ ExitStatus run_status(const Context& context, const std::string& format) {
 }
 
 ExitStatus run_reload(const Context& context, bool wait) {
-  auto answer =
-      ask_daemon(context, json{{"command", "reload"}, {"wait", wait}}, std::chrono::seconds(90));
+  auto answer = ask_daemon(context, control::ReloadRequest{wait}, std::chrono::seconds(90));
   if (!answer) return answer.error();
   const json& r = *answer;
   if (r.value("queued", false)) {

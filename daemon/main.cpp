@@ -18,6 +18,7 @@
 
 #include "bus_fault_guard.hpp"
 #include "config/config.hpp"
+#include "control/requests.hpp"
 #include "control_server.hpp"
 #include "daemon/daemon_core.hpp"
 #include "http_server.hpp"
@@ -106,11 +107,12 @@ int serve(const config::Config& config, int threads) {
 
   daemon::ControlServer control(io, [&](std::string_view request) -> std::string {
     // `voiceops daemon reload` without --wait: answer now, reload on the event loop.
-    auto parsed = nlohmann::json::parse(request, nullptr, false);
-    if (parsed.is_object() && parsed.value("command", "") == "reload" &&
-        parsed.value("wait", true) == false) {
-      asio::post(io, [&core] { core.reload(); });
-      return R"({"ok":true,"queued":true})";
+    if (auto decoded = control::decode_request(request)) {
+      if (const auto* reload = std::get_if<control::ReloadRequest>(&*decoded);
+          reload && !reload->wait) {
+        asio::post(io, [&core] { core.reload(); });
+        return R"({"ok":true,"queued":true})";
+      }
     }
     return core.handle_control(request);
   });

@@ -1,6 +1,7 @@
 // libFuzzer target: one line on the daemon's control socket, answered by a real DaemonCore over
-// a store in a temporary folder with the shipped contracts. Checks, beyond "no crash": every
-// answer is one JSON object with a boolean "ok", whatever the request.
+// a store in a temporary folder with the shipped contracts. Checks, beyond "no crash": a request
+// that decodes round-trips through its encoding, and every answer is one JSON object with a
+// boolean "ok", whatever the request.
 #include <unistd.h>
 
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "control/requests.hpp"
 #include "daemon/daemon_core.hpp"
 
 namespace {
@@ -47,6 +49,12 @@ struct Fixture {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Fixture fixture;  // one daemon core for the whole run, as the socket has
   const std::string_view request(reinterpret_cast<const char*>(data), size);
+  // A request that decodes encodes to one that decodes to the same.
+  if (auto decoded = voiceops::control::decode_request(request)) {
+    const std::string line = voiceops::control::encode(*decoded);
+    auto again = voiceops::control::decode_request(line);
+    if (!again || voiceops::control::encode(*again) != line) __builtin_trap();
+  }
   const std::string answer = fixture.core->handle_control(request);
   const auto parsed = nlohmann::json::parse(answer, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("ok") ||

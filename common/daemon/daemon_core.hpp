@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "control/requests.hpp"
 #include "daemon/live_events.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics.hpp"
@@ -96,8 +97,8 @@ class DaemonCore final : public service::ServiceObserver {
   // Closes calls that have heard nothing for `idle` as abandoned.
   void sweep(std::chrono::seconds idle);
 
-  // One JSON request line in, one JSON response line out (voiceops daemon/calls commands).
-  std::string handle_control(std::string_view request);
+  // One JSON request line in (control/requests.hpp), one JSON response line out.
+  std::string handle_control(std::string_view line);
   std::string status_json();
 
   const config::Config& config() const { return config_; }
@@ -116,6 +117,10 @@ class DaemonCore final : public service::ServiceObserver {
   void run_webhook(service::HttpRequest request, const WebhookForm& form, Respond respond,
                    const std::string& call_id);
   void call_answered(const std::string& call_id);
+  std::string answer_control(const control::StatusRequest&);
+  std::string answer_control(const control::ReloadRequest&);
+  std::string answer_control(const control::CallsListRequest&);
+  std::string answer_control(const control::CallsShowRequest&);
   // A status callback whose writes could not be committed: kept, and written again once the
   // store takes writes (the carrier is also told to retry, with a 503).
   void keep_for_replay(std::vector<service::StoreWrite> writes);

@@ -1,5 +1,7 @@
 #include "service/call_service.hpp"
 
+#include "service/scripted_integrations.hpp"
+
 #include <algorithm>
 #include <future>
 
@@ -199,9 +201,8 @@ const Workflow* CallService::select_workflow(const std::string& to,
       fallback = fallback ? fallback : &w;
       continue;
     }
-    auto local = engine::to_local(c.hours.time_zone.value, now);
-    const bool business = local && engine::in_business_hours(c.hours, *local);
-    if ((when == contract::Hours::business_hours) == business) return &w;
+    const bool business = engine::in_business_hours(c.hours, now).value_or(false);
+    if (engine::hours_apply(when, business)) return &w;
   }
   return fallback;
 }
@@ -385,12 +386,8 @@ HttpResponse CallService::fallback_answer(const twilio::FormParams& form, Fallba
 
   const contract::Contract& c = *workflow->contract;
   const contract::Destination* destination = c.destination(c.workflow.human_fallback.value);
-  auto local = engine::to_local(c.hours.time_zone.value, now);
-  const bool business = local && engine::in_business_hours(c.hours, *local);
-  const bool staffed =
-      destination && (destination->staffed.value == contract::Hours::always ||
-                      (destination->staffed.value == contract::Hours::business_hours && business) ||
-                      (destination->staffed.value == contract::Hours::after_hours && !business));
+  const bool business = engine::in_business_hours(c.hours, now).value_or(false);
+  const bool staffed = destination && engine::staffed_now(*destination, business);
   if (staffed && destination->kind.value == contract::DestinationKind::phone &&
       !destination->number.value.empty()) {
     twilio::TwimlResponse twiml;
@@ -498,6 +495,9 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
     }
   };
 
+  ToolContext tool_context;
+  if (const std::string* script = twilio::find_param(form, scripted_integrations_param))
+    tool_context.scripted_integrations = *script;
   std::vector<engine::Action> actions = dialogue.handle(state, event, now);
   for (int round = 0; round < max_tool_rounds && !actions.empty() &&
                       std::holds_alternative<engine::CallTool>(actions.back());
@@ -505,7 +505,7 @@ HttpResponse CallService::run_event(const twilio::FormParams& form, const engine
     const engine::CallTool tool = std::get<engine::CallTool>(actions.back());
     actions.pop_back();
     record_actions(actions);
-    const engine::ToolResult result = tools_.run(state, tool, form);
+    const engine::ToolResult result = tools_.run(state, tool, tool_context);
     const std::string outcome = engine::to_string(result.status);
     record.lines.push_back({"tool", tool.name + ": " + outcome});
     record.events.push_back({"tool", tool.name + " " + outcome});

@@ -21,13 +21,19 @@
 
 namespace voiceops::service {
 
+// What a tool call may know of the webhook being answered, without the carrier's format.
+struct ToolContext {
+  // Staging only: the test call's scripted outcomes for every system (the VoiceopsIntegrations
+  // parameter, encoded); nullopt when the webhook carries none.
+  std::optional<std::string> scripted_integrations;
+};
+
 // Runs the systems' operations a contract's call steps name ("odoo.helpdesk.ticket.create").
 class ToolRunner {
  public:
   virtual ~ToolRunner() = default;
-  // `webhook` is the request being answered (the daemon reads staging-only test parameters).
   virtual engine::ToolResult run(const engine::CallState& call, const engine::CallTool& tool,
-                                 const twilio::FormParams& webhook) = 0;
+                                 const ToolContext& context) = 0;
 };
 
 // Passes call summaries to staff outside the call's TwiML (texts, queue items, voicemail).

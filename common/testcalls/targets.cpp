@@ -8,6 +8,8 @@
 #include "service/call_service.hpp"
 #include "service/scripted_integrations.hpp"
 #include "testcalls/target.hpp"
+
+#include "control/staging_call_state.hpp"
 #include "twilio/signature.hpp"
 
 namespace voiceops::testcalls {
@@ -75,7 +77,7 @@ class InProcessTarget final : public Target, service::ToolRunner, service::Messe
   }
 
   engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool,
-                         const twilio::FormParams&) override {
+                         const service::ToolContext&) override {
     return hooks_->run_tool(tool);
   }
   void notify(const engine::CallState&, const engine::Notify& notice) override {
@@ -152,33 +154,16 @@ class RemoteTarget final : public Target {
 
   static Result<std::optional<ObservedCall>, TargetError> parse_state(const std::string& body,
                                                                       const std::string& where) {
-    using nlohmann::json;
-    const json j = json::parse(body, nullptr, false);
-    const auto text = [&](const char* key) {
-      auto it = j.find(key);
-      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    if (!j.is_object() || !j.contains("call"))
+    auto state = control::decode_staging_call_state(body);
+    if (!state)
       return unexpected(TargetError{false, where + " did not answer a call's state as JSON"});
     ObservedCall seen;
-    if (auto it = j.find("outcome"); it != j.end() && it->is_string())
-      seen.outcome = it->get<std::string>();
-    seen.event = text("event");
-    if (auto it = j.find("after_hours"); it != j.end() && it->is_boolean())
-      seen.after_hours = it->get<bool>();
-    if (auto it = j.find("slots"); it != j.end() && it->is_object()) {
-      for (const auto& [name, value] : it->items())
-        if (value.is_string()) seen.slots[name] = value.get<std::string>();
-    }
-    seen.summary = text("summary");
-    // Rows of the contract's escalation table the call fired (a daemon older than this key
-    // does not say, and the runner reports escalation expectations as unchecked).
-    if (auto it = j.find("escalation_rows"); it != j.end() && it->is_array()) {
-      std::vector<int> rows;
-      for (const auto& row : *it)
-        if (row.is_number_integer()) rows.push_back(row.get<int>());
-      seen.escalation_rows = std::move(rows);
-    }
+    seen.outcome = state->outcome;
+    seen.event = state->event;
+    seen.after_hours = state->after_hours;
+    seen.slots = state->slots;
+    seen.summary = state->summary;
+    seen.escalation_rows = state->escalation_rows;
     return std::optional<ObservedCall>(std::move(seen));
   }
 

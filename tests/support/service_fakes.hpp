@@ -14,7 +14,7 @@ inline constexpr const char* test_public_url = "https://voice.example.com";
 
 struct OkTools final : service::ToolRunner {
   engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool,
-                         const twilio::FormParams&) override {
+                         const service::ToolContext&) override {
     return {tool.name, engine::ToolStatus::ok, ""};
   }
 };

@@ -1,0 +1,121 @@
+// The control socket's answers: status, reload, calls.list, calls.show.
+#include "daemon/daemon_core.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "control/requests.hpp"
+#include "daemon/core_helpers.hpp"
+#include "version.hpp"
+
+namespace voiceops::daemon {
+
+using detail::dump;
+using detail::error_json;
+using detail::json;
+using detail::short_id;
+using detail::static_apology;
+using detail::text_response;
+
+namespace {
+
+json call_json(const store::CallRow& c) {
+  json j = {{"id", c.id},
+            {"workflow", c.workflow},
+            {"caller", c.caller},
+            {"called", c.called},
+            {"status", c.status},
+            {"phase", c.phase},
+            {"started_at", c.started_at},
+            {"updated_at", c.updated_at},
+            {"after_hours", c.after_hours},
+            {"turns", c.turns},
+            {"summary", c.summary}};
+  const auto put = [&](const char* key, const auto& optional) {
+    j[key] = optional ? json(*optional) : json(nullptr);
+  };
+  put("ended_at", c.ended_at);
+  put("duration_s", c.duration_s);
+  put("intent", c.intent);
+  put("outcome", c.outcome);
+  put("event", c.event);
+  put("escalation", c.escalation);
+  put("destination", c.destination);
+  put("cost", c.cost);
+  return j;
+}
+
+}  // namespace
+
+std::string DaemonCore::status_json() {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(reload_mutex_);
+    if (contract_ids_) ids = *contract_ids_;
+  }
+  json j = {{"ok", true},
+            {"version", version_string},
+            {"pid", static_cast<long>(getpid())},
+            {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::steady_clock::now() - started_)
+                             .count()},
+            {"listen", config_.server.listen},
+            {"store", store_->path()},
+            {"contracts", ids},
+            {"signature_validation", config_.twilio.validate_signatures},
+            {"scripted_integrations", config_.testing.scripted_integrations},
+            {"events_subscribers", live_events_.subscribers()}};
+  if (auto stats = store_->stats()) {
+    j["active_calls"] = stats->active_calls;
+    j["export_queue"] = {{"pending", stats->outbox_pending}, {"dead", stats->outbox_dead}};
+  } else {
+    j["store_error"] = stats.error();
+  }
+  return dump(j);
+}
+
+std::string DaemonCore::handle_control(std::string_view line) {
+  auto request = control::decode_request(line);
+  if (!request) return error_json(request.error());
+  return std::visit([this](const auto& r) { return answer_control(r); }, *request);
+}
+
+std::string DaemonCore::answer_control(const control::StatusRequest&) {
+  return status_json();
+}
+
+std::string DaemonCore::answer_control(const control::ReloadRequest&) {
+  const ReloadOutcome outcome = reload();
+  return dump(
+      json{{"ok", outcome.ok}, {"contracts", outcome.contracts}, {"errors", outcome.errors}});
+}
+
+std::string DaemonCore::answer_control(const control::CallsListRequest& list) {
+  store::CallQuery query;
+  query.since = list.since;
+  query.active_only = list.active;
+  query.limit = list.limit;
+  auto calls = store_->list_calls(query);
+  if (!calls) return error_json("store: " + calls.error());
+  json out = json::array();
+  for (const auto& c : *calls) out.push_back(call_json(c));
+  return dump(json{{"ok", true}, {"calls", out}});
+}
+
+std::string DaemonCore::answer_control(const control::CallsShowRequest& show) {
+  auto detail = store_->show_call(show.call);
+  if (!detail) return error_json("store: " + detail.error());
+  if (!*detail)
+    return dump(json{{"ok", false}, {"error", "no call " + show.call}, {"not_found", true}});
+  json call = call_json((*detail)->call);
+  json transcript = json::array();
+  for (const auto& line : (*detail)->transcript)
+    transcript.push_back({{"at", line.at}, {"speaker", line.speaker}, {"text", line.text}});
+  json events = json::array();
+  for (const auto& e : (*detail)->events)
+    events.push_back({{"at", e.at}, {"kind", e.kind}, {"detail", e.detail}});
+  call["transcript"] = transcript;
+  call["events"] = events;
+  return dump(json{{"ok", true}, {"call", call}});
+}
+}  // namespace voiceops::daemon
