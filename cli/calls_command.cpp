@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/control.hpp"
+#include "control/call_records.hpp"
 #include "util/mask.hpp"
 #include "util/text_table.hpp"
 #include "util/time_spec.hpp"
@@ -23,14 +24,40 @@ struct ListOptions {
   std::string format = "text";
 };
 
-std::string text_of(const json& value) {
-  if (value.is_null()) return "-";
-  if (value.is_string()) return value.get<std::string>();
-  return value.dump();
+std::string text_of(const std::optional<std::string>& value) {
+  return value ? *value : "-";
 }
 
-std::string cost_of(const json& value) {
-  return value.is_number() ? fmt::format("{:.4f}", value.get<double>()) : "-";
+std::string text_of(const std::optional<std::int64_t>& value) {
+  return value ? std::to_string(*value) : "-";
+}
+
+std::string cost_of(const std::optional<double>& value) {
+  return value ? fmt::format("{:.4f}", *value) : "-";
+}
+
+// The daemon's calls, read through their one definition; a call that does not read is the
+// daemon speaking another protocol.
+Result<std::vector<control::CallRecord>, ExitStatus> calls_in(const json& list) {
+  std::vector<control::CallRecord> out;
+  if (!list.is_array()) {
+    complain("voiceopsd answered calls.list without a list of calls");
+    return unexpected(ExitStatus::unavailable);
+  }
+  for (const json& item : list) {
+    auto call = control::call_record_from(item);
+    if (!call) {
+      complain("voiceopsd sent a call this voiceops cannot read: " + call.error(),
+               "run a voiceops and a voiceopsd of the same version");
+      return unexpected(ExitStatus::unavailable);
+    }
+    out.push_back(std::move(*call));
+  }
+  return out;
+}
+
+std::string json_text(const json& j) {
+  return j.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 // A TSV cell may not hold a tab or a newline.
@@ -59,40 +86,39 @@ ExitStatus run_list(const Context& context, const ListOptions& options) {
     complain("voiceopsd: " + answer->value("error", std::string("failed")));
     return ExitStatus::unavailable;
   }
-  const json& calls = (*answer)["calls"];
+  auto calls = calls_in((*answer)["calls"]);
+  if (!calls) return calls.error();
   if (options.format == "json") {
-    std::printf("%s\n",
-                calls.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    json out = json::array();
+    for (const auto& c : *calls) out.push_back(control::to_json(c));
+    std::printf("%s\n", json_text(out).c_str());
     return ExitStatus::ok;
   }
   if (options.format == "tsv") {
     std::printf(
         "call\tstarted_at\tworkflow\tcaller\tstatus\toutcome\tescalation\tdestination\t"
         "turns\tduration_s\tcost\n");
-    for (const auto& c : calls) {
-      std::printf(
-          "%s\n",
-          fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", tsv_cell(text_of(c["id"])),
-                      format_utc(c.value("started_at", 0LL)), tsv_cell(text_of(c["workflow"])),
-                      tsv_cell(text_of(c["caller"])), tsv_cell(text_of(c["status"])),
-                      tsv_cell(text_of(c["outcome"])), tsv_cell(text_of(c["escalation"])),
-                      tsv_cell(text_of(c["destination"])), c.value("turns", 0),
-                      text_of(c["duration_s"]), cost_of(c["cost"]))
-              .c_str());
+    for (const auto& c : *calls) {
+      std::printf("%s\n",
+                  fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", tsv_cell(c.id),
+                              format_utc(c.started_at), tsv_cell(c.workflow), tsv_cell(c.caller),
+                              tsv_cell(c.status), tsv_cell(text_of(c.outcome)),
+                              tsv_cell(text_of(c.escalation)), tsv_cell(text_of(c.destination)),
+                              c.turns, text_of(c.duration_s), cost_of(c.cost))
+                      .c_str());
     }
     return ExitStatus::ok;
   }
-  if (calls.empty()) {
+  if (calls->empty()) {
     std::printf(options.active ? "no calls in progress\n" : "no calls\n");
     return ExitStatus::ok;
   }
   TextTable table({"CALL", "STARTED", "WORKFLOW", "CALLER", "STATUS", "OUTCOME", "ESCALATION",
                    "TURNS", "COST"});
-  for (const auto& c : calls) {
-    table.add_row({text_of(c["id"]), format_utc(c.value("started_at", 0LL)), text_of(c["workflow"]),
-                   mask_phone(c.value("caller", std::string())), text_of(c["status"]),
-                   text_of(c["outcome"]), text_of(c["escalation"]),
-                   std::to_string(c.value("turns", 0)), cost_of(c["cost"])});
+  for (const auto& c : *calls) {
+    table.add_row({c.id, format_utc(c.started_at), c.workflow, mask_phone(c.caller), c.status,
+                   text_of(c.outcome), text_of(c.escalation), std::to_string(c.turns),
+                   cost_of(c.cost)});
   }
   std::fputs(table.render_text().c_str(), stdout);
   return ExitStatus::ok;
@@ -123,36 +149,35 @@ ExitStatus run_show(const Context& context, const std::string& call_id, const st
     complain("voiceopsd: " + answer->value("error", std::string("failed")));
     return ExitStatus::unavailable;
   }
-  const json& c = (*answer)["call"];
+  auto call = control::call_record_from((*answer)["call"]);
+  if (!call) {
+    complain("voiceopsd sent a call this voiceops cannot read: " + call.error(),
+             "run a voiceops and a voiceopsd of the same version");
+    return ExitStatus::unavailable;
+  }
+  const control::CallRecord& c = *call;
   if (format == "json") {
-    std::printf("%s\n", c.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("%s\n", json_text(control::to_json(c)).c_str());
     return ExitStatus::ok;
   }
-  std::printf("call        %s\n", text_of(c["id"]).c_str());
-  std::printf("workflow    %s%s\n", text_of(c["workflow"]).c_str(),
-              c.value("after_hours", false) ? " (after hours)" : "");
-  std::printf("caller      %s\n", text_of(c["caller"]).c_str());
-  std::printf("started     %s\n", format_utc(c.value("started_at", 0LL)).c_str());
-  std::printf("status      %s%s\n", text_of(c["status"]).c_str(),
-              c["duration_s"].is_number()
-                  ? fmt::format(", {} s", c["duration_s"].get<long long>()).c_str()
-                  : "");
-  if (!c["intent"].is_null()) std::printf("intent      %s\n", text_of(c["intent"]).c_str());
-  std::printf("outcome     %s\n", text_of(c["outcome"]).c_str());
-  if (!c["escalation"].is_null()) std::printf("escalation  %s\n", text_of(c["escalation"]).c_str());
-  if (!c["destination"].is_null())
-    std::printf("transferred %s\n", text_of(c["destination"]).c_str());
-  std::printf("cost        %s\n", cost_of(c["cost"]).c_str());
-  std::printf("\nsummary\n  %s\n", text_of(c["summary"]).c_str());
+  std::printf("call        %s\n", c.id.c_str());
+  std::printf("workflow    %s%s\n", c.workflow.c_str(), c.after_hours ? " (after hours)" : "");
+  std::printf("caller      %s\n", c.caller.c_str());
+  std::printf("started     %s\n", format_utc(c.started_at).c_str());
+  std::printf("status      %s%s\n", c.status.c_str(),
+              c.duration_s ? fmt::format(", {} s", *c.duration_s).c_str() : "");
+  if (c.intent) std::printf("intent      %s\n", c.intent->c_str());
+  std::printf("outcome     %s\n", text_of(c.outcome).c_str());
+  if (c.escalation) std::printf("escalation  %s\n", c.escalation->c_str());
+  if (c.destination) std::printf("transferred %s\n", c.destination->c_str());
+  std::printf("cost        %s\n", cost_of(c.cost).c_str());
+  std::printf("\nsummary\n  %s\n", c.summary.c_str());
   std::printf("\ntranscript\n");
-  for (const auto& line : c.value("transcript", json::array())) {
-    const std::string speaker = line.value("speaker", std::string());
-    std::printf("  %-6s %s\n", speaker.c_str(), line.value("text", std::string()).c_str());
-  }
+  for (const auto& line : c.transcript.value_or(std::vector<control::TranscriptRecord>{}))
+    std::printf("  %-6s %s\n", line.speaker.c_str(), line.text.c_str());
   std::printf("\nevents\n");
-  for (const auto& e : c.value("events", json::array())) {
-    std::printf("  %s  %-10s %s\n", format_utc(e.value("at", 0LL)).c_str(),
-                e.value("kind", std::string()).c_str(), e.value("detail", std::string()).c_str());
+  for (const auto& e : c.events.value_or(std::vector<control::EventRecord>{})) {
+    std::printf("  %s  %-10s %s\n", format_utc(e.at).c_str(), e.kind.c_str(), e.detail.c_str());
   }
   return ExitStatus::ok;
 }

@@ -1,5 +1,6 @@
 # The control socket's protocol, shared by the CLI and the daemon.
 target_sources(voiceops_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/call_records.cpp
   ${CMAKE_CURRENT_LIST_DIR}/requests.cpp
   ${CMAKE_CURRENT_LIST_DIR}/staging_call_state.cpp
 )

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "control/call_records.hpp"
 #include "control/requests.hpp"
 #include "daemon/core_helpers.hpp"
 #include "version.hpp"
@@ -19,30 +20,28 @@ using detail::text_response;
 
 namespace {
 
-json call_json(const store::CallRow& c) {
-  json j = {{"id", c.id},
-            {"workflow", c.workflow},
-            {"caller", c.caller},
-            {"called", c.called},
-            {"status", c.status},
-            {"phase", c.phase},
-            {"started_at", c.started_at},
-            {"updated_at", c.updated_at},
-            {"after_hours", c.after_hours},
-            {"turns", c.turns},
-            {"summary", c.summary}};
-  const auto put = [&](const char* key, const auto& optional) {
-    j[key] = optional ? json(*optional) : json(nullptr);
-  };
-  put("ended_at", c.ended_at);
-  put("duration_s", c.duration_s);
-  put("intent", c.intent);
-  put("outcome", c.outcome);
-  put("event", c.event);
-  put("escalation", c.escalation);
-  put("destination", c.destination);
-  put("cost", c.cost);
-  return j;
+control::CallRecord record_of(const store::CallRow& c) {
+  control::CallRecord r;
+  r.id = c.id;
+  r.workflow = c.workflow;
+  r.caller = c.caller;
+  r.called = c.called;
+  r.status = c.status;
+  r.phase = c.phase;
+  r.started_at = c.started_at;
+  r.updated_at = c.updated_at;
+  r.ended_at = c.ended_at;
+  r.duration_s = c.duration_s;
+  r.after_hours = c.after_hours;
+  r.intent = c.intent;
+  r.outcome = c.outcome;
+  r.event = c.event;
+  r.escalation = c.escalation;
+  r.destination = c.destination;
+  r.turns = c.turns;
+  r.summary = c.summary;
+  r.cost = c.cost;
+  return r;
 }
 
 }  // namespace
@@ -98,7 +97,7 @@ std::string DaemonCore::answer_control(const control::CallsListRequest& list) {
   auto calls = store_->list_calls(query);
   if (!calls) return error_json("store: " + calls.error());
   json out = json::array();
-  for (const auto& c : *calls) out.push_back(call_json(c));
+  for (const auto& c : *calls) out.push_back(control::to_json(record_of(c)));
   return dump(json{{"ok", true}, {"calls", out}});
 }
 
@@ -107,15 +106,12 @@ std::string DaemonCore::answer_control(const control::CallsShowRequest& show) {
   if (!detail) return error_json("store: " + detail.error());
   if (!*detail)
     return dump(json{{"ok", false}, {"error", "no call " + show.call}, {"not_found", true}});
-  json call = call_json((*detail)->call);
-  json transcript = json::array();
+  control::CallRecord call = record_of((*detail)->call);
+  call.transcript.emplace();
   for (const auto& line : (*detail)->transcript)
-    transcript.push_back({{"at", line.at}, {"speaker", line.speaker}, {"text", line.text}});
-  json events = json::array();
-  for (const auto& e : (*detail)->events)
-    events.push_back({{"at", e.at}, {"kind", e.kind}, {"detail", e.detail}});
-  call["transcript"] = transcript;
-  call["events"] = events;
-  return dump(json{{"ok", true}, {"call", call}});
+    call.transcript->push_back({line.at, line.speaker, line.text});
+  call.events.emplace();
+  for (const auto& e : (*detail)->events) call.events->push_back({e.at, e.kind, e.detail});
+  return dump(json{{"ok", true}, {"call", control::to_json(call)}});
 }
 }  // namespace voiceops::daemon

@@ -2,6 +2,7 @@
 // the daemon decodes; anything else is refused with why) and the staging call state.
 #include <catch2/catch.hpp>
 
+#include "control/call_records.hpp"
 #include "control/requests.hpp"
 #include "control/staging_call_state.hpp"
 
@@ -81,4 +82,48 @@ TEST_CASE("the staging call state reads back as it was written, and leniently", 
   CHECK(older->turns == 0);
   CHECK_FALSE(decode_staging_call_state("[]"));
   CHECK_FALSE(decode_staging_call_state(R"({"workflow":"w"})"));
+}
+
+TEST_CASE("a call record reads back as the daemon wrote it", "[control]") {
+  CallRecord call;
+  call.id = "CA0123";
+  call.workflow = "after-hours-service";
+  call.caller = "+15125550142";
+  call.called = "+15125550101";
+  call.status = "completed";
+  call.phase = "ended";
+  call.started_at = 1764979200;
+  call.updated_at = 1764979261;
+  call.ended_at = 1764979261;
+  call.duration_s = 61;
+  call.after_hours = true;
+  call.outcome = "success";
+  call.turns = 6;
+  call.summary = "Ann Lee, no heat";
+  call.cost = 0.1128;
+  call.transcript = std::vector<TranscriptRecord>{{1764979200, "agent", "Thanks for calling."}};
+  call.events = std::vector<EventRecord>{{1764979261, "status", "completed"}};
+  const auto j = to_json(call);
+  auto back = call_record_from(nlohmann::json::parse(j.dump()));
+  REQUIRE(back);
+  CHECK(to_json(*back).dump() == j.dump());
+  CHECK_FALSE(back->intent);
+  CHECK(back->cost == 0.1128);
+
+  // A list entry has no transcript; a newer daemon's extra keys are ignored.
+  auto listed = j;
+  listed.erase("transcript");
+  listed.erase("events");
+  listed["recording_url"] = "https://example.com/r.mp3";
+  auto entry = call_record_from(listed);
+  REQUIRE(entry);
+  CHECK_FALSE(entry->transcript);
+
+  auto wrong = j;
+  wrong["turns"] = "six";
+  CHECK_FALSE(call_record_from(wrong));
+  wrong = j;
+  wrong.erase("id");
+  CHECK_FALSE(call_record_from(wrong));
+  CHECK_FALSE(call_record_from(nlohmann::json::array()));
 }
