@@ -5,7 +5,7 @@
 #include "cli/diagnostic_printer.hpp"
 #include "cli/terminal.hpp"
 #include "config/config.hpp"
-#include "daemon/control_client.hpp"
+#include "control/client.hpp"
 
 namespace voiceops::cli {
 
@@ -25,7 +25,7 @@ Result<nlohmann::json, ExitStatus> ask_daemon(const Context& context,
     return unexpected(ExitStatus::config);
   }
   auto answer =
-      daemon::control_request(loaded->server.control_socket, control::encode(request), timeout);
+      control::send_request(loaded->server.control_socket, control::encode(request), timeout);
   if (!answer) {
     complain(answer.error().message, answer.error().hint);
     return unexpected(answer.error().status);

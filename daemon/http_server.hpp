@@ -12,9 +12,12 @@
 #include <memory>
 #include <string>
 
-#include "daemon/daemon_core.hpp"
+#include "host/daemon_core.hpp"
 
 namespace voiceops::daemon {
+
+using host::Answer;
+using host::DaemonCore;
 
 struct HttpLimits {
   std::size_t header_bytes = 8 * 1024;       // 431 beyond

@@ -20,7 +20,7 @@
 #include "config/config.hpp"
 #include "control/requests.hpp"
 #include "control_server.hpp"
-#include "daemon/daemon_core.hpp"
+#include "host/daemon_core.hpp"
 #include "http_server.hpp"
 #include "systemd_notify.hpp"
 #include "util/exit_status.hpp"
@@ -44,7 +44,7 @@ void raise_file_limit() {
   }
 }
 
-std::string status_line(daemon::DaemonCore& core, const std::string& listening) {
+std::string status_line(host::DaemonCore& core, const std::string& listening) {
   return fmt::format("serving {} contract(s) on {}", core.contracts_loaded(), listening);
 }
 
@@ -73,18 +73,18 @@ class Repeating {
 };
 
 int serve(const config::Config& config, int threads) {
-  daemon::Log log;
+  host::Log log;
   daemon::SystemdNotifier systemd;
   raise_file_limit();
 
   const auto* shared_memory_faults = daemon::install_bus_fault_guard();
-  auto started = daemon::DaemonCore::start(config, config::process_environment(), log, {},
+  auto started = host::DaemonCore::start(config, config::process_environment(), log, {},
                                            shared_memory_faults);
   if (!started) {
     for (const auto& line : started.error().lines) log.error(line);
     return to_int(started.error().status);
   }
-  daemon::DaemonCore& core = **started;
+  host::DaemonCore& core = **started;
 
   asio::io_context io(threads);
   daemon::HttpServer http(
@@ -99,7 +99,7 @@ int serve(const config::Config& config, int threads) {
                                : fmt::format("{}:{}", bound->address().to_string(), bound->port());
 
   core.set_reload_hooks({[&] { systemd.reloading(); },
-                         [&](const daemon::ReloadOutcome& outcome) {
+                         [&](const host::ReloadOutcome& outcome) {
                            systemd.ready(outcome.ok ? status_line(core, listening)
                                                     : status_line(core, listening) +
                                                           " (last reload refused; see the log)");
@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
   try {
     const auto location = config::locate_config(config_option, config::process_environment());
     auto loaded = config::load_config(location);
-    daemon::Log log;
+    host::Log log;
     if (!loaded) {
       for (const auto& d : loaded.error().all()) {
         log.error(fmt::format("{}:{}:{}: {}{}", d.file.empty() ? location.path : d.file,
@@ -220,7 +220,7 @@ int main(int argc, char** argv) {
     for (const auto& d : loaded->warnings)
       log.warning(fmt::format("{}:{}:{}: {}", d.file, d.where.line, d.where.column, d.message));
     if (check_only) {
-      auto core = daemon::DaemonCore::start(*loaded, config::process_environment(), log);
+      auto core = host::DaemonCore::start(*loaded, config::process_environment(), log);
       if (!core) {
         for (const auto& line : core.error().lines) log.error(line);
         return to_int(core.error().status);

@@ -14,15 +14,15 @@
 #include <string_view>
 
 #include "control/requests.hpp"
-#include "daemon/daemon_core.hpp"
+#include "host/daemon_core.hpp"
 
 namespace {
 
 struct Fixture {
   std::filesystem::path folder;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> sink{std::fopen("/dev/null", "w"), std::fclose};
-  std::unique_ptr<voiceops::daemon::Log> log;
-  std::unique_ptr<voiceops::daemon::DaemonCore> core;
+  std::unique_ptr<voiceops::host::Log> log;
+  std::unique_ptr<voiceops::host::DaemonCore> core;
 
   Fixture() {
     char pattern[] = "/tmp/voiceops-control-fuzz-XXXXXX";
@@ -31,8 +31,8 @@ struct Fixture {
     config.store.path = (folder / "voiceops.db").string();
     config.contracts.paths = {std::string(VOICEOPS_SOURCE_DIR) + "/contracts/*.toml"};
     config.twilio.validate_signatures = false;
-    log = std::make_unique<voiceops::daemon::Log>(sink.get());
-    auto started = voiceops::daemon::DaemonCore::start(
+    log = std::make_unique<voiceops::host::Log>(sink.get());
+    auto started = voiceops::host::DaemonCore::start(
         config, [](std::string_view) { return std::optional<std::string>(); }, *log);
     if (!started) __builtin_trap();
     core = std::move(*started);

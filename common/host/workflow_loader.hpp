@@ -8,7 +8,7 @@
 #include "service/call_service.hpp"
 #include "util/result.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 struct LoadedWorkflows {
   std::vector<service::Workflow> workflows;
@@ -19,4 +19,4 @@ struct LoadedWorkflows {
 Result<LoadedWorkflows, std::vector<std::string>> load_workflows(
     const std::vector<std::string>& patterns);
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

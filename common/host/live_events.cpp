@@ -1,10 +1,10 @@
-#include "daemon/live_events.hpp"
+#include "host/live_events.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <vector>
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 std::uint64_t LiveEvents::subscribe(Subscriber subscriber) {
   std::lock_guard lock(mutex_);
@@ -37,4 +37,4 @@ void LiveEvents::publish(std::string_view kind, std::string_view call_id, std::s
   for (const auto& subscriber : targets) subscriber(text);
 }
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -1,6 +1,6 @@
-#include "daemon/log.hpp"
+#include "host/log.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 void Log::write(Priority priority, std::string_view message) {
   std::string line = "<" + std::to_string(static_cast<int>(priority)) + ">";
@@ -25,4 +25,4 @@ void Log::write(Priority priority, std::string_view message) {
   std::fflush(stream_);
 }
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -1,12 +1,12 @@
 // What the DaemonCore hears as calls go (metrics, live events, the log), and the store's
 // health changes, each said once.
-#include "daemon/daemon_core.hpp"
+#include "host/daemon_core.hpp"
 
 #include <fmt/format.h>
 
-#include "daemon/core_helpers.hpp"
+#include "host/core_helpers.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 using detail::dump;
 using detail::error_json;
@@ -83,4 +83,4 @@ void DaemonCore::on_event(const service::ServiceEvent& event) {
       break;
   }
 }
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

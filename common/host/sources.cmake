@@ -1,7 +1,7 @@
-# What voiceopsd does apart from HTTP and systemd (those live in daemon/, with Beast).
+# The host of the core in voiceopsd: start-up, routes, the per-call webhook queue, the
+# observer, the control answers (HTTP and systemd live in daemon/, with Beast).
 target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/control_answers.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/control_client.cpp
   ${CMAKE_CURRENT_LIST_DIR}/daemon_core.cpp
   ${CMAKE_CURRENT_LIST_DIR}/live_events.cpp
   ${CMAKE_CURRENT_LIST_DIR}/log.cpp

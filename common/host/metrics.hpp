@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 struct Gauges {
   int active_calls = 0;
@@ -64,4 +64,4 @@ class Metrics {
                 abandoned_ = 0, store_faults_ = 0, accept_failures_ = 0;
 };
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -1,4 +1,4 @@
-#include "daemon/control_client.hpp"
+#include "control/client.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -10,7 +10,7 @@
 
 #include "util/unique_fd.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::control {
 namespace {
 
 constexpr std::size_t max_answer = 64 * 1024 * 1024;  // `calls list` of a busy line
@@ -36,9 +36,9 @@ bool wait_for(int fd, short events, std::chrono::steady_clock::time_point deadli
 
 }  // namespace
 
-Result<std::string, ControlError> control_request(const std::string& socket_path,
-                                                  std::string_view request,
-                                                  std::chrono::milliseconds timeout) {
+Result<std::string, ControlError> send_request(const std::string& socket_path,
+                                               std::string_view request,
+                                               std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
@@ -101,4 +101,4 @@ Result<std::string, ControlError> control_request(const std::string& socket_path
   }
 }
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::control

@@ -1,4 +1,4 @@
-#include "daemon/workflow_loader.hpp"
+#include "host/workflow_loader.hpp"
 
 #include <fmt/format.h>
 #include <glob.h>
@@ -10,7 +10,7 @@
 #include "contract/check.hpp"
 #include "contract/directory.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 namespace {
 
 // Expands one pattern; a pattern without wildcards names a file that must exist.
@@ -89,4 +89,4 @@ Result<LoadedWorkflows, std::vector<std::string>> load_workflows(
   return loaded;
 }
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

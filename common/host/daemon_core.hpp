@@ -17,15 +17,15 @@
 
 #include "config/config.hpp"
 #include "control/requests.hpp"
-#include "daemon/live_events.hpp"
-#include "daemon/log.hpp"
-#include "daemon/metrics.hpp"
+#include "host/live_events.hpp"
+#include "host/log.hpp"
+#include "host/metrics.hpp"
 #include "service/call_service.hpp"
 #include "store/call_store.hpp"
 #include "util/exit_status.hpp"
 #include "util/result.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 // Staging only: GET /testing/calls/<CallSid> (see testing_call_state).
 inline constexpr std::string_view testing_calls_prefix = "/testing/calls/";
@@ -161,4 +161,4 @@ class DaemonCore final : public service::ServiceObserver {
   static constexpr std::size_t max_kept = 10000;
 };
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

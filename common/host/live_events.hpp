@@ -8,7 +8,7 @@
 #include <mutex>
 #include <string>
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 class LiveEvents {
  public:
@@ -30,4 +30,4 @@ class LiveEvents {
   std::map<std::uint64_t, Subscriber> subscribers_;
 };
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -3,12 +3,12 @@
 // nothing but the staging daemon's scripted outcomes) and staff outside the call.
 #include <fmt/format.h>
 
-#include "daemon/core_helpers.hpp"
-#include "daemon/daemon_core.hpp"
+#include "host/core_helpers.hpp"
+#include "host/daemon_core.hpp"
 #include "service/scripted_integrations.hpp"
 #include "util/mask.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 using detail::short_id;
 
@@ -63,4 +63,4 @@ class DaemonCore::Messages final : public service::Messenger {
   DaemonCore& core_;
 };
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 class Log {
  public:
@@ -25,4 +25,4 @@ class Log {
   std::FILE* stream_;
 };
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -1,13 +1,13 @@
 // Staging only: GET /testing/calls/<CallSid>, the engine's view of a test call.
-#include "daemon/daemon_core.hpp"
+#include "host/daemon_core.hpp"
 
 #include <fmt/format.h>
 
 #include "control/staging_call_state.hpp"
-#include "daemon/core_helpers.hpp"
+#include "host/core_helpers.hpp"
 #include "twilio/signature.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 using detail::dump;
 using detail::error_json;
@@ -57,4 +57,4 @@ Answer DaemonCore::testing_call_state(const service::HttpRequest& request) {
   answer.response = text_response(200, control::encode(seen) + "\n", "application/json");
   return answer;
 }
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -1,16 +1,16 @@
 // Webhooks on their way through the DaemonCore: one call's webhooks one at a time, the turn
 // prepared, handed to the store's writer, and answered only once committed (or with the human
 // fallback when it could not be); status callbacks the store could not take, kept and replayed.
-#include "daemon/daemon_core.hpp"
+#include "host/daemon_core.hpp"
 
 #include <fmt/format.h>
 
-#include "daemon/core_helpers.hpp"
-#include "daemon/live_systems.hpp"
+#include "host/core_helpers.hpp"
+#include "host/live_systems.hpp"
 #include "service/scripted_integrations.hpp"
 #include "twilio/form.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 using detail::dump;
 using detail::error_json;
@@ -243,4 +243,4 @@ void DaemonCore::call_answered(const std::string& call_id) {
     next();
   }
 }
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -1,15 +1,15 @@
 // The control socket's answers: status, reload, calls.list, calls.show.
-#include "daemon/daemon_core.hpp"
+#include "host/daemon_core.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include "control/call_records.hpp"
 #include "control/requests.hpp"
-#include "daemon/core_helpers.hpp"
+#include "host/core_helpers.hpp"
 #include "version.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 using detail::dump;
 using detail::error_json;
@@ -114,4 +114,4 @@ std::string DaemonCore::answer_control(const control::CallsShowRequest& show) {
   for (const auto& e : (*detail)->events) call.events->push_back({e.at, e.kind, e.detail});
   return dump(json{{"ok", true}, {"call", control::to_json(call)}});
 }
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -1,8 +1,8 @@
-#include "daemon/metrics.hpp"
+#include "host/metrics.hpp"
 
 #include <fmt/format.h>
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 namespace {
 
 // Label values are escaped as the exposition format requires: backslash, quote, newline.
@@ -184,4 +184,4 @@ std::string Metrics::render(const Gauges& gauges) const {
   return out;
 }
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -1,17 +1,17 @@
 // The DaemonCore's life and routes: start-up (secrets, contracts, store), the service swapped
 // in on reload, which requests may block, health, readiness and metrics, the sweeper.
-#include "daemon/daemon_core.hpp"
+#include "host/daemon_core.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "crypto/constant_time.hpp"
-#include "daemon/core_helpers.hpp"
-#include "daemon/live_systems.hpp"
-#include "daemon/workflow_loader.hpp"
+#include "host/core_helpers.hpp"
+#include "host/live_systems.hpp"
+#include "host/workflow_loader.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::host {
 
 using detail::dump;
 using detail::error_json;
@@ -259,4 +259,4 @@ void DaemonCore::sweep(std::chrono::seconds idle) {
     log_.info(fmt::format("closed {} call(s) that never got a final status as abandoned", *closed));
   }
 }
-}  // namespace voiceops::daemon
+}  // namespace voiceops::host

@@ -8,7 +8,7 @@
 #include "util/exit_status.hpp"
 #include "util/result.hpp"
 
-namespace voiceops::daemon {
+namespace voiceops::control {
 
 struct ControlError {
   ExitStatus status = ExitStatus::unavailable;  // 69 not running, 77 no permission, 74 I/O
@@ -16,8 +16,8 @@ struct ControlError {
   std::string hint;
 };
 
-Result<std::string, ControlError> control_request(const std::string& socket_path,
-                                                  std::string_view request,
-                                                  std::chrono::milliseconds timeout);
+Result<std::string, ControlError> send_request(const std::string& socket_path,
+                                               std::string_view request,
+                                               std::chrono::milliseconds timeout);
 
-}  // namespace voiceops::daemon
+}  // namespace voiceops::control
