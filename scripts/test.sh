@@ -11,7 +11,7 @@
 #      forms, call scripts and TwiML, what callers say, turn by turn, to the dialogue, stored call
 #      state, the VoiceopsIntegrations parameter and the config file, the control socket's JSON,
 #      and what a daemon answers `testcalls run --target`.
-# FUZZ_SECONDS (default 175) bounds step 5 as a whole, split evenly between the fuzzers;
+# FUZZ_SECONDS (default 119, 17 s per fuzzer) bounds step 5 as a whole, split evenly between the fuzzers;
 # FUZZ_SEED (default 1) keeps the CI run reproducible; SKIP_SANITIZERS=1 or SKIP_FUZZ=1 skip steps 2 and 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +45,7 @@ fi
 # -fno-sanitize=unreachable, and the later -fsanitize=undefined turns the check back on).
 if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
   fuzzers=(contract form testcalls dialogue stored_input control target)
-  fuzz_total=${FUZZ_SECONDS:-175}
+  fuzz_total=${FUZZ_SECONDS:-119}
   fuzz_each=$((fuzz_total / ${#fuzzers[@]}))
   ((fuzz_each > 0)) || fuzz_each=1
   echo "== fuzz for ${fuzz_total} s (libFuzzer): contracts, webhook forms, call scripts and TwiML, dialogue,"
