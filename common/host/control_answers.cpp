@@ -11,13 +11,6 @@
 
 namespace voiceops::host {
 
-using detail::dump;
-using detail::error_json;
-using detail::json;
-using detail::short_id;
-using detail::static_apology;
-using detail::text_response;
-
 namespace {
 
 control::CallRecord record_of(const store::CallRow& c) {

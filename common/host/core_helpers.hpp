@@ -7,7 +7,7 @@
 
 #include "service/http_message.hpp"
 
-namespace voiceops::host::detail {
+namespace voiceops::host {
 
 using nlohmann::json;
 
@@ -41,4 +41,4 @@ inline std::string error_json(std::string_view message) {
   return dump(json{{"ok", false}, {"error", message}});
 }
 
-}  // namespace voiceops::host::detail
+}  // namespace voiceops::host

@@ -13,13 +13,6 @@
 
 namespace voiceops::host {
 
-using detail::dump;
-using detail::error_json;
-using detail::json;
-using detail::short_id;
-using detail::static_apology;
-using detail::text_response;
-
 DaemonCore::DaemonCore(config::Config config, Log& log, Clock clock)
     : config_(std::move(config)),
       log_(log),

@@ -10,8 +10,6 @@
 
 namespace voiceops::host {
 
-using detail::short_id;
-
 // Tool calls on live calls. Connectors to real systems come with their own issue; until then a
 // tool call fails and the contract's tool-failure row takes over (the caller hears its promise).
 class DaemonCore::Tools final : public service::ToolRunner {

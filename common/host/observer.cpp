@@ -8,13 +8,6 @@
 
 namespace voiceops::host {
 
-using detail::dump;
-using detail::error_json;
-using detail::json;
-using detail::short_id;
-using detail::static_apology;
-using detail::text_response;
-
 // Said once per change, with the cause: a full disk fails every call's write, and the log must
 // not say so once per call.
 void DaemonCore::store_health_changed(bool writable, const std::string& cause) {

@@ -9,13 +9,6 @@
 
 namespace voiceops::host {
 
-using detail::dump;
-using detail::error_json;
-using detail::json;
-using detail::short_id;
-using detail::static_apology;
-using detail::text_response;
-
 // Staging only ([testing] scripted_integrations = true): what the engine knows about a call, so
 // `voiceops testcalls run --target` can check slots, outcome and summary as it does in-process.
 // Signed like a webhook (the URL, no parameters) with the carrier's auth token.

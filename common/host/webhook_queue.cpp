@@ -12,13 +12,6 @@
 
 namespace voiceops::host {
 
-using detail::dump;
-using detail::error_json;
-using detail::json;
-using detail::short_id;
-using detail::static_apology;
-using detail::text_response;
-
 void DaemonCore::handle_webhook(service::HttpRequest request, Respond respond) {
   auto form = twilio::decode_form(request.body);  // once: the handler is given it too
   std::string call_id;

@@ -8,11 +8,6 @@
 
 namespace voiceops::service {
 
-using detail::dial_status;
-using detail::max_tool_rounds;
-using detail::param;
-using detail::plain;
-
 // Says `text` and hangs up; with no text, a clean hang-up (never an empty <Say>).
 HttpResponse CallService::apology(const std::string& text) const {
   twilio::TwimlResponse twiml;

@@ -12,11 +12,6 @@
 
 namespace voiceops::service {
 
-using detail::dial_status;
-using detail::max_tool_rounds;
-using detail::param;
-using detail::plain;
-
 Result<std::optional<std::string>, std::string> MemorySessionStore::load(
     const std::string& call_id) {
   for (const auto& [id, state] : states_) {

@@ -9,7 +9,7 @@
 #include "service/http_message.hpp"
 #include "twilio/form.hpp"
 
-namespace voiceops::service::detail {
+namespace voiceops::service {
 
 inline constexpr int max_tool_rounds = 16;  // a flow of call steps chained by on_ok is short
 
@@ -31,4 +31,4 @@ inline std::optional<engine::TransferStatus> dial_status(std::string_view status
   return engine::transfer_status_from(status);
 }
 
-}  // namespace voiceops::service::detail
+}  // namespace voiceops::service

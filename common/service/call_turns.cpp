@@ -8,11 +8,6 @@
 
 namespace voiceops::service {
 
-using detail::dial_status;
-using detail::max_tool_rounds;
-using detail::param;
-using detail::plain;
-
 HttpResponse CallService::on_voice(const twilio::FormParams& form, Writes& writes) {
   const std::string call_id = param(form, "CallSid");
   // The carrier retries a webhook it got no answer to: pick the call up where it is.

@@ -10,14 +10,6 @@
 
 namespace voiceops::store {
 
-using detail::call_columns;
-using detail::describe;
-using detail::failed;
-using detail::migrate;
-using detail::prepare_all;
-using detail::read_call;
-using detail::ResetAfter;
-
 CallStore::CallStore(std::string path, StoreOptions options)
     : path_(std::move(path)), options_(options) {
   if (options_.shared_memory_faults)

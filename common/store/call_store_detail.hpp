@@ -11,7 +11,7 @@
 #include "store/call_store.hpp"
 #include "store/schema.hpp"
 
-namespace voiceops::store::detail {
+namespace voiceops::store {
 
 inline std::string describe(const DbError& error) {
   return fmt::format("{} (SQLite code {})", error.message, error.code);
@@ -105,7 +105,7 @@ inline Result<std::vector<Statement>, StoreError> prepare_all(
   return statements;
 }
 
-}  // namespace voiceops::store::detail
+}  // namespace voiceops::store
 
 namespace voiceops::store {
 

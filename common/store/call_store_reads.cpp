@@ -4,14 +4,6 @@
 
 namespace voiceops::store {
 
-using detail::call_columns;
-using detail::describe;
-using detail::failed;
-using detail::migrate;
-using detail::prepare_all;
-using detail::read_call;
-using detail::ResetAfter;
-
 Result<std::optional<std::string>, std::string> CallStore::load(const std::string& call_id) {
   std::lock_guard lock(reader_mutex_);
   if (!reader_)

@@ -13,14 +13,6 @@
 
 namespace voiceops::store {
 
-using detail::call_columns;
-using detail::describe;
-using detail::failed;
-using detail::migrate;
-using detail::prepare_all;
-using detail::read_call;
-using detail::ResetAfter;
-
 // Group commit: one writer thread commits the turns of every job queued in one transaction, each
 // turn in its own savepoint so one bad record fails alone. A busy daemon commits many turns per
 // WAL write. Final statuses follow, each in its own transaction with synchronous=FULL.

@@ -16,6 +16,7 @@
 #include "store/schema.hpp"
 #include "support/corpus.hpp"
 #include "support/service_fakes.hpp"
+#include "support/temp_dir.hpp"
 #include "twilio/signature.hpp"
 
 using namespace voiceops;
@@ -23,17 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char pattern[] = "/tmp/voiceops-store-test-XXXXXX";
-    path = mkdtemp(pattern);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using testing::TempDir;
 
 // A CallService over a CallStore at `db`, as the daemon builds it. Recreate it to "restart".
 struct Daemonish {

@@ -12,23 +12,14 @@
 #include "engine/call_state.hpp"
 #include "store/call_store.hpp"
 #include "store/store_health.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace voiceops;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char pattern[] = "/tmp/voiceops-store-faults-XXXXXX";
-    path = mkdtemp(pattern);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using testing::TempDir;
 
 service::TurnRecord turn_of(const std::string& call_id, std::string line = "hello") {
   engine::CallState state;
