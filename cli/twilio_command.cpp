@@ -11,8 +11,8 @@
 #include "cli/diagnostic_printer.hpp"
 #include "cli/terminal.hpp"
 #include "config/config.hpp"
-#include "twilio/form.hpp"
-#include "twilio/signature.hpp"
+#include "carrier/form.hpp"
+#include "carrier/signature.hpp"
 #include "util/input_file.hpp"
 
 namespace voiceops::cli {
@@ -29,7 +29,7 @@ struct TwilioOptions {
 
 // What the request carried: form parameters, or a raw body signed through bodySHA256.
 struct Request {
-  twilio::FormParams params;
+  carrier::FormParams params;
   std::string raw_body;
 };
 
@@ -72,7 +72,7 @@ ExitStatus read_request(const TwilioOptions& options, Request& request) {
   // A form body never holds a raw newline (it would be %0A): one left by an editor or echo goes.
   std::string_view form = *text;
   while (!form.empty() && (form.back() == '\n' || form.back() == '\r')) form.remove_suffix(1);
-  auto decoded = twilio::decode_form(form);
+  auto decoded = carrier::decode_form(form);
   if (!decoded) {
     complain(options.body_file + ": not a form body: " + decoded.error().message,
              "--body takes an application/x-www-form-urlencoded body (a=1&b=2); for a JSON "
@@ -89,23 +89,23 @@ ExitStatus run_sign(const TwilioOptions& options, const Context& context) {
   Request request;
   if (ExitStatus status = read_request(options, request); status != ExitStatus::ok) return status;
   if (options.json) {
-    const std::string declared = twilio::body_sha256_of(options.url);
+    const std::string declared = carrier::body_sha256_of(options.url);
     if (declared.empty()) {
       complain("a JSON body is signed through a bodySHA256 query parameter, and --url has none",
                "the carrier would have requested --url '" +
-                   twilio::with_body_sha256(options.url, request.raw_body) + "'");
+                   carrier::with_body_sha256(options.url, request.raw_body) + "'");
       return ExitStatus::usage;
     }
-    if (!twilio::signatures_equal(declared, twilio::sha256_hex(request.raw_body))) {
+    if (!carrier::signatures_equal(declared, carrier::sha256_hex(request.raw_body))) {
       complain(
           "bodySHA256 in --url is not the SHA-256 of " + options.body_file,
-          "the body's is " + twilio::sha256_hex(request.raw_body) + " (a trailing newline counts)");
+          "the body's is " + carrier::sha256_hex(request.raw_body) + " (a trailing newline counts)");
       return ExitStatus::data_error;
     }
   }
   const auto token = configured_auth_token(context);
   if (!token) return ExitStatus::config;
-  std::printf("%s\n", twilio::compute_signature(*token, options.url, request.params).c_str());
+  std::printf("%s\n", carrier::compute_signature(*token, options.url, request.params).c_str());
   return ExitStatus::ok;
 }
 
@@ -114,10 +114,10 @@ ExitStatus run_verify(const TwilioOptions& options, const Context& context) {
   if (ExitStatus status = read_request(options, request); status != ExitStatus::ok) return status;
   const auto token = configured_auth_token(context);
   if (!token) return ExitStatus::config;
-  const twilio::SignatureCheck check =
+  const carrier::SignatureCheck check =
       options.json
-          ? twilio::verify_body_signature(*token, options.url, request.raw_body, options.signature)
-          : twilio::verify_signature(*token, options.url, request.params, options.signature);
+          ? carrier::verify_body_signature(*token, options.url, request.raw_body, options.signature)
+          : carrier::verify_signature(*token, options.url, request.params, options.signature);
 
   if (options.format == "json") {
     nlohmann::json out = {{"valid", check.valid},

@@ -227,7 +227,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return upgrade(std::move(request));
     }
 
-    service::HttpRequest in;
+    carrier::HttpRequest in;
     in.method = std::string(request.method_string());
     in.target = std::string(request.target());
     // The absolute form ("POST http://host/twilio/voice", RFC 9112 3.2.2) names the same

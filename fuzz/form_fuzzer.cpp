@@ -7,12 +7,12 @@
 #include <cstdint>
 #include <string_view>
 
-#include "twilio/form.hpp"
-#include "twilio/signature.hpp"
-#include "twilio/twiml.hpp"
+#include "carrier/form.hpp"
+#include "carrier/signature.hpp"
+#include "carrier/twiml.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace voiceops::twilio;
+  using namespace voiceops::carrier;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   constexpr std::string_view token = "fuzz-auth-token";
   constexpr std::string_view url = "https://voice.example.com/twilio/gather?attempt=2";

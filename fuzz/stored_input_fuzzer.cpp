@@ -12,7 +12,7 @@
 
 #include "config/config.hpp"
 #include "engine/call_state.hpp"
-#include "service/scripted_integrations.hpp"
+#include "calls/scripted_tools.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace voiceops;
@@ -31,11 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     }
     case 1: {
-      auto outcomes = service::decode_scripted_outcomes(bytes);
+      auto outcomes = calls::decode_scripted_outcomes(bytes);
       if (!outcomes) break;
-      const std::string text = service::encode_scripted_outcomes(*outcomes);
-      auto again = service::decode_scripted_outcomes(text);
-      if (!again || service::encode_scripted_outcomes(*again) != text) __builtin_trap();
+      const std::string text = calls::encode_scripted_outcomes(*outcomes);
+      auto again = calls::decode_scripted_outcomes(text);
+      if (!again || calls::encode_scripted_outcomes(*again) != text) __builtin_trap();
       break;
     }
     default: {

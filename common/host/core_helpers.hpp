@@ -5,15 +5,15 @@
 #include <string>
 #include <string_view>
 
-#include "service/http_message.hpp"
+#include "carrier/http_message.hpp"
 
 namespace voiceops::host {
 
 using nlohmann::json;
 
-inline service::HttpResponse text_response(int status, std::string body,
+inline carrier::HttpResponse text_response(int status, std::string body,
                                            std::string content_type = "text/plain; charset=utf-8") {
-  service::HttpResponse response;
+  carrier::HttpResponse response;
   response.status = status;
   response.content_type = std::move(content_type);
   response.body = std::move(body);
@@ -21,7 +21,7 @@ inline service::HttpResponse text_response(int status, std::string body,
 }
 
 // The last resort when even the fallback could not be built: still spoken TwiML, never a 5xx.
-inline service::HttpResponse static_apology() {
+inline carrier::HttpResponse static_apology() {
   return text_response(
       200,
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Say>Sorry, something "

@@ -114,42 +114,42 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
   for (const auto& w : loaded->workflows) ids.push_back(w.contract->workflow.id.value);
   core->contract_ids_ = std::make_shared<const std::vector<std::string>>(ids);
   core->contracts_loaded_ = static_cast<int>(loaded->workflows.size());
-  core->service_.store(core->make_service(std::move(loaded->workflows)));
+  core->webhooks_.store(core->make_webhooks(std::move(loaded->workflows)));
 
   for (const auto& w : ids) log.info(fmt::format("workflow {} loaded", w));
   return core;
 }
 
-std::shared_ptr<service::CallService> DaemonCore::make_service(
-    std::vector<service::Workflow> workflows) {
-  service::CallServiceOptions options;
+std::shared_ptr<carrier::Webhooks> DaemonCore::make_webhooks(
+    std::vector<calls::Workflow> workflows) {
+  carrier::WebhookOptions options;
   options.public_url = config_.server.public_url;
   options.auth_token = auth_token_;
   options.validate_signatures = config_.twilio.validate_signatures;
   options.clock = clock_;
   options.observer = this;
-  return std::make_shared<service::CallService>(std::move(workflows), *store_, *tools_, *messages_,
-                                                options);
+  return std::make_shared<carrier::Webhooks>(std::move(workflows), *store_, *tools_, *messages_,
+                                             options);
 }
 
 bool DaemonCore::webhooks_may_block() const {
   return tools_->may_block();
 }
 
-bool DaemonCore::may_block(const service::HttpRequest& request) const {
+bool DaemonCore::may_block(const carrier::HttpRequest& request) const {
   const std::string_view path = request.path();
   // Both take the store's write lock to see that it is writable.
   if (path == "/readyz" || path == "/metrics") return true;
   return path.starts_with("/twilio/") && webhooks_may_block();
 }
 
-void DaemonCore::handle_http(service::HttpRequest request, Respond respond) {
+void DaemonCore::handle_http(carrier::HttpRequest request, Respond respond) {
   if (request.path().starts_with("/twilio/"))
     return handle_webhook(std::move(request), std::move(respond));
   respond(answer_now(request));
 }
 
-Answer DaemonCore::answer_now(const service::HttpRequest& request) {
+Answer DaemonCore::answer_now(const carrier::HttpRequest& request) {
   const std::string_view path = request.path();
   if (path.starts_with(testing_calls_prefix) && config_.testing.scripted_integrations)
     return testing_call_state(request);
@@ -230,7 +230,7 @@ ReloadOutcome DaemonCore::reload_locked() {
   std::vector<std::string> ids;
   for (const auto& w : loaded->workflows) ids.push_back(w.contract->workflow.id.value);
   outcome.contracts = static_cast<int>(ids.size());
-  service_.store(make_service(std::move(loaded->workflows)));
+  webhooks_.store(make_webhooks(std::move(loaded->workflows)));
   contract_ids_ = std::make_shared<const std::vector<std::string>>(ids);
   contracts_loaded_ = outcome.contracts;
   metrics_.reload(true);

@@ -15,12 +15,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "carrier/webhooks.hpp"
 #include "config/config.hpp"
 #include "control/requests.hpp"
 #include "host/live_events.hpp"
 #include "host/log.hpp"
 #include "host/metrics.hpp"
-#include "service/call_service.hpp"
 #include "store/call_store.hpp"
 #include "util/exit_status.hpp"
 #include "util/result.hpp"
@@ -43,11 +43,11 @@ struct ReloadOutcome {
 
 // An HTTP answer with any extra headers the core wants sent.
 struct Answer {
-  service::HttpResponse response;
+  carrier::HttpResponse response;
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-class DaemonCore final : public service::ServiceObserver {
+class DaemonCore final : public calls::Observer {
  public:
   using Clock = std::function<std::chrono::sys_seconds()>;
 
@@ -63,10 +63,10 @@ class DaemonCore final : public service::ServiceObserver {
   // a webhook once its turn is committed (on the store's writer thread). Webhooks for one call
   // are answered one after another, in order. Never throws; never a 5xx for a webhook, except
   // a status callback the store could not take (503, so the carrier may retry).
-  void handle_http(service::HttpRequest request, Respond respond);
+  void handle_http(carrier::HttpRequest request, Respond respond);
   // True for requests that may wait on the disk or on another system (readiness, and webhooks
   // once tool calls reach real systems): the server runs these off its event loop.
-  bool may_block(const service::HttpRequest& request) const;
+  bool may_block(const carrier::HttpRequest& request) const;
   bool webhooks_may_block() const;
   // Where a call's next webhook runs when the one before it was committed (the server's
   // executor); by default, on the thread that committed.
@@ -104,17 +104,17 @@ class DaemonCore final : public service::ServiceObserver {
   const config::Config& config() const { return config_; }
   Log& log() { return log_; }
 
-  void on_event(const service::ServiceEvent& event) override;
+  void on_event(const calls::Observation& event) override;
 
  private:
   class Tools;
   class Messages;
   DaemonCore(config::Config config, Log& log, Clock clock);
-  std::shared_ptr<service::CallService> make_service(std::vector<service::Workflow> workflows);
-  Answer answer_now(const service::HttpRequest& request);
-  void handle_webhook(service::HttpRequest request, Respond respond);
-  using WebhookForm = Result<twilio::FormParams, twilio::FormError>;
-  void run_webhook(service::HttpRequest request, const WebhookForm& form, Respond respond,
+  std::shared_ptr<carrier::Webhooks> make_webhooks(std::vector<calls::Workflow> workflows);
+  Answer answer_now(const carrier::HttpRequest& request);
+  void handle_webhook(carrier::HttpRequest request, Respond respond);
+  using WebhookForm = Result<carrier::FormParams, carrier::FormError>;
+  void run_webhook(carrier::HttpRequest request, const WebhookForm& form, Respond respond,
                    const std::string& call_id);
   void call_answered(const std::string& call_id);
   std::string answer_control(const control::StatusRequest&);
@@ -123,13 +123,13 @@ class DaemonCore final : public service::ServiceObserver {
   std::string answer_control(const control::CallsShowRequest&);
   // A status callback whose writes could not be committed: kept, and written again once the
   // store takes writes (the carrier is also told to retry, with a 503).
-  void keep_for_replay(std::vector<service::StoreWrite> writes);
+  void keep_for_replay(std::vector<calls::StoreWrite> writes);
   void replay_kept();
   void replay_kept_later();
   void store_health_changed(bool writable, const std::string& cause);
   ReloadOutcome reload_locked();
   Answer readiness();
-  Answer testing_call_state(const service::HttpRequest& request);
+  Answer testing_call_state(const carrier::HttpRequest& request);
   Gauges gauges();
 
   config::Config config_;
@@ -146,7 +146,7 @@ class DaemonCore final : public service::ServiceObserver {
 
   std::mutex reload_mutex_;
   ReloadHooks reload_hooks_;
-  std::atomic<std::shared_ptr<service::CallService>> service_;
+  std::atomic<std::shared_ptr<carrier::Webhooks>> webhooks_;
   std::atomic<int> contracts_loaded_{0};
   std::shared_ptr<const std::vector<std::string>> contract_ids_;  // guarded by reload_mutex_
 
@@ -157,7 +157,7 @@ class DaemonCore final : public service::ServiceObserver {
   Post post_;
 
   std::mutex kept_mutex_;  // guards kept_
-  std::vector<std::vector<service::StoreWrite>> kept_;
+  std::vector<std::vector<calls::StoreWrite>> kept_;
   static constexpr std::size_t max_kept = 10000;
 };
 

@@ -3,16 +3,16 @@
 // nothing but the staging daemon's scripted outcomes) and staff outside the call.
 #include <fmt/format.h>
 
+#include "calls/scripted_tools.hpp"
 #include "host/core_helpers.hpp"
 #include "host/daemon_core.hpp"
-#include "service/scripted_integrations.hpp"
 #include "util/mask.hpp"
 
 namespace voiceops::host {
 
 // Tool calls on live calls. Connectors to real systems come with their own issue; until then a
 // tool call fails and the contract's tool-failure row takes over (the caller hears its promise).
-class DaemonCore::Tools final : public service::ToolRunner {
+class DaemonCore::Tools final : public calls::ToolRunner {
  public:
   explicit Tools(DaemonCore& core) : core_(core) {}
 
@@ -22,15 +22,15 @@ class DaemonCore::Tools final : public service::ToolRunner {
   bool may_block() const { return false; }
 
   engine::ToolResult run(const engine::CallState& call, const engine::CallTool& tool,
-                         const service::ToolContext& context) override {
+                         const calls::ToolContext& context) override {
     if (core_.config_.testing.scripted_integrations) {
       if (const auto& script = context.scripted_integrations) {
-        if (auto outcomes = service::decode_scripted_outcomes(*script)) {
-          return service::answer_from_script(*outcomes, tool).result;
+        if (auto outcomes = calls::decode_scripted_outcomes(*script)) {
+          return calls::answer_from_script(*outcomes, tool).result;
         } else {
           core_.log_.warning(fmt::format("call {}: ignoring malformed {}: {}",
                                          short_id(call.call_id),
-                                         service::scripted_integrations_param, outcomes.error()));
+                                         carrier::scripted_integrations_param, outcomes.error()));
         }
       }
     }
@@ -47,7 +47,7 @@ class DaemonCore::Tools final : public service::ToolRunner {
 
 // Summaries handed to staff outside the call. Delivery (texts, queues) comes with the messaging
 // connectors; the store keeps every notice as a call event, and the log says where it went.
-class DaemonCore::Messages final : public service::Messenger {
+class DaemonCore::Messages final : public calls::Messenger {
  public:
   explicit Messages(DaemonCore& core) : core_(core) {}
   void notify(const engine::CallState& call, const engine::Notify& notice) override {

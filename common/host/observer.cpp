@@ -21,8 +21,8 @@ void DaemonCore::store_health_changed(bool writable, const std::string& cause) {
              "; callers get the human fallback and /readyz answers 503 until a write succeeds");
 }
 
-void DaemonCore::on_event(const service::ServiceEvent& event) {
-  using Kind = service::ServiceEvent::Kind;
+void DaemonCore::on_event(const calls::Observation& event) {
+  using Kind = calls::Observation::Kind;
   const std::int64_t at = clock_().time_since_epoch().count();
   const std::string id = short_id(event.call_id);
   switch (event.kind) {
@@ -47,15 +47,15 @@ void DaemonCore::on_event(const service::ServiceEvent& event) {
       live_events_.publish("finalized", event.call_id, event.workflow, event.detail, at);
       break;
     case Kind::fallback:
-      metrics_.fallback(service::to_string(event.reason));
+      metrics_.fallback(calls::to_string(event.reason));
       // While a store fault is in force it was logged once with its cause; each call it sends
       // to the fallback is a short line, not the cause again.
-      if (event.reason == service::FallbackReason::store_error && !store_->health().writable()) {
+      if (event.reason == calls::FallbackReason::store_error && !store_->health().writable()) {
         log_.info(fmt::format("call {}: human fallback (store fault in force)", id));
         break;
       }
       log_.warning(fmt::format("call {}: human fallback without the engine: {}{}{}", id,
-                               service::to_string(event.reason), event.detail.empty() ? "" : ": ",
+                               calls::to_string(event.reason), event.detail.empty() ? "" : ": ",
                                event.detail));
       break;
     case Kind::signature_failure:

@@ -3,16 +3,16 @@
 
 #include <fmt/format.h>
 
+#include "carrier/signature.hpp"
 #include "control/staging_call_state.hpp"
 #include "host/core_helpers.hpp"
-#include "twilio/signature.hpp"
 
 namespace voiceops::host {
 
 // Staging only ([testing] scripted_integrations = true): what the engine knows about a call, so
 // `voiceops testcalls run --target` can check slots, outcome and summary as it does in-process.
 // Signed like a webhook (the URL, no parameters) with the carrier's auth token.
-Answer DaemonCore::testing_call_state(const service::HttpRequest& request) {
+Answer DaemonCore::testing_call_state(const carrier::HttpRequest& request) {
   Answer answer;
   if (request.method != "GET") {
     answer.response = text_response(405, "use GET\n");
@@ -20,8 +20,8 @@ Answer DaemonCore::testing_call_state(const service::HttpRequest& request) {
   }
   if (config_.twilio.validate_signatures) {
     const auto check =
-        twilio::verify_signature(auth_token_, config_.server.public_url + request.target, {},
-                                 request.header("X-Twilio-Signature"));
+        carrier::verify_signature(auth_token_, config_.server.public_url + request.target, {},
+                                  request.header("X-Twilio-Signature"));
     if (!check.valid) {
       metrics_.signature_failure();
       answer.response = text_response(403, "invalid X-Twilio-Signature\n");
@@ -29,8 +29,8 @@ Answer DaemonCore::testing_call_state(const service::HttpRequest& request) {
     }
   }
   const std::string call_id(request.path().substr(testing_calls_prefix.size()));
-  std::shared_ptr<service::CallService> service = service_.load();
-  auto state = service->call_state(call_id);
+  std::shared_ptr<carrier::Webhooks> webhooks = webhooks_.load();
+  auto state = webhooks->calls().call_state(call_id);
   if (!state) {
     answer.response = text_response(404, "no call " + call_id + "\n");
     return answer;
@@ -46,7 +46,7 @@ Answer DaemonCore::testing_call_state(const service::HttpRequest& request) {
   seen.transfer_destination = state->transfer_destination;
   seen.turns = state->turns;
   seen.escalation_rows = state->escalations;
-  seen.summary = service->summary(*state);
+  seen.summary = webhooks->calls().summary(*state);
   answer.response = text_response(200, control::encode(seen) + "\n", "application/json");
   return answer;
 }

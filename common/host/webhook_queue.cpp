@@ -5,18 +5,18 @@
 
 #include <fmt/format.h>
 
+#include "calls/scripted_tools.hpp"
+#include "carrier/form.hpp"
 #include "host/core_helpers.hpp"
 #include "host/live_systems.hpp"
-#include "service/scripted_integrations.hpp"
-#include "twilio/form.hpp"
 
 namespace voiceops::host {
 
-void DaemonCore::handle_webhook(service::HttpRequest request, Respond respond) {
-  auto form = twilio::decode_form(request.body);  // once: the handler is given it too
+void DaemonCore::handle_webhook(carrier::HttpRequest request, Respond respond) {
+  auto form = carrier::decode_form(request.body);  // once: the handler is given it too
   std::string call_id;
   if (form) {
-    if (const std::string* sid = twilio::find_param(*form, "CallSid")) call_id = *sid;
+    if (const std::string* sid = carrier::find_param(*form, "CallSid")) call_id = *sid;
   }
   if (!call_id.empty()) {
     std::lock_guard lock(busy_calls_mutex_);
@@ -35,32 +35,32 @@ void DaemonCore::handle_webhook(service::HttpRequest request, Respond respond) {
 // Prepares the answer (engine, tool calls) here, then hands the turn to the store's writer; the
 // answer goes out from the writer's thread once the turn is committed. Whatever fails, the
 // caller gets an answer and the call's next webhook is let through.
-void DaemonCore::run_webhook(service::HttpRequest request, const WebhookForm& form, Respond respond,
+void DaemonCore::run_webhook(carrier::HttpRequest request, const WebhookForm& form, Respond respond,
                              const std::string& call_id) {
   const auto began = std::chrono::steady_clock::now();
-  std::shared_ptr<service::CallService> service = service_.load();
+  std::shared_ptr<carrier::Webhooks> webhooks = webhooks_.load();
   Answer answer;
-  std::vector<service::StoreWrite> writes;
+  std::vector<calls::StoreWrite> writes;
   try {
-    if (form && twilio::find_param(*form, service::scripted_integrations_param)) {
+    if (form && carrier::find_param(*form, carrier::scripted_integrations_param)) {
       answer.headers.push_back({"X-Voiceops-Scripted-Integrations",
                                 config_.testing.scripted_integrations ? "honoured" : "ignored"});
     }
-    service::Prepared prepared = service->prepare(request, form);
+    carrier::Prepared prepared = webhooks->prepare(request, form);
     answer.response = std::move(prepared.response);
     writes = std::move(prepared.writes);
     if (answer.response.status >= 500) {
       writes.clear();
-      answer.response = service->fallback_answer(request, service::FallbackReason::internal_error,
-                                                 "a 5xx from the handler");
+      answer.response = webhooks->fallback_answer(request, calls::FallbackReason::internal_error,
+                                                  "a 5xx from the handler");
     }
   } catch (const std::exception& e) {
     writes.clear();
     try {
       log_.error(
           fmt::format("call {}: {} failed: {}", short_id(call_id), request.path(), e.what()));
-      answer.response = service->fallback_answer(request, service::FallbackReason::internal_error,
-                                                 "an exception (logged above)");
+      answer.response = webhooks->fallback_answer(request, calls::FallbackReason::internal_error,
+                                                  "an exception (logged above)");
     } catch (...) {
       answer.response = static_apology();
     }
@@ -85,30 +85,30 @@ void DaemonCore::run_webhook(service::HttpRequest request, const WebhookForm& fo
   if (writes.empty()) return (*send)(std::move(answer));
   const bool status_callback = request.path() == "/twilio/status";
   try {
-    auto params = std::make_shared<twilio::FormParams>(form ? *form : twilio::FormParams{});
+    auto params = std::make_shared<carrier::FormParams>(form ? *form : carrier::FormParams{});
     auto pending = std::make_shared<Answer>(std::move(answer));
-    store_->commit(std::move(writes), [this, service, send, pending, params, status_callback](
-                                          std::vector<service::StoreWrite> committed,
-                                          std::vector<service::WriteResult> results) {
+    store_->commit(std::move(writes), [this, webhooks, send, pending, params, status_callback](
+                                          std::vector<calls::StoreWrite> committed,
+                                          std::vector<calls::WriteResult> results) {
       std::string failure;
       for (const auto& result : results)
         if (!result && failure.empty()) failure = result.error();
       try {
         if (failure.empty()) {
-          service->committed(committed, results);
+          webhooks->committed(committed, results);
           return (*send)(std::move(*pending));
         }
         // Every answer follows its commit: a turn that is not in the store is not answered as
         // if it were, nor told to staff. What did go in is told; what did not is counted.
-        std::vector<service::StoreWrite> kept, done;
-        std::vector<service::WriteResult> done_results;
+        std::vector<calls::StoreWrite> kept, done;
+        std::vector<calls::WriteResult> done_results;
         for (std::size_t i = 0; i < committed.size() && i < results.size(); ++i) {
           if (results[i]) {
             done.push_back(std::move(committed[i]));
             done_results.push_back(results[i]);
           } else {
             std::string id;
-            if (const auto* turn = std::get_if<service::TurnRecord>(&committed[i])) {
+            if (const auto* turn = std::get_if<calls::TurnRecord>(&committed[i])) {
               id = turn->state.call_id;
               // Staff are still told of a turn that was not kept (a safety page above all):
               // a possible emergency is never dropped. A status callback's are told on replay.
@@ -117,14 +117,14 @@ void DaemonCore::run_webhook(service::HttpRequest request, const WebhookForm& fo
                   messages_->notify(turn->state, notice);
               }
             } else {
-              id = std::get<service::CallFinish>(committed[i]).call_id;
+              id = std::get<calls::CallFinish>(committed[i]).call_id;
             }
             on_event(
-                {service::ServiceEvent::Kind::store_error, id, std::string(), results[i].error()});
+                {calls::Observation::Kind::store_error, id, std::string(), results[i].error()});
             kept.push_back(std::move(committed[i]));
           }
         }
-        if (!done.empty()) service->committed(done, done_results);
+        if (!done.empty()) webhooks->committed(done, done_results);
         if (status_callback) {
           // The carrier is told to retry; meanwhile the writes that failed are kept, and their
           // staff notices go out when they are written.
@@ -136,7 +136,7 @@ void DaemonCore::run_webhook(service::HttpRequest request, const WebhookForm& fo
         }
         Answer fallback;
         fallback.response =
-            service->fallback_answer(*params, service::FallbackReason::store_error, failure);
+            webhooks->fallback_answer(*params, calls::FallbackReason::store_error, failure);
         return (*send)(std::move(fallback));
       } catch (...) {
         Answer apology;
@@ -152,7 +152,7 @@ void DaemonCore::run_webhook(service::HttpRequest request, const WebhookForm& fo
   }
 }
 
-void DaemonCore::keep_for_replay(std::vector<service::StoreWrite> writes) {
+void DaemonCore::keep_for_replay(std::vector<calls::StoreWrite> writes) {
   std::lock_guard lock(kept_mutex_);
   if (kept_.size() >= max_kept) {
     log_.error(fmt::format("{} status callbacks are waiting for the store; dropping the oldest",
@@ -176,7 +176,7 @@ void DaemonCore::replay_kept_later() {
 // Writes kept while the store was faulted go in once it takes writes again; any that fail
 // again are kept again. A repeated status (the carrier retried meanwhile) changes nothing.
 void DaemonCore::replay_kept() {
-  std::vector<std::vector<service::StoreWrite>> kept;
+  std::vector<std::vector<calls::StoreWrite>> kept;
   {
     std::lock_guard lock(kept_mutex_);
     kept.swap(kept_);
@@ -184,12 +184,12 @@ void DaemonCore::replay_kept() {
   if (kept.empty()) return;
   log_.notice(
       fmt::format("writing {} status callback(s) kept while the store was faulted", kept.size()));
-  std::shared_ptr<service::CallService> service = service_.load();
+  std::shared_ptr<carrier::Webhooks> webhooks = webhooks_.load();
   for (auto& writes : kept) {
-    store_->commit(std::move(writes), [this, service](std::vector<service::StoreWrite> committed,
-                                                      std::vector<service::WriteResult> results) {
-      std::vector<service::StoreWrite> again, done;
-      std::vector<service::WriteResult> done_results;
+    store_->commit(std::move(writes), [this, webhooks](std::vector<calls::StoreWrite> committed,
+                                                       std::vector<calls::WriteResult> results) {
+      std::vector<calls::StoreWrite> again, done;
+      std::vector<calls::WriteResult> done_results;
       for (std::size_t i = 0; i < committed.size() && i < results.size(); ++i) {
         if (results[i]) {
           done.push_back(std::move(committed[i]));
@@ -199,7 +199,7 @@ void DaemonCore::replay_kept() {
         }
       }
       try {
-        if (!done.empty()) service->committed(done, done_results);
+        if (!done.empty()) webhooks->committed(done, done_results);
       } catch (...) {
       }
       if (!again.empty()) {

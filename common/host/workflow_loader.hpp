@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "service/call_service.hpp"
+#include "calls/workflow_router.hpp"
 #include "util/result.hpp"
 
 namespace voiceops::host {
 
 struct LoadedWorkflows {
-  std::vector<service::Workflow> workflows;
+  std::vector<calls::Workflow> workflows;
   std::vector<std::string> files;
 };
 

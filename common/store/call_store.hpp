@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "service/session_store.hpp"
+#include "calls/session_store.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_health.hpp"
 #include "util/result.hpp"
@@ -86,7 +86,7 @@ struct StoreOptions {
   const std::atomic<std::uint64_t>* shared_memory_faults = nullptr;
 };
 
-class CallStore final : public service::SessionStore {
+class CallStore final : public calls::SessionStore {
  public:
   // Opens (creating if needed) and migrates the store. A schema newer than this build knows is
   // refused: running an old binary on a new store would lose data.
@@ -98,9 +98,9 @@ class CallStore final : public service::SessionStore {
   // save() and finish() commit before they return; commit() queues the writes for the writer
   // thread, which commits every queued turn in one transaction (group commit) and then calls
   // `done` on that thread.
-  Result<bool, std::string> save(const service::TurnRecord& turn) override;
-  Result<bool, std::string> finish(const service::CallFinish& finish) override;
-  void commit(std::vector<service::StoreWrite> writes, Committed done) override;
+  Result<bool, std::string> save(const calls::TurnRecord& turn) override;
+  Result<bool, std::string> finish(const calls::CallFinish& finish) override;
+  void commit(std::vector<calls::StoreWrite> writes, Committed done) override;
   // Returns once everything queued before it is committed and its `done` has run.
   void flush();
 
@@ -125,15 +125,15 @@ class CallStore final : public service::SessionStore {
   // Called at open, and with every lock held when recovering from a shared-memory fault.
   Result<bool, StoreError> open_connections();
   void close_connections();
-  Result<bool, std::string> finish_locked(const service::CallFinish& finish);
+  Result<bool, std::string> finish_locked(const calls::CallFinish& finish);
   struct Job {
-    std::vector<service::StoreWrite> writes;
+    std::vector<calls::StoreWrite> writes;
     Committed done;
-    std::vector<service::WriteResult> results;
+    std::vector<calls::WriteResult> results;
   };
   void run_writer(std::stop_token stop);
   void write_batch(std::vector<Job>& batch);
-  DbResult<Done> write_turn(const service::TurnRecord& turn);
+  DbResult<Done> write_turn(const calls::TurnRecord& turn);
   // Turns a failed write into a fault of the store when the disk, not the record, failed.
   void note_write(const DbError& error);
   // Why the store's file system is too full to count as writable; nullopt when it is not.

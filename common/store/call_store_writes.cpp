@@ -16,7 +16,7 @@ namespace voiceops::store {
 // Group commit: one writer thread commits the turns of every job queued in one transaction, each
 // turn in its own savepoint so one bad record fails alone. A busy daemon commits many turns per
 // WAL write. Final statuses follow, each in its own transaction with synchronous=FULL.
-void CallStore::commit(std::vector<service::StoreWrite> writes, Committed done) {
+void CallStore::commit(std::vector<calls::StoreWrite> writes, Committed done) {
   {
     std::lock_guard lock(queue_mutex_);
     queue_.push_back(Job{std::move(writes), std::move(done), {}});
@@ -24,13 +24,13 @@ void CallStore::commit(std::vector<service::StoreWrite> writes, Committed done) 
   queued_.notify_one();
 }
 
-Result<bool, std::string> CallStore::save(const service::TurnRecord& turn) {
-  std::promise<service::WriteResult> result;
+Result<bool, std::string> CallStore::save(const calls::TurnRecord& turn) {
+  std::promise<calls::WriteResult> result;
   auto committed = result.get_future();
-  std::vector<service::StoreWrite> writes;
+  std::vector<calls::StoreWrite> writes;
   writes.emplace_back(turn);
   commit(std::move(writes),
-         [&result](std::vector<service::StoreWrite>, std::vector<service::WriteResult> results) {
+         [&result](std::vector<calls::StoreWrite>, std::vector<calls::WriteResult> results) {
            result.set_value(std::move(results.front()));
          });
   return committed.get();
@@ -72,9 +72,9 @@ void CallStore::write_batch(std::vector<Job>& batch) {
   std::lock_guard lock(mutex_);
   bool any_finish = false;
   for (Job& job : batch) {
-    job.results.assign(job.writes.size(), service::WriteResult(true));
+    job.results.assign(job.writes.size(), calls::WriteResult(true));
     for (const auto& write : job.writes)
-      any_finish = any_finish || std::holds_alternative<service::CallFinish>(write);
+      any_finish = any_finish || std::holds_alternative<calls::CallFinish>(write);
   }
   // Nothing is written through a shared-memory index the kernel would not let us update: every
   // write fails, and each caller gets the human fallback, until the store has recovered.
@@ -86,7 +86,7 @@ void CallStore::write_batch(std::vector<Job>& batch) {
   const auto each_turn = [&](auto&& visit) {
     for (Job& job : batch) {
       for (std::size_t i = 0; i < job.writes.size(); ++i) {
-        if (const auto* turn = std::get_if<service::TurnRecord>(&job.writes[i]))
+        if (const auto* turn = std::get_if<calls::TurnRecord>(&job.writes[i]))
           visit(*turn, job.results[i]);
       }
     }
@@ -101,7 +101,7 @@ void CallStore::write_batch(std::vector<Job>& batch) {
     } else {
       bool rolled_back = false;  // SQLite undid the whole transaction (disk full, I/O error)
       std::optional<DbError> fault;
-      each_turn([&](const service::TurnRecord& turn, service::WriteResult& result) {
+      each_turn([&](const calls::TurnRecord& turn, calls::WriteResult& result) {
         if (rolled_back) return;
         DbResult<Done> done = db_->exec("SAVEPOINT turn");
         if (done) done = write_turn(turn);
@@ -140,7 +140,7 @@ void CallStore::write_batch(std::vector<Job>& batch) {
   const auto full = db_->exec("PRAGMA synchronous = FULL");
   for (Job& job : batch) {
     for (std::size_t i = 0; i < job.writes.size(); ++i) {
-      if (const auto* finish = std::get_if<service::CallFinish>(&job.writes[i]))
+      if (const auto* finish = std::get_if<calls::CallFinish>(&job.writes[i]))
         job.results[i] = full ? finish_locked(*finish) : failed(full);
     }
   }
@@ -166,7 +166,7 @@ void CallStore::note_write(const DbError& error) {
                 fmt::format("writing to the store {} failed: {}", path_, describe(error)));
 }
 
-DbResult<Done> CallStore::write_turn(const service::TurnRecord& turn) {
+DbResult<Done> CallStore::write_turn(const calls::TurnRecord& turn) {
   const engine::CallState& s = turn.state;
   long spoken = 0;
   for (const auto& line : turn.lines)
@@ -198,7 +198,7 @@ DbResult<Done> CallStore::write_turn(const service::TurnRecord& turn) {
   return done;
 }
 
-Result<bool, std::string> CallStore::finish(const service::CallFinish& finish) {
+Result<bool, std::string> CallStore::finish(const calls::CallFinish& finish) {
   std::lock_guard lock(mutex_);
   if (shared_memory_faulted() || !db_)
     return unexpected("the store is not writable: " + health_.causes());
@@ -209,7 +209,7 @@ Result<bool, std::string> CallStore::finish(const service::CallFinish& finish) {
   return finished;
 }
 
-Result<bool, std::string> CallStore::finish_locked(const service::CallFinish& finish) {
+Result<bool, std::string> CallStore::finish_locked(const calls::CallFinish& finish) {
   auto transaction = Transaction::begin(*db_);
   if (!transaction) {
     note_write(transaction.error());

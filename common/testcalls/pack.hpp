@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "calls/scripted_tools.hpp"
 #include "contract/diagnostic.hpp"
-#include "service/scripted_integrations.hpp"
 #include "util/exit_status.hpp"
 
 namespace voiceops::testcalls {
@@ -26,7 +26,7 @@ struct CallerTurn {
 };
 
 // What a scripted system answers: ok, error, timeout, duplicate, malformed, or ok after a delay.
-using IntegrationScript = service::ScriptedOutcome;
+using IntegrationScript = calls::ScriptedOutcome;
 
 struct Expectations {
   std::optional<std::string> outcome, event, destination, escalation, hours;

@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <set>
 
+#include "calls/scripted_tools.hpp"
 #include "engine/business_hours.hpp"
 #include "engine/cost.hpp"
 #include "engine/dialogue.hpp"
-#include "service/scripted_integrations.hpp"
 #include "testcalls/twiml_reader.hpp"
 
 namespace voiceops::testcalls {
@@ -87,7 +87,7 @@ class CallPlayer final : public CallHooks {
   }
 
   engine::ToolResult run_tool(const engine::CallTool& tool) override {
-    const service::ScriptedAnswer answer = service::answer_from_script(call_.integrations, tool);
+    const calls::ScriptedAnswer answer = calls::answer_from_script(call_.integrations, tool);
     const int spent = answer.spent_ms;
     clock_ms_ += spent;
     const std::string outcome = engine::to_string(answer.result.status);
@@ -115,7 +115,7 @@ class CallPlayer final : public CallHooks {
     report_.failures.push_back({std::move(kind), std::move(message)});
   }
 
-  bool post(const std::string& path, std::vector<twilio::FormParam> params, std::string& xml) {
+  bool post(const std::string& path, std::vector<carrier::FormParam> params, std::string& xml) {
     params.insert(params.begin(),
                   {{"AccountSid", "AC00000000000000000000000000000000"}, {"CallSid", call_id_}});
     ++report_.webhooks;
@@ -219,7 +219,7 @@ class CallPlayer final : public CallHooks {
     }
     const CallerTurn& turn = call_.turns[next_turn_++];
     ++report_.turns;
-    std::vector<twilio::FormParam> params;
+    std::vector<carrier::FormParam> params;
     std::string note;
     switch (turn.kind) {
       case CallerTurn::Kind::say: {

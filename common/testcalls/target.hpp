@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "carrier/form.hpp"
 #include "contract/directory.hpp"
 #include "contract/model.hpp"
 #include "engine/events.hpp"
 #include "net/http_client.hpp"
 #include "testcalls/pack.hpp"
-#include "twilio/form.hpp"
 #include "util/result.hpp"
 
 namespace voiceops::testcalls {
@@ -60,7 +60,7 @@ class Target {
   // The CallSid for the next call; `hooks` serve it until the next begin_call.
   virtual std::string begin_call(const ScriptedCall& call, CallHooks& hooks) = 0;
   virtual Result<WebhookAnswer, TargetError> post(const std::string& path,
-                                                  twilio::FormParams params) = 0;
+                                                  carrier::FormParams params) = 0;
   // nullopt when the target keeps no state for the call.
   virtual Result<std::optional<ObservedCall>, TargetError> observe(const std::string& call_id) = 0;
 };

@@ -5,12 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "service/call_service.hpp"
-#include "service/scripted_integrations.hpp"
+#include "calls/scripted_tools.hpp"
+#include "carrier/webhooks.hpp"
 #include "testcalls/target.hpp"
 
+#include "carrier/signature.hpp"
 #include "control/staging_call_state.hpp"
-#include "twilio/signature.hpp"
 
 namespace voiceops::testcalls {
 namespace {
@@ -23,15 +23,16 @@ double since(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-// One CallService for the whole pack: the dialogue (phrases normalised once) is built once, and
-// the call being played answers the service's clock, tool calls and messages through its hooks.
-class InProcessTarget final : public Target, service::ToolRunner, service::Messenger {
+// One set of webhooks for the whole pack: the dialogue (phrases normalised once) is built once,
+// and the call being played answers their clock, tool calls and messages through its hooks.
+class InProcessTarget final : public Target, calls::ToolRunner, calls::Messenger {
  public:
   InProcessTarget(const contract::Contract& contract, const contract::Directory* directory)
-      // The service shares ownership; these aliases do not own what the caller keeps alive.
-      : service_({{std::shared_ptr<const contract::Contract>(std::shared_ptr<void>(), &contract),
-                   std::shared_ptr<const contract::Directory>(std::shared_ptr<void>(), directory)}},
-                 sessions_, *this, *this, options(*this)) {}
+      // The webhooks share ownership; these aliases do not own what the caller keeps alive.
+      : webhooks_(
+            {{std::shared_ptr<const contract::Contract>(std::shared_ptr<void>(), &contract),
+              std::shared_ptr<const contract::Directory>(std::shared_ptr<void>(), directory)}},
+            sessions_, *this, *this, options(*this)) {}
 
   bool remote() const override { return false; }
 
@@ -42,20 +43,20 @@ class InProcessTarget final : public Target, service::ToolRunner, service::Messe
   }
 
   Result<WebhookAnswer, TargetError> post(const std::string& path,
-                                          twilio::FormParams params) override {
-    service::HttpRequest request;
+                                          carrier::FormParams params) override {
+    carrier::HttpRequest request;
     request.target = path;
-    request.body = twilio::encode_form(params);
+    request.body = carrier::encode_form(params);
     request.headers = {
         {"Content-Type", "application/x-www-form-urlencoded"},
-        {"X-Twilio-Signature", twilio::compute_signature(test_token, test_url + path, params)}};
+        {"X-Twilio-Signature", carrier::compute_signature(test_token, test_url + path, params)}};
     const auto start = std::chrono::steady_clock::now();
-    service::HttpResponse response = service_.handle(request);
+    carrier::HttpResponse response = webhooks_.handle(request);
     return WebhookAnswer{response.status, std::move(response.body), {}, since(start)};
   }
 
   Result<std::optional<ObservedCall>, TargetError> observe(const std::string& call_id) override {
-    auto state = service_.call_state(call_id);
+    auto state = webhooks_.calls().call_state(call_id);
     if (!state) return std::optional<ObservedCall>();
     ObservedCall seen;
     if (state->outcome) seen.outcome = engine::to_string(*state->outcome);
@@ -63,13 +64,13 @@ class InProcessTarget final : public Target, service::ToolRunner, service::Messe
     seen.after_hours = state->after_hours;
     for (const auto& [name, slot] : state->slots) seen.slots[name] = slot.value;
     seen.escalation_rows = state->escalations;
-    seen.summary = service_.summary(*state);
+    seen.summary = webhooks_.calls().summary(*state);
     return std::optional<ObservedCall>(std::move(seen));
   }
 
  private:
-  static service::CallServiceOptions options(InProcessTarget& self) {
-    service::CallServiceOptions o;
+  static carrier::WebhookOptions options(InProcessTarget& self) {
+    carrier::WebhookOptions o;
     o.public_url = test_url;
     o.auth_token = test_token;
     o.clock = [&self] { return self.hooks_->now(); };
@@ -77,7 +78,7 @@ class InProcessTarget final : public Target, service::ToolRunner, service::Messe
   }
 
   engine::ToolResult run(const engine::CallState&, const engine::CallTool& tool,
-                         const service::ToolContext&) override {
+                         const calls::ToolContext&) override {
     return hooks_->run_tool(tool);
   }
   void notify(const engine::CallState&, const engine::Notify& notice) override {
@@ -85,8 +86,8 @@ class InProcessTarget final : public Target, service::ToolRunner, service::Messe
   }
 
   CallHooks* hooks_ = nullptr;
-  service::MemorySessionStore sessions_;
-  service::CallService service_;
+  calls::MemorySessionStore sessions_;
+  carrier::Webhooks webhooks_;
 };
 
 class RemoteTarget final : public Target {
@@ -103,7 +104,7 @@ class RemoteTarget final : public Target {
   bool remote() const override { return true; }
 
   std::string begin_call(const ScriptedCall& call, CallHooks&) override {
-    integrations_ = service::encode_scripted_outcomes(call.integrations);
+    integrations_ = calls::encode_scripted_outcomes(call.integrations);
     char sid[40];
     std::snprintf(sid, sizeof sid, "CA%016llx%016llx", static_cast<unsigned long long>(nonce_),
                   static_cast<unsigned long long>(++calls_));
@@ -111,16 +112,16 @@ class RemoteTarget final : public Target {
   }
 
   Result<WebhookAnswer, TargetError> post(const std::string& path,
-                                          twilio::FormParams params) override {
-    params.push_back({std::string(service::scripted_integrations_param), integrations_});
+                                          carrier::FormParams params) override {
+    params.push_back({std::string(carrier::scripted_integrations_param), integrations_});
     net::ClientRequest request;
     request.method = "POST";
     request.target = path;
-    request.body = twilio::encode_form(params);
+    request.body = carrier::encode_form(params);
     request.headers = {
         {"Content-Type", "application/x-www-form-urlencoded"},
         {"X-Twilio-Signature",
-         twilio::compute_signature(options_.auth_token, options_.public_url + path, params)}};
+         carrier::compute_signature(options_.auth_token, options_.public_url + path, params)}};
     const auto start = std::chrono::steady_clock::now();
     auto response = client_.send(request);
     if (!response) return unexpected(transport_error(response.error()));
@@ -133,8 +134,8 @@ class RemoteTarget final : public Target {
     net::ClientRequest request;
     request.target = "/testing/calls/" + call_id;
     request.headers = {
-        {"X-Twilio-Signature",
-         twilio::compute_signature(options_.auth_token, options_.public_url + request.target, {})}};
+        {"X-Twilio-Signature", carrier::compute_signature(
+                                   options_.auth_token, options_.public_url + request.target, {})}};
     auto response = client_.send(request);
     if (!response) return unexpected(transport_error(response.error()));
     if (response->status == 404) return std::optional<ObservedCall>();

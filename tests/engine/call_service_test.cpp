@@ -5,11 +5,11 @@
 
 #include <memory>
 
+#include "carrier/signature.hpp"
+#include "carrier/webhooks.hpp"
 #include "contract/check.hpp"
-#include "service/call_service.hpp"
 #include "support/corpus.hpp"
 #include "support/service_fakes.hpp"
-#include "twilio/signature.hpp"
 
 using namespace voiceops;
 
@@ -18,13 +18,13 @@ namespace {
 struct Fixture {
   contract::CheckedContract checked = contract::check_contract_file(
       testing::source_dir() + "/tests/contracts/valid/minimal.toml", false);
-  service::MemorySessionStore sessions;
+  calls::MemorySessionStore sessions;
   testing::OkTools tools;
   testing::NoMessages messages;
-  std::unique_ptr<service::CallService> service;
+  std::unique_ptr<carrier::Webhooks> service;
 
   Fixture() {
-    service::CallServiceOptions options;
+    carrier::WebhookOptions options;
     options.public_url = "https://voice.example.com";
     options.auth_token = "secret";
     options.clock = [] {
@@ -32,11 +32,11 @@ struct Fixture {
           date::sys_days{date::year{2026} / 11 / 24}.time_since_epoch() + std::chrono::hours{3}};
     };
     auto contract = std::make_shared<contract::Contract>(*checked.contract);
-    service = std::make_unique<service::CallService>(
-        std::vector<service::Workflow>{{contract, nullptr}}, sessions, tools, messages, options);
+    service = std::make_unique<carrier::Webhooks>(std::vector<calls::Workflow>{{contract, nullptr}},
+                                                  sessions, tools, messages, options);
   }
 
-  service::HttpResponse post(const std::string& path, const twilio::FormParams& params,
+  carrier::HttpResponse post(const std::string& path, const carrier::FormParams& params,
                              bool sign = true) {
     return service->handle(testing::carrier_post(path, params, sign));
   }
@@ -62,24 +62,24 @@ TEST_CASE("a signed call gets TwiML that gathers speech", "[service]") {
 TEST_CASE("forged, malformed and misrouted requests are refused", "[service]") {
   Fixture f;
   CHECK(f.post("/twilio/voice", {{"CallSid", "CA1"}, {"To", "+15125550100"}}, false).status == 403);
-  service::HttpRequest tampered;
+  carrier::HttpRequest tampered;
   tampered.target = "/twilio/voice";
   tampered.body = "CallSid=CA1&To=%2B15125550100";
-  const twilio::FormParams signed_params = {{"CallSid", "CA2"}, {"To", "+15125550100"}};
+  const carrier::FormParams signed_params = {{"CallSid", "CA2"}, {"To", "+15125550100"}};
   tampered.headers.push_back(
       {"X-Twilio-Signature",
-       twilio::compute_signature("secret", "https://voice.example.com/twilio/voice",
-                                 signed_params)});
+       carrier::compute_signature("secret", "https://voice.example.com/twilio/voice",
+                                  signed_params)});
   CHECK(f.service->handle(tampered).status == 403);
-  service::HttpRequest garbage;
+  carrier::HttpRequest garbage;
   garbage.target = "/twilio/voice";
   garbage.body = "CallSid=%zz";
   CHECK(f.service->handle(garbage).status == 400);
-  service::HttpRequest get;
+  carrier::HttpRequest get;
   get.method = "GET";
   get.target = "/twilio/voice";
   CHECK(f.service->handle(get).status == 405);
-  service::HttpRequest elsewhere;
+  carrier::HttpRequest elsewhere;
   elsewhere.target = "/admin";
   CHECK(f.service->handle(elsewhere).status == 404);
 }
@@ -107,7 +107,7 @@ TEST_CASE("repeated and late status callbacks are harmless", "[service]") {
     CHECK(f.post("/twilio/status", {{"CallSid", "CA1"}, {"CallStatus", "completed"}}).status ==
           200);
   }
-  auto state = f.service->call_state("CA1");
+  auto state = f.service->calls().call_state("CA1");
   REQUIRE(state);
   CHECK(state->outcome == engine::Outcome::abandoned);
   CHECK(f.post("/twilio/gather", {{"CallSid", "CA1"}, {"SpeechResult", "hello"}}).status == 200);

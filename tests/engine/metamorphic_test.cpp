@@ -15,11 +15,11 @@
 #include <optional>
 #include <set>
 
+#include "calls/scripted_tools.hpp"
 #include "contract/check.hpp"
 #include "contract/directory.hpp"
 #include "engine/dialogue.hpp"
 #include "nlu/nlu.hpp"
-#include "service/scripted_integrations.hpp"
 #include "support/corpus.hpp"
 #include "testcalls/pack.hpp"
 #include "testcalls/runner.hpp"
@@ -186,8 +186,8 @@ Answers answers_of(const LoadedPack& p, const testcalls::ScriptedCall& call) {
       }
       if (!tool) break;
       const engine::CallTool pending = *tool;
-      actions = dialogue.handle(state,
-                                service::answer_from_script(call.integrations, pending).result, at);
+      actions =
+          dialogue.handle(state, calls::answer_from_script(call.integrations, pending).result, at);
     }
   }
   return out;
@@ -249,7 +249,7 @@ Played play_adaptive(const LoadedPack& p, const testcalls::ScriptedCall& call, c
     std::optional<engine::Event> next;
     for (const auto& action : actions) {
       if (const auto* tool = std::get_if<engine::CallTool>(&action)) {
-        next = service::answer_from_script(call.integrations, *tool).result;
+        next = calls::answer_from_script(call.integrations, *tool).result;
       } else if (std::holds_alternative<engine::Transfer>(action)) {
         next = engine::TransferResult{engine::TransferStatus::completed};
       } else if (const auto* gather = std::get_if<engine::Gather>(&action)) {

@@ -10,14 +10,14 @@
 #include <memory>
 #include <thread>
 
+#include "carrier/signature.hpp"
+#include "carrier/webhooks.hpp"
 #include "contract/check.hpp"
-#include "service/call_service.hpp"
 #include "store/call_store.hpp"
 #include "store/schema.hpp"
 #include "support/corpus.hpp"
 #include "support/service_fakes.hpp"
 #include "support/temp_dir.hpp"
-#include "twilio/signature.hpp"
 
 using namespace voiceops;
 namespace fs = std::filesystem;
@@ -31,7 +31,7 @@ struct Daemonish {
   std::unique_ptr<store::CallStore> store;
   testing::OkTools tools;
   testing::NoMessages messages;
-  std::unique_ptr<service::CallService> service;
+  std::unique_ptr<carrier::Webhooks> service;
 
   explicit Daemonish(const std::string& db) {
     auto opened = store::CallStore::open(db);
@@ -40,25 +40,25 @@ struct Daemonish {
     auto checked = contract::check_contract_file(
         testing::source_dir() + "/tests/contracts/valid/minimal.toml", false);
     REQUIRE(checked.contract);
-    service::CallServiceOptions options;
+    carrier::WebhookOptions options;
     options.public_url = "https://voice.example.com";
     options.auth_token = "secret";
     options.clock = [] {
       return std::chrono::sys_seconds{
           date::sys_days{date::year{2026} / 11 / 24}.time_since_epoch() + std::chrono::hours{3}};
     };
-    service = std::make_unique<service::CallService>(
-        std::vector<service::Workflow>{
+    service = std::make_unique<carrier::Webhooks>(
+        std::vector<calls::Workflow>{
             {std::make_shared<contract::Contract>(*checked.contract), nullptr}},
         *store, tools, messages, options);
   }
 
-  service::HttpResponse post(const std::string& path, const twilio::FormParams& params) {
+  carrier::HttpResponse post(const std::string& path, const carrier::FormParams& params) {
     return service->handle(testing::carrier_post(path, params));
   }
 };
 
-const twilio::FormParams arrival = {
+const carrier::FormParams arrival = {
     {"CallSid", "CA1"}, {"From", "+15125550142"}, {"To", "+15125550100"}};
 
 }  // namespace
@@ -136,7 +136,7 @@ TEST_CASE("status callbacks finalise a call once, with its cost, and queue its e
   TempDir dir;
   Daemonish d((dir.path / "voiceops.db").string());
   d.post("/twilio/voice", arrival);
-  const twilio::FormParams completed = {
+  const carrier::FormParams completed = {
       {"CallSid", "CA1"}, {"CallStatus", "completed"}, {"CallDuration", "95"}};
   CHECK(d.post("/twilio/status", completed).status == 200);
   // Repeated and late callbacks change nothing.
@@ -226,7 +226,7 @@ TEST_CASE("with background checkpoints the WAL is folded into the database file"
     engine::CallState state;
     state.call_id = "CAwal";
     state.workflow = "w";
-    service::TurnRecord turn;
+    calls::TurnRecord turn;
     turn.state = state;
     turn.blob = engine::serialize(state);
     turn.lines = {{"caller", "hello"}};
@@ -256,7 +256,7 @@ TEST_CASE("turns saved from many threads at once are all committed", "[store]") 
       state.workflow = "w";
       for (int i = 0; i < turns_each; ++i) {
         state.turns = i + 1;
-        service::TurnRecord turn;
+        calls::TurnRecord turn;
         turn.state = state;
         turn.blob = engine::serialize(state);
         turn.lines = {{"caller", "turn " + std::to_string(i)}};
@@ -285,7 +285,7 @@ TEST_CASE("loading a call does not wait for a write in progress", "[store]") {
   state.call_id = "CAread";
   state.workflow = "w";
   state.turns = 1;
-  service::TurnRecord turn;
+  calls::TurnRecord turn;
   turn.state = state;
   turn.blob = engine::serialize(state);
   REQUIRE(calls.save(turn));
@@ -300,7 +300,7 @@ TEST_CASE("loading a call does not wait for a write in progress", "[store]") {
   std::atomic<bool> saved{false};
   std::thread writer([&] {
     state.turns = 2;
-    service::TurnRecord second = turn;
+    calls::TurnRecord second = turn;
     second.state = state;
     second.blob = engine::serialize(state);
     saved = calls.save(second).has_value();  // waits for the lock (busy_timeout)

@@ -21,11 +21,11 @@ namespace {
 
 using testing::TempDir;
 
-service::TurnRecord turn_of(const std::string& call_id, std::string line = "hello") {
+calls::TurnRecord turn_of(const std::string& call_id, std::string line = "hello") {
   engine::CallState state;
   state.call_id = call_id;
   state.workflow = "w";
-  service::TurnRecord turn;
+  calls::TurnRecord turn;
   turn.state = state;
   turn.blob = engine::serialize(state);
   turn.lines = {{"caller", std::move(line)}};

@@ -2,9 +2,9 @@
 
 #include <random>
 
-#include "twilio/form.hpp"
+#include "carrier/form.hpp"
 
-using namespace voiceops::twilio;
+using namespace voiceops::carrier;
 
 namespace {
 FormParams decoded(std::string_view body) {

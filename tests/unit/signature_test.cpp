@@ -5,10 +5,10 @@
 #include <random>
 #include <sstream>
 
+#include "carrier/signature.hpp"
 #include "support/process.hpp"
-#include "twilio/signature.hpp"
 
-using namespace voiceops::twilio;
+using namespace voiceops::carrier;
 using voiceops::testing::run_process;
 
 namespace {

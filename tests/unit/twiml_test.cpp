@@ -2,10 +2,10 @@
 
 #include <filesystem>
 
+#include "carrier/twiml.hpp"
 #include "support/process.hpp"
-#include "twilio/twiml.hpp"
 
-using namespace voiceops::twilio;
+using namespace voiceops::carrier;
 
 TEST_CASE("twiml: every verb, attributes in a fixed order", "[twiml]") {
   TwimlResponse r;

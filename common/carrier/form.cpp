@@ -1,11 +1,11 @@
-#include "twilio/form.hpp"
+#include "carrier/form.hpp"
 
 #include <algorithm>
 #include <optional>
 
 #include "util/utf8.hpp"
 
-namespace voiceops::twilio {
+namespace voiceops::carrier {
 namespace {
 
 int hex_value(char c) {
@@ -122,4 +122,4 @@ const std::string* find_param(std::span<const FormParam> params, std::string_vie
   return nullptr;
 }
 
-}  // namespace voiceops::twilio
+}  // namespace voiceops::carrier

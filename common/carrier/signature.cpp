@@ -1,4 +1,4 @@
-#include "twilio/signature.hpp"
+#include "carrier/signature.hpp"
 
 #include "crypto/constant_time.hpp"
 
@@ -12,7 +12,7 @@
 #include <numeric>
 #include <optional>
 
-namespace voiceops::twilio {
+namespace voiceops::carrier {
 namespace {
 
 struct MacFree {
@@ -269,4 +269,4 @@ SignatureCheck verify_body_signature(std::string_view auth_token, std::string_vi
   return check;
 }
 
-}  // namespace voiceops::twilio
+}  // namespace voiceops::carrier

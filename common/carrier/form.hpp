@@ -9,7 +9,7 @@
 
 #include "util/result.hpp"
 
-namespace voiceops::twilio {
+namespace voiceops::carrier {
 
 struct FormParam {
   std::string name;
@@ -50,4 +50,4 @@ std::string encode_form(std::span<const FormParam> params);
 // Decoded values may be looked up by name; the first occurrence wins. nullptr when absent.
 const std::string* find_param(std::span<const FormParam> params, std::string_view name);
 
-}  // namespace voiceops::twilio
+}  // namespace voiceops::carrier

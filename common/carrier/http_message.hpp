@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-namespace voiceops::service {
+namespace voiceops::carrier {
 
 struct HttpRequest {
   std::string method = "POST";
@@ -25,4 +25,4 @@ struct HttpResponse {
   std::string body;
 };
 
-}  // namespace voiceops::service
+}  // namespace voiceops::carrier

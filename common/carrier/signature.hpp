@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "twilio/form.hpp"
+#include "carrier/form.hpp"
 
-namespace voiceops::twilio {
+namespace voiceops::carrier {
 
 // The signature of a form-encoded request (or of any request with these parameters).
 std::string compute_signature(std::string_view auth_token, std::string_view url,
@@ -57,4 +57,4 @@ SignatureCheck verify_signature(std::string_view auth_token, std::string_view ur
 SignatureCheck verify_body_signature(std::string_view auth_token, std::string_view url,
                                      std::string_view body, std::string_view signature);
 
-}  // namespace voiceops::twilio
+}  // namespace voiceops::carrier

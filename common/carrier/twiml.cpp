@@ -1,8 +1,8 @@
-#include "twilio/twiml.hpp"
+#include "carrier/twiml.hpp"
 
 #include "util/utf8.hpp"
 
-namespace voiceops::twilio {
+namespace voiceops::carrier {
 namespace {
 
 class XmlWriter {
@@ -160,4 +160,4 @@ std::string TwimlResponse::str() const {
   return w.take();
 }
 
-}  // namespace voiceops::twilio
+}  // namespace voiceops::carrier

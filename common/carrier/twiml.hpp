@@ -17,7 +17,7 @@
 #include <vector>
 #include "util/xml_escape.hpp"
 
-namespace voiceops::twilio {
+namespace voiceops::carrier {
 
 struct SayOptions {
   std::string voice;     // e.g. "Polly.Joanna"; empty: not set
@@ -100,4 +100,4 @@ class TwimlResponse {
 
 using voiceops::xml_escape;  // util/xml_escape.hpp, shared with the JUnit writer
 
-}  // namespace voiceops::twilio
+}  // namespace voiceops::carrier

@@ -10,7 +10,7 @@
 #include "engine/events.hpp"
 #include "util/result.hpp"
 
-namespace voiceops::service {
+namespace voiceops::calls {
 
 inline constexpr std::string_view scripted_integrations_param = "VoiceopsIntegrations";
 
@@ -36,4 +36,4 @@ ScriptedAnswer answer_from_script(const ScriptedOutcomes& outcomes, const engine
 std::string encode_scripted_outcomes(const ScriptedOutcomes& outcomes);
 Result<ScriptedOutcomes, std::string> decode_scripted_outcomes(std::string_view text);
 
-}  // namespace voiceops::service
+}  // namespace voiceops::calls

@@ -1,8 +1,8 @@
-#include "service/scripted_integrations.hpp"
+#include "calls/scripted_tools.hpp"
 
 #include <charconv>
 
-namespace voiceops::service {
+namespace voiceops::calls {
 namespace {
 
 bool plain_name(std::string_view text) {
@@ -71,4 +71,4 @@ Result<ScriptedOutcomes, std::string> decode_scripted_outcomes(std::string_view 
   return outcomes;
 }
 
-}  // namespace voiceops::service
+}  // namespace voiceops::calls

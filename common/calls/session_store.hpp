@@ -14,7 +14,7 @@
 #include "engine/events.hpp"
 #include "util/result.hpp"
 
-namespace voiceops::service {
+namespace voiceops::calls {
 
 struct TranscriptLine {
   std::string speaker;  // caller, agent, tool, system
@@ -76,4 +76,4 @@ class MemorySessionStore final : public SessionStore {
   std::vector<std::pair<std::string, std::string>> states_;
 };
 
-}  // namespace voiceops::service
+}  // namespace voiceops::calls

@@ -1,9 +1,9 @@
-#include "service/http_message.hpp"
+#include "carrier/http_message.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace voiceops::service {
+namespace voiceops::carrier {
 
 std::string_view HttpRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
@@ -23,4 +23,4 @@ std::string_view HttpRequest::path() const {
   return t.substr(0, t.find('?'));
 }
 
-}  // namespace voiceops::service
+}  // namespace voiceops::carrier

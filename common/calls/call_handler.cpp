@@ -1,0 +1,148 @@
+// The CallHandler's frame: committed writes reported, the answers given without the engine (the
+// human fallback, a transfer still under way), and what a host may read of a call. The turns are
+// in call_turns.cpp.
+#include "calls/call_handler.hpp"
+
+#include "engine/business_hours.hpp"
+
+namespace voiceops::calls {
+
+const char* to_string(FallbackReason reason) {
+  switch (reason) {
+    case FallbackReason::unknown_call: return "unknown_call";
+    case FallbackReason::store_error: return "store_error";
+    case FallbackReason::state_unreadable: return "state_unreadable";
+    case FallbackReason::workflow_not_loaded: return "workflow_not_loaded";
+    case FallbackReason::no_workflow: return "no_workflow";
+    case FallbackReason::internal_error: return "internal_error";
+  }
+  return "internal_error";
+}
+
+Reply goodbye(const std::string& text) {
+  Reply reply;
+  if (!text.empty()) reply.actions.emplace_back(engine::Say{text});
+  reply.actions.emplace_back(engine::EndCall{});
+  return reply;
+}
+
+CallHandler::CallHandler(std::vector<Workflow> workflows, SessionStore& sessions, ToolRunner& tools,
+                         Messenger& messenger, Clock clock, Observer* observer)
+    : router_(std::move(workflows)),
+      sessions_(sessions),
+      tools_(tools),
+      messenger_(messenger),
+      clock_(std::move(clock)),
+      observer_(observer) {
+  if (!clock_) {
+    clock_ = [] {
+      return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    };
+  }
+}
+
+void CallHandler::committed(const Writes& writes, const std::vector<WriteResult>& results) const {
+  using Kind = Observation::Kind;
+  for (std::size_t i = 0; i < writes.size() && i < results.size(); ++i) {
+    const WriteResult& result = results[i];
+    if (const auto* turn = std::get_if<TurnRecord>(&writes[i])) {
+      // Told once the turn is in the store, so a host that reacts by reading the call finds it.
+      // A failed write is told too: the turn happened, and the caller got an answer.
+      const engine::CallState& state = turn->state;
+      if (!result) observe(Kind::store_error, state.call_id, state.workflow, result.error());
+      bool started = false;
+      for (const CallEvent& event : turn->events) {
+        if (event.kind == "escalation")
+          observe(Kind::escalation, state.call_id, state.workflow, event.detail);
+        started = started || event.kind == "started";
+      }
+      if (started) observe(Kind::call_started, state.call_id, state.workflow);
+      observe(Kind::turn, state.call_id, state.workflow);
+      if (state.phase == engine::Phase::ended && state.outcome)
+        observe(Kind::call_ended, state.call_id, state.workflow, engine::to_string(*state.outcome));
+      // Staff hear of the turn even when the write failed: the caller was promised it.
+      for (const engine::Notify& notice : turn->notices) messenger_.notify(state, notice);
+    } else {
+      const auto& finish = std::get<CallFinish>(writes[i]);
+      if (!result) {
+        observe(Kind::store_error, finish.call_id, finish.workflow, result.error());
+      } else if (*result) {
+        observe(Kind::call_finalized, finish.call_id, finish.workflow, finish.status);
+      }
+    }
+  }
+}
+
+Reply CallHandler::human_fallback(const std::string& call_id, const std::string& to,
+                                  FallbackReason reason, const std::string& detail) const {
+  const auto now = clock_();
+  // The call may have started under the other hours' workflow: any for this number will do.
+  const Workflow* workflow = router_.select(to, now);
+  if (!workflow) workflow = router_.any_for(to);
+  observe_fallback(reason, call_id, workflow ? workflow->contract->workflow.id.value : "", detail);
+  if (!workflow)
+    return goodbye("Sorry, something went wrong on our side. Please call us back later.");
+
+  const contract::Contract& c = *workflow->contract;
+  const contract::Destination* destination = c.destination(c.workflow.human_fallback.value);
+  const bool business = engine::in_business_hours(c.hours, now).value_or(false);
+  const bool staffed = destination && engine::staffed_now(*destination, business);
+  if (staffed && destination->kind.value == contract::DestinationKind::phone &&
+      !destination->number.value.empty()) {
+    Reply reply;
+    reply.actions.emplace_back(engine::Say{
+        "Sorry, something went wrong on our side. Let me get you to someone who can help."});
+    reply.actions.emplace_back(engine::Transfer{destination->id, destination->number.value, {}});
+    reply.actions.emplace_back(engine::Say{"Sorry, nobody could pick up. Please call us back."});
+    reply.actions.emplace_back(engine::EndCall{});
+    reply.unattended_transfer = true;
+    return reply;
+  }
+  return goodbye(business ? "Sorry, something went wrong on our side. Please call us back in a "
+                            "few minutes."
+                          : "Sorry, something went wrong on our side, and our office is closed. "
+                            "Please call us back during business hours.");
+}
+
+Reply CallHandler::still_transferring(const Workflow& workflow,
+                                      const engine::CallState& state) const {
+  const contract::Destination* destination =
+      workflow.contract->destination(state.transfer_destination);
+  Reply reply;
+  reply.reprompt = state.last_prompt;
+  if (!destination || destination->number.value.empty()) {
+    reply.actions.emplace_back(engine::Gather{state.last_prompt, {}, true, true, 5, 0});
+    return reply;
+  }
+  reply.actions.emplace_back(engine::Say{"I'm still connecting you. One moment."});
+  reply.actions.emplace_back(engine::Transfer{destination->id, destination->number.value, {}});
+  return reply;
+}
+
+void CallHandler::observe_fallback(FallbackReason reason, const std::string& call_id,
+                                   const std::string& workflow, std::string detail) const {
+  if (!observer_) return;
+  Observation event{Observation::Kind::fallback, call_id, workflow, std::move(detail)};
+  event.reason = reason;
+  observer_->on_event(event);
+}
+
+void CallHandler::observe(Observation::Kind kind, const std::string& call_id,
+                          const std::string& workflow, std::string detail) const {
+  if (observer_) observer_->on_event({kind, call_id, workflow, std::move(detail)});
+}
+
+std::optional<engine::CallState> CallHandler::call_state(const std::string& call_id) {
+  auto saved = sessions_.load(call_id);
+  if (!saved || !*saved) return std::nullopt;
+  auto state = engine::deserialize(**saved);
+  if (!state) return std::nullopt;
+  return std::move(*state);
+}
+
+std::string CallHandler::summary(const engine::CallState& state) const {
+  const Workflow* workflow = router_.of(state);
+  return workflow ? router_.dialogue(*workflow).summary(state) : std::string();
+}
+
+}  // namespace voiceops::calls

@@ -1,0 +1,23 @@
+#pragma once
+// What the caller is to hear next and where the call goes, in the engine's actions: the carrier
+// layer renders it (carrier/reply_twiml.hpp).
+#include <string>
+#include <vector>
+
+#include "engine/events.hpp"
+
+namespace voiceops::calls {
+
+struct Reply {
+  std::vector<engine::Action> actions;
+  // Asked again when the actions leave nothing to wait on (never dead air); empty asks the
+  // caller to say it again.
+  std::string reprompt;
+  // The transfers here report no result back: nothing waits for it (the human fallback's).
+  bool unattended_transfer = false;
+};
+
+// Says `text` (if any) and hangs up.
+Reply goodbye(const std::string& text);
+
+}  // namespace voiceops::calls

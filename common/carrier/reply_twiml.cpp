@@ -1,0 +1,62 @@
+#include "carrier/reply_twiml.hpp"
+
+#include "carrier/twiml.hpp"
+
+namespace voiceops::carrier {
+
+std::string reply_twiml(const calls::Reply& reply) {
+  TwimlResponse twiml;
+  bool waiting = false;
+  bool said = false;
+  for (const auto& action : reply.actions) {
+    std::visit(
+        [&](const auto& a) {
+          using A = std::decay_t<decltype(a)>;
+          if constexpr (std::is_same_v<A, engine::Say>) {
+            twiml.say(a.text);
+            said = said || !a.text.empty();
+          } else if constexpr (std::is_same_v<A, engine::Gather>) {
+            GatherOptions options;
+            options.input = a.speech && a.dtmf ? "speech dtmf" : a.speech ? "speech" : "dtmf";
+            options.action = "/twilio/gather";
+            options.method = "POST";
+            options.timeout = a.timeout_s;
+            options.speech_timeout = "auto";
+            for (const auto& hint : a.hints)
+              options.hints += (options.hints.empty() ? "" : ",") + hint;
+            if (a.num_digits > 0) options.num_digits = a.num_digits;
+            options.action_on_empty_result = true;
+            options.barge_in = true;
+            twiml.gather(options).say(a.prompt);
+            waiting = true;
+          } else if constexpr (std::is_same_v<A, engine::Transfer>) {
+            DialOptions options;
+            if (!reply.unattended_transfer) {
+              options.action = "/twilio/dial";
+              options.method = "POST";
+            }
+            options.timeout = 20;
+            twiml.dial(a.number, options);
+            waiting = true;
+          } else if constexpr (std::is_same_v<A, engine::EndCall>) {
+            twiml.hangup();
+            waiting = true;
+          }
+        },
+        action);
+  }
+  // Never dead air: if the reply leaves nothing to wait on, ask again, out loud.
+  if (!waiting) {
+    GatherOptions options;
+    options.input = "speech dtmf";
+    options.action = "/twilio/gather";
+    options.method = "POST";
+    options.action_on_empty_result = true;
+    auto& gather = twiml.gather(options);
+    if (!said)
+      gather.say(reply.reprompt.empty() ? "Sorry, could you say that again?" : reply.reprompt);
+  }
+  return twiml.str();
+}
+
+}  // namespace voiceops::carrier
