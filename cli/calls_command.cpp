@@ -7,10 +7,10 @@
 #include "cli/commands.hpp"
 #include "cli/control.hpp"
 #include "control/call_records.hpp"
-#include "util/mask.hpp"
-#include "util/text_table.hpp"
-#include "util/time_spec.hpp"
-#include "util/utf8.hpp"
+#include "base/mask.hpp"
+#include "base/text_table.hpp"
+#include "base/time_spec.hpp"
+#include "base/utf8.hpp"
 
 namespace voiceops::cli {
 namespace {

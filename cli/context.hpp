@@ -3,7 +3,7 @@
 #include <functional>
 #include <string>
 
-#include "util/exit_status.hpp"
+#include "base/exit_status.hpp"
 
 namespace voiceops::cli {
 

@@ -14,8 +14,8 @@
 #include "contract/render.hpp"
 #include "contract/templates.hpp"
 #include "engine/dialogue.hpp"
-#include "util/atomic_file.hpp"
-#include "util/time_spec.hpp"
+#include "base/atomic_file.hpp"
+#include "base/time_spec.hpp"
 
 namespace voiceops::cli {
 namespace {

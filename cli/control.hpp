@@ -8,8 +8,8 @@
 
 #include "cli/context.hpp"
 #include "control/requests.hpp"
-#include "util/exit_status.hpp"
-#include "util/result.hpp"
+#include "base/exit_status.hpp"
+#include "base/result.hpp"
 
 namespace voiceops::cli {
 

@@ -6,8 +6,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "cli/terminal.hpp"
-#include "contract/diagnostic.hpp"
-#include "util/exit_status.hpp"
+#include "base/diagnostic.hpp"
+#include "base/exit_status.hpp"
 
 namespace voiceops::cli {
 

@@ -15,10 +15,10 @@
 #include "contract/directory.hpp"
 #include "contract/directory_edit.hpp"
 #include "crypto/pin_hash.hpp"
-#include "util/atomic_file.hpp"
-#include "util/input_file.hpp"
-#include "util/mask.hpp"
-#include "util/text_table.hpp"
+#include "base/atomic_file.hpp"
+#include "base/input_file.hpp"
+#include "base/mask.hpp"
+#include "base/text_table.hpp"
 
 namespace voiceops::cli {
 namespace {

@@ -16,7 +16,7 @@
 #include "testcalls/runner.hpp"
 #include "testcalls/scaffold.hpp"
 #include "testcalls/target.hpp"
-#include "util/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 
 namespace voiceops::cli {
 namespace {

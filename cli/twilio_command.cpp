@@ -13,7 +13,7 @@
 #include "config/config.hpp"
 #include "carrier/form.hpp"
 #include "carrier/signature.hpp"
-#include "util/input_file.hpp"
+#include "base/input_file.hpp"
 
 namespace voiceops::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "util/result.hpp"
+#include "base/result.hpp"
 
 namespace voiceops::daemon {
 

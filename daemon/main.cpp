@@ -23,7 +23,7 @@
 #include "host/daemon_core.hpp"
 #include "http_server.hpp"
 #include "systemd_notify.hpp"
-#include "util/exit_status.hpp"
+#include "base/exit_status.hpp"
 #include "version.hpp"
 
 namespace asio = boost::asio;

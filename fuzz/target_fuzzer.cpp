@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "testcalls/target.hpp"
-#include "util/unique_fd.hpp"
+#include "base/unique_fd.hpp"
 
 namespace {
 

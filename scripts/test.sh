@@ -54,7 +54,7 @@ if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
     bash scripts/build.sh -DBUILD_TESTING=OFF -DVOICEOPS_FUZZ=ON -DVOICEOPS_BUILD_DAEMON=OFF \
     -DVOICEOPS_BUILD_BENCH=OFF
   for target in "${fuzzers[@]}"; do mkdir -p "build-fuzz/corpus-$target"; done
-  find contracts tests/contracts -name '*.toml' -exec cp {} build-fuzz/corpus-contract/ \;
+  find contracts tests/contract/fixtures -name '*.toml' -exec cp {} build-fuzz/corpus-contract/ \;
   cp fuzz/seeds/form/* build-fuzz/corpus-form/
   find testcalls -name '*.toml' -exec cp {} build-fuzz/corpus-testcalls/ \;
   cp fuzz/seeds/twiml/* build-fuzz/corpus-testcalls/

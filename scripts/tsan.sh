@@ -16,7 +16,7 @@ export TSAN_OPTIONS="halt_on_error=0 log_path=$reports/tsan"
 build-tsan/tests/store_tests
 /usr/bin/python3 tests/daemon/daemon_test.py build-tsan/daemon/voiceopsd build-tsan/cli/voiceops "$PWD"
 /usr/bin/python3 tests/daemon/robustness_test.py build-tsan/daemon/voiceopsd build-tsan/cli/voiceops "$PWD"
-/usr/bin/python3 tests/target/testcalls_target_test.py --cli build-tsan/cli/voiceops \
+/usr/bin/python3 tests/testcalls/target_test.py --cli build-tsan/cli/voiceops \
   --daemon build-tsan/daemon/voiceopsd
 if compgen -G "$reports/tsan*" >/dev/null; then
   cat "$reports"/tsan* >&2

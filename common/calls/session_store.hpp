@@ -9,10 +9,10 @@
 #include <variant>
 #include <vector>
 
+#include "base/result.hpp"
 #include "contract/model.hpp"
 #include "engine/call_state.hpp"
 #include "engine/events.hpp"
-#include "util/result.hpp"
 
 namespace voiceops::calls {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "util/utf8.hpp"
+#include "base/utf8.hpp"
 
 namespace voiceops::carrier {
 namespace {

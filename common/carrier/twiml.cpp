@@ -1,6 +1,6 @@
 #include "carrier/twiml.hpp"
 
-#include "util/utf8.hpp"
+#include "base/utf8.hpp"
 
 namespace voiceops::carrier {
 namespace {

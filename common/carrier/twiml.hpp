@@ -15,7 +15,7 @@
 #include <string_view>
 #include <variant>
 #include <vector>
-#include "util/xml_escape.hpp"
+#include "base/xml_escape.hpp"
 
 namespace voiceops::carrier {
 

@@ -9,10 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.hpp"
 #include "calls/call_handler.hpp"
 #include "carrier/form.hpp"
 #include "carrier/http_message.hpp"
-#include "util/result.hpp"
 
 namespace voiceops::carrier {
 

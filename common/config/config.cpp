@@ -4,8 +4,8 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "contract/toml_reader.hpp"
-#include "util/input_file.hpp"
+#include "base/input_file.hpp"
+#include "base/toml_reader.hpp"
 
 namespace voiceops::config {
 namespace {
@@ -92,7 +92,7 @@ struct ConfigReader {
   TableReader& table;
 
   // A string key that, when present, must be non-blank.
-  std::optional<contract::Text> string(std::string_view key, std::string_view example) {
+  std::optional<Text> string(std::string_view key, std::string_view example) {
     auto value = table.text(key, Need::optional);
     if (!value) return std::nullopt;
     if (blank(value->value)) {
@@ -113,7 +113,7 @@ struct ConfigReader {
   }
 
   // The value is quoted in the message, unless it may carry a password (user:password@host).
-  void bad_value(const contract::Text& value, std::string_view key, const std::string& why,
+  void bad_value(const Text& value, std::string_view key, const std::string& why,
                  std::string hint) {
     const bool may_hold_secret = value.value.find('@') != std::string::npos;
     table.diagnostics().error(

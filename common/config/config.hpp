@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "contract/diagnostic.hpp"
-#include "util/result.hpp"
+#include "base/diagnostic.hpp"
+#include "base/result.hpp"
 
 namespace voiceops::config {
 

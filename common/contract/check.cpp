@@ -2,9 +2,9 @@
 
 #include <filesystem>
 
+#include "base/input_file.hpp"
 #include "contract/directory.hpp"
 #include "contract/parse.hpp"
-#include "util/input_file.hpp"
 
 namespace voiceops::contract {
 namespace {

@@ -3,10 +3,10 @@
 #include <optional>
 #include <string>
 
-#include "contract/diagnostic.hpp"
+#include "base/diagnostic.hpp"
+#include "base/exit_status.hpp"
 #include "contract/model.hpp"
 #include "contract/validate.hpp"
-#include "util/exit_status.hpp"
 
 namespace voiceops::contract {
 

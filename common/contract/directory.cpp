@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <set>
 
-#include "contract/toml_reader.hpp"
+#include "base/input_file.hpp"
+#include "base/toml_reader.hpp"
 #include "contract/validate.hpp"
 #include "crypto/pin_hash.hpp"
-#include "util/input_file.hpp"
 
 namespace voiceops::contract {
 

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "contract/toml_reader.hpp"
+#include "base/toml_reader.hpp"
 
 namespace voiceops::contract {
 namespace {

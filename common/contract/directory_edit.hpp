@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "util/result.hpp"
+#include "base/result.hpp"
 
 namespace voiceops::contract {
 

@@ -9,18 +9,13 @@
 #include <string_view>
 #include <vector>
 
-#include "contract/diagnostic.hpp"
+#include "base/diagnostic.hpp"
 
 namespace voiceops::contract {
 
-template <typename T>
-struct Located {
-  T value{};
-  SourceLocation where;
-};
-
-using Text = Located<std::string>;
-using TextList = std::vector<Text>;
+using voiceops::Located;
+using voiceops::Text;
+using voiceops::TextList;
 
 enum class Hours { always, business_hours, after_hours, never };
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 
-#include "contract/toml_reader.hpp"
-#include "util/input_file.hpp"
-#include "util/spelling.hpp"
+#include "base/input_file.hpp"
+#include "base/spelling.hpp"
+#include "base/toml_reader.hpp"
 
 namespace voiceops::contract {
 namespace {

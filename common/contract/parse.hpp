@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "contract/diagnostic.hpp"
+#include "base/diagnostic.hpp"
+#include "base/exit_status.hpp"
 #include "contract/model.hpp"
-#include "util/exit_status.hpp"
 
 namespace voiceops::contract {
 

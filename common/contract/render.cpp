@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text_table.hpp"
 #include "contract/validate.hpp"
-#include "util/text_table.hpp"
 
 namespace voiceops::contract {
 namespace {

@@ -10,11 +10,11 @@
 #include <set>
 #include <unordered_map>
 
+#include "base/spelling.hpp"
+#include "base/words.hpp"
 #include "contract/directory.hpp"
 #include "contract/promises.hpp"
 #include "contract/validate_lexicon.hpp"
-#include "util/spelling.hpp"
-#include "util/words.hpp"
 
 namespace voiceops::contract {
 namespace {

@@ -2,7 +2,7 @@
 // Cross-reference and policy checks of a parsed contract (voiceops-contract(5), VALIDATION).
 #include <filesystem>
 
-#include "contract/diagnostic.hpp"
+#include "base/diagnostic.hpp"
 #include "contract/model.hpp"
 
 namespace voiceops::contract {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "base/spelling.hpp"
 #include "contract/lexicon_sources.hpp"
 #include "nlu/concepts.hpp"
-#include "util/spelling.hpp"
 
 namespace voiceops::contract {
 namespace {

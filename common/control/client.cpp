@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "util/unique_fd.hpp"
+#include "base/unique_fd.hpp"
 
 namespace voiceops::control {
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "util/exit_status.hpp"
-#include "util/result.hpp"
+#include "base/exit_status.hpp"
+#include "base/result.hpp"
 
 namespace voiceops::control {
 

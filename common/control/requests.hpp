@@ -13,7 +13,7 @@
 #include <string_view>
 #include <variant>
 
-#include "util/result.hpp"
+#include "base/result.hpp"
 
 namespace voiceops::control {
 

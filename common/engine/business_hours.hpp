@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.hpp"
 #include "contract/model.hpp"
-#include "util/result.hpp"
 
 namespace date {
 class time_zone;

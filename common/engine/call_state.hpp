@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "engine/events.hpp"
-#include "util/result.hpp"
 
 namespace voiceops::engine {
 

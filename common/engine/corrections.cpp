@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/spelling.hpp"
 #include "engine/prepared_contract.hpp"
 #include "engine/turn.hpp"
 #include "engine/utterance_cues.hpp"
 #include "nlu/detail.hpp"
-#include "util/spelling.hpp"
 
 namespace voiceops::engine {
 namespace {

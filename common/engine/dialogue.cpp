@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "base/words.hpp"
 #include "engine/prepared_contract.hpp"
 #include "engine/turn.hpp"
-#include "util/words.hpp"
 
 namespace voiceops::engine {
 

@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "contract/directory.hpp"
 #include "contract/model.hpp"
 #include "engine/call_state.hpp"
 #include "engine/events.hpp"
 #include "nlu/nlu.hpp"
 #include "nlu/scope.hpp"
-#include "util/result.hpp"
 
 namespace voiceops::engine {
 

@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/exit_status.hpp"
+#include "base/result.hpp"
 #include "carrier/webhooks.hpp"
 #include "config/config.hpp"
 #include "control/requests.hpp"
@@ -22,8 +24,6 @@
 #include "host/log.hpp"
 #include "host/metrics.hpp"
 #include "store/call_store.hpp"
-#include "util/exit_status.hpp"
-#include "util/result.hpp"
 
 namespace voiceops::host {
 

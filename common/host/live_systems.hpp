@@ -3,10 +3,10 @@
 // nothing but the staging daemon's scripted outcomes) and staff outside the call.
 #include <fmt/format.h>
 
+#include "base/mask.hpp"
 #include "calls/scripted_tools.hpp"
 #include "host/core_helpers.hpp"
 #include "host/daemon_core.hpp"
-#include "util/mask.hpp"
 
 namespace voiceops::host {
 

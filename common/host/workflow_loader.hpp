@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "calls/workflow_router.hpp"
-#include "util/result.hpp"
 
 namespace voiceops::host {
 

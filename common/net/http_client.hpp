@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "util/result.hpp"
-#include "util/unique_fd.hpp"
+#include "base/result.hpp"
+#include "base/unique_fd.hpp"
 
 namespace voiceops::net {
 

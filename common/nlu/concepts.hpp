@@ -23,10 +23,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/result.hpp"
 #include "nlu/nlu.hpp"
 #include "nlu/scope.hpp"
 #include "nlu/word_forms.hpp"
-#include "util/result.hpp"
 
 namespace voiceops::nlu {
 

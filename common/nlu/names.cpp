@@ -3,9 +3,9 @@
 #include <array>
 #include <cctype>
 
+#include "base/spelling.hpp"
 #include "nlu/detail.hpp"
 #include "nlu/nlu.hpp"
-#include "util/spelling.hpp"
 
 namespace voiceops::nlu {
 

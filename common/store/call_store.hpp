@@ -17,10 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "base/result.hpp"
 #include "calls/session_store.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_health.hpp"
-#include "util/result.hpp"
 
 namespace voiceops::store {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <variant>
 
-#include "util/result.hpp"
+#include "base/result.hpp"
 
 namespace voiceops::store {
 

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "contract/toml_reader.hpp"
 #include <cstdlib>
+#include "base/input_file.hpp"
+#include "base/toml_reader.hpp"
 #include "contract/validate.hpp"
-#include "util/input_file.hpp"
 
 namespace voiceops::testcalls {
 namespace {
@@ -29,10 +29,10 @@ std::optional<std::int64_t> unix_seconds(const toml::date_time& dt) {
 std::string format_date_time(const toml::date_time& dt) {
   char text[40];
   const int offset = dt.offset ? dt.offset->minutes : 0;
-  std::snprintf(text, sizeof text, "%04u-%02u-%02uT%02u:%02u:%02u%c%02d:%02d", unsigned(dt.date.year),
-                unsigned(dt.date.month), unsigned(dt.date.day), unsigned(dt.time.hour),
-                unsigned(dt.time.minute), unsigned(dt.time.second), offset < 0 ? '-' : '+',
-                std::abs(offset) / 60, std::abs(offset) % 60);
+  std::snprintf(text, sizeof text, "%04u-%02u-%02uT%02u:%02u:%02u%c%02d:%02d",
+                unsigned(dt.date.year), unsigned(dt.date.month), unsigned(dt.date.day),
+                unsigned(dt.time.hour), unsigned(dt.time.minute), unsigned(dt.time.second),
+                offset < 0 ? '-' : '+', std::abs(offset) / 60, std::abs(offset) % 60);
   return text;
 }
 
@@ -44,7 +44,8 @@ class CallParser {
     ScriptedCall call;
     call.file = file;
     call.name = fs::path(file).stem().string();
-    TableReader top(root, "", d_, {"schema_version", "call", "turn", "integrations", "transfer", "expect"});
+    TableReader top(root, "", d_,
+                    {"schema_version", "call", "turn", "integrations", "transfer", "expect"});
     if (auto v = top.integer("schema_version", Need::optional, 1, 1000); v && v->value > 1) {
       d_.error("schema-newer", v->where, "this call script is written for a newer voiceops",
                "upgrade voiceops, or write schema_version = 1");
@@ -57,14 +58,16 @@ class CallParser {
                  "script what the caller says, turn by turn");
       }
     }
-    if (const toml::table* t = top.table("integrations", Need::optional)) parse_integrations(*t, call);
+    if (const toml::table* t = top.table("integrations", Need::optional))
+      parse_integrations(*t, call);
     if (const toml::table* t = top.table("transfer", Need::optional)) {
       TableReader r(*t, "transfer", d_, {"result"});
       auto result = r.text("result", Need::required);
       if (result) {
         static constexpr const char* allowed[] = {"completed", "busy", "no-answer", "failed"};
         if (std::find(std::begin(allowed), std::end(allowed), result->value) == std::end(allowed)) {
-          d_.error("bad-value", result->where, "transfer.result \"" + result->value + "\" is not known",
+          d_.error("bad-value", result->where,
+                   "transfer.result \"" + result->value + "\" is not known",
                    "use completed, busy, no-answer or failed");
         } else {
           call.transfer_result = result->value;
@@ -81,8 +84,9 @@ class CallParser {
     if (auto kind = r.text("kind", Need::required)) {
       if (std::find_if(std::begin(call_kinds), std::end(call_kinds),
                        [&](const char* k) { return kind->value == k; }) == std::end(call_kinds)) {
-        d_.error("bad-value", kind->where, "call kind \"" + kind->value + "\" is not one of the five",
-                 "use happy_path, caller_correction, interruptions, integration_failure or escalation");
+        d_.error(
+            "bad-value", kind->where, "call kind \"" + kind->value + "\" is not one of the five",
+            "use happy_path, caller_correction, interruptions, integration_failure or escalation");
       }
       call.kind = kind->value;
     }
@@ -96,8 +100,9 @@ class CallParser {
     }
     if (auto to = r.text("to", Need::optional)) {
       if (!contract::is_e164(to->value)) {
-        d_.error("not-e164", to->where, "call.to '" + to->value + "' is not an E.164 number",
-                 "write it as \"+15125550101\", or leave it out to call the contract's first number");
+        d_.error(
+            "not-e164", to->where, "call.to '" + to->value + "' is not an E.164 number",
+            "write it as \"+15125550101\", or leave it out to call the contract's first number");
       }
       call.to = to->value;
     }
@@ -110,13 +115,15 @@ class CallParser {
     } else {
       d_.error("bad-value", location_of(at->source()),
                "call.at must be a date and time with its UTC offset",
-               "write at = 2026-11-23T21:14:00-06:00 (no quotes): the offset makes the call's hour exact");
+               "write at = 2026-11-23T21:14:00-06:00 (no quotes): the offset makes the call's hour "
+               "exact");
     }
   }
 
   void parse_turn(const toml::table& t, ScriptedCall& call) {
-    TableReader r(t, "turn", d_,
-                  {"say", "dtmf", "silence", "hangup", "confidence", "barge_in_ms", "pause_ms", "audio"});
+    TableReader r(
+        t, "turn", d_,
+        {"say", "dtmf", "silence", "hangup", "confidence", "barge_in_ms", "pause_ms", "audio"});
     CallerTurn turn;
     turn.where = r.where();
     int kinds = 0;
@@ -126,7 +133,8 @@ class CallParser {
       ++kinds;
     }
     if (auto dtmf = r.text("dtmf", Need::optional)) {
-      if (dtmf->value.empty() || dtmf->value.find_first_not_of("0123456789*#") != std::string::npos) {
+      if (dtmf->value.empty() ||
+          dtmf->value.find_first_not_of("0123456789*#") != std::string::npos) {
         d_.error("bad-value", dtmf->where, "dtmf \"" + dtmf->value + "\" is not keypad keys",
                  "use digits, * and #");
       }
@@ -149,11 +157,13 @@ class CallParser {
     }
     if (auto c = r.number("confidence", Need::optional, 0)) {
       if (c->value > 1) {
-        d_.error("bad-value", c->where, "confidence is above 1.0", "the recogniser reports 0.0 to 1.0");
+        d_.error("bad-value", c->where, "confidence is above 1.0",
+                 "the recogniser reports 0.0 to 1.0");
       }
       turn.confidence = c->value;
     }
-    if (auto b = r.integer("barge_in_ms", Need::optional, 0, 600000)) turn.barge_in_ms = int(b->value);
+    if (auto b = r.integer("barge_in_ms", Need::optional, 0, 600000))
+      turn.barge_in_ms = int(b->value);
     if (auto p = r.integer("pause_ms", Need::optional, 0, 600000)) turn.pause_ms = int(p->value);
     turn.audio = r.text_or("audio", "").value;
     if ((r.has("confidence") || r.has("barge_in_ms")) && turn.kind != CallerTurn::Kind::say) {
@@ -168,7 +178,8 @@ class CallParser {
       const auto* text = value.as_string();
       const SourceLocation where = location_of(value.source());
       if (!text) {
-        d_.error("wrong-type", where, "integrations.\"" + std::string(name.str()) + "\" must be a string",
+        d_.error("wrong-type", where,
+                 "integrations.\"" + std::string(name.str()) + "\" must be a string",
                  "\"ok\", \"error\", \"timeout\", \"duplicate\", \"malformed\" or \"slow:2500ms\"");
         continue;
       }
@@ -176,7 +187,8 @@ class CallParser {
       const std::string& v = text->get();
       if (v.rfind("slow:", 0) == 0 && v.size() > 7 && v.substr(v.size() - 2) == "ms") {
         const std::string digits = v.substr(5, v.size() - 7);
-        if (!digits.empty() && digits.size() < 7 && digits.find_first_not_of("0123456789") == std::string::npos) {
+        if (!digits.empty() && digits.size() < 7 &&
+            digits.find_first_not_of("0123456789") == std::string::npos) {
           script.delay_ms = std::stoi(digits);
           call.integrations[std::string(name.str())] = script;
           continue;
@@ -194,9 +206,10 @@ class CallParser {
   }
 
   void parse_expect(const toml::table& t, Expectations& e) {
-    TableReader r(t, "expect", d_,
-                  {"outcome", "event", "destination", "escalation", "hours", "slots", "say", "never_say",
-                   "summary_contains", "max_turns", "max_duration_s", "max_cost", "max_summary_chars"});
+    TableReader r(
+        t, "expect", d_,
+        {"outcome", "event", "destination", "escalation", "hours", "slots", "say", "never_say",
+         "summary_contains", "max_turns", "max_duration_s", "max_cost", "max_summary_chars"});
     if (auto o = r.text("outcome", Need::required)) {
       static constexpr const char* allowed[] = {"success", "failure", "escalated", "abandoned"};
       if (std::find(std::begin(allowed), std::end(allowed), o->value) == std::end(allowed)) {
@@ -226,16 +239,19 @@ class CallParser {
         }
       }
     }
-    for (auto [key, target] : {std::pair{"say", &e.say}, {"never_say", &e.never_say},
+    for (auto [key, target] : {std::pair{"say", &e.say},
+                               {"never_say", &e.never_say},
                                {"summary_contains", &e.summary_contains}}) {
       if (auto list = r.text_list(key, Need::optional)) {
         for (const auto& item : *list) target->push_back(item.value);
       }
     }
     if (auto v = r.integer("max_turns", Need::optional, 1, 1000)) e.max_turns = int(v->value);
-    if (auto v = r.integer("max_duration_s", Need::optional, 1, 36000)) e.max_duration_s = int(v->value);
+    if (auto v = r.integer("max_duration_s", Need::optional, 1, 36000))
+      e.max_duration_s = int(v->value);
     if (auto v = r.number("max_cost", Need::optional, 0)) e.max_cost = v->value;
-    if (auto v = r.integer("max_summary_chars", Need::optional, 20, 2000)) e.max_summary_chars = int(v->value);
+    if (auto v = r.integer("max_summary_chars", Need::optional, 20, 2000))
+      e.max_summary_chars = int(v->value);
   }
 
   Diagnostics& d_;
@@ -245,10 +261,11 @@ void append(std::vector<Diagnostic>& out, const Diagnostics& d) {
   out.insert(out.end(), d.all().begin(), d.all().end());
 }
 
-std::optional<toml::table> parse_text(std::string_view text, const std::string& file, std::vector<Diagnostic>& out,
-                                      ExitStatus& status) {
+std::optional<toml::table> parse_text(std::string_view text, const std::string& file,
+                                      std::vector<Diagnostic>& out, ExitStatus& status) {
   if (auto problem = check_text(text)) {
-    out.push_back({Severity::error, problem->rule, file, problem->where, problem->message, problem->hint});
+    out.push_back(
+        {Severity::error, problem->rule, file, problem->where, problem->message, problem->hint});
     status = worst(status, ExitStatus::data_error);
     return std::nullopt;
   }
@@ -261,7 +278,8 @@ std::optional<toml::table> parse_text(std::string_view text, const std::string& 
   return std::move(*root);
 }
 
-std::optional<toml::table> read_toml(const std::string& file, std::vector<Diagnostic>& out, ExitStatus& status) {
+std::optional<toml::table> read_toml(const std::string& file, std::vector<Diagnostic>& out,
+                                     ExitStatus& status) {
   auto text = read_input_file(file);
   if (!text) {
     const InputError& e = text.error();
@@ -292,9 +310,13 @@ PackOutcome load_pack(const std::string& folder, std::vector<Diagnostic>& diagno
   std::error_code error;
   if (!fs::is_directory(folder, error)) {
     const bool exists = fs::exists(folder, error);
-    diagnostics.push_back({Severity::error, exists ? "not-a-folder" : "missing-file", folder, {},
-                           exists ? "'" + folder + "' is not a folder" : "'" + folder + "' does not exist",
-                           "a pack is a folder with pack.toml and one .toml file per call"});
+    diagnostics.push_back(
+        {Severity::error,
+         exists ? "not-a-folder" : "missing-file",
+         folder,
+         {},
+         exists ? "'" + folder + "' is not a folder" : "'" + folder + "' does not exist",
+         "a pack is a folder with pack.toml and one .toml file per call"});
     outcome.status = ExitStatus::no_input;
     return outcome;
   }
@@ -323,7 +345,8 @@ PackOutcome load_pack(const std::string& folder, std::vector<Diagnostic>& diagno
       if (path.is_relative()) path = fs::path(folder) / path;
       pack.contract = path.lexically_normal().string();
     }
-    if (auto v = r.number("max_total_cost", Need::optional, 0)) pack.budgets.max_total_cost = v->value;
+    if (auto v = r.number("max_total_cost", Need::optional, 0))
+      pack.budgets.max_total_cost = v->value;
     if (auto v = r.integer("max_total_duration_s", Need::optional, 1, 360000)) {
       pack.budgets.max_total_duration_s = int(v->value);
     }
@@ -339,7 +362,11 @@ PackOutcome load_pack(const std::string& folder, std::vector<Diagnostic>& diagno
   }
   std::sort(files.begin(), files.end());
   if (files.empty()) {
-    diagnostics.push_back({Severity::error, "empty-pack", pack_file, {}, "the pack has no call scripts",
+    diagnostics.push_back({Severity::error,
+                           "empty-pack",
+                           pack_file,
+                           {},
+                           "the pack has no call scripts",
                            "add one .toml file per call: voiceops testcalls new scaffolds five"});
     status = worst(status, ExitStatus::data_error);
   }

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "base/diagnostic.hpp"
+#include "base/exit_status.hpp"
 #include "calls/scripted_tools.hpp"
-#include "contract/diagnostic.hpp"
-#include "util/exit_status.hpp"
 
 namespace voiceops::testcalls {
 

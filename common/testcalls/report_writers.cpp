@@ -5,7 +5,7 @@
 #include <map>
 
 #include <nlohmann/json.hpp>
-#include "util/xml_escape.hpp"
+#include "base/xml_escape.hpp"
 
 namespace voiceops::testcalls {
 namespace {

@@ -5,9 +5,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/result.hpp"
 #include "contract/directory.hpp"
 #include "contract/model.hpp"
-#include "util/result.hpp"
 
 namespace voiceops::testcalls {
 
@@ -18,8 +18,8 @@ struct ScaffoldFile {
 
 // `contract_path_from_pack` is how pack.toml names the contract (relative to the pack folder).
 // `directory` (Ops line only, may be null) supplies a caller the line recognises.
-Result<std::vector<ScaffoldFile>, std::string> scaffold_pack(const contract::Contract& contract,
-                                                             const contract::Directory* directory,
-                                                             const std::string& contract_path_from_pack);
+Result<std::vector<ScaffoldFile>, std::string> scaffold_pack(
+    const contract::Contract& contract, const contract::Directory* directory,
+    const std::string& contract_path_from_pack);
 
 }  // namespace voiceops::testcalls

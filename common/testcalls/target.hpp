@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "carrier/form.hpp"
 #include "contract/directory.hpp"
 #include "contract/model.hpp"
 #include "engine/events.hpp"
 #include "net/http_client.hpp"
 #include "testcalls/pack.hpp"
-#include "util/result.hpp"
 
 namespace voiceops::testcalls {
 

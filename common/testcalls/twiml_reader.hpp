@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-#include "util/result.hpp"
+#include "base/result.hpp"
 
 namespace voiceops::testcalls {
 

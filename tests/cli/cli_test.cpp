@@ -31,7 +31,7 @@ std::string shipped(const std::string& name) {
   return source_dir() + "/contracts/" + name;
 }
 std::string fixture(const std::string& name) {
-  return source_dir() + "/tests/contracts/" + name;
+  return source_dir() + "/tests/contract/fixtures/" + name;
 }
 
 std::filesystem::path scratch_dir() {
@@ -70,7 +70,7 @@ TEST_CASE("validate: diagnostics are file:line:column: severity: message [rule] 
 }
 
 TEST_CASE("validate: every broken fixture exits with its declared status", "[cli]") {
-  for (const auto& f : voiceops::testing::load_fixtures(source_dir() + "/tests/contracts/broken")) {
+  for (const auto& f : voiceops::testing::load_fixtures(source_dir() + "/tests/contract/fixtures/broken")) {
     auto r = voiceops_cli({"contract", "validate", f.path.string()});
     INFO(f.path.string() << "\n" << r.err);
     CHECK(r.status == f.exit_status);

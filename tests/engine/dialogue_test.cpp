@@ -19,7 +19,7 @@ const std::chrono::sys_seconds after_hours_utc{
 
 struct Harness {
   contract::CheckedContract checked = contract::check_contract_file(
-      testing::source_dir() + "/tests/contracts/valid/minimal.toml", false);
+      testing::source_dir() + "/tests/contract/fixtures/valid/minimal.toml", false);
   Dialogue dialogue{*checked.contract, nullptr};
   CallState state;
 

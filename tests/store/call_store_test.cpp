@@ -16,7 +16,7 @@
 #include "store/call_store.hpp"
 #include "store/schema.hpp"
 #include "support/corpus.hpp"
-#include "support/service_fakes.hpp"
+#include "support/call_fakes.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace voiceops;
@@ -38,7 +38,7 @@ struct Daemonish {
     REQUIRE(opened);
     store = std::move(*opened);
     auto checked = contract::check_contract_file(
-        testing::source_dir() + "/tests/contracts/valid/minimal.toml", false);
+        testing::source_dir() + "/tests/contract/fixtures/valid/minimal.toml", false);
     REQUIRE(checked.contract);
     carrier::WebhookOptions options;
     options.public_url = "https://voice.example.com";

@@ -1,0 +1,13 @@
+#include <catch2/catch.hpp>
+
+#include "base/mask.hpp"
+
+TEST_CASE("phone numbers are masked but distinguishable", "[mask]") {
+  CHECK(voiceops::mask_phone("+15125550161") ==
+        "+1512555\xe2\x80\xa2\xe2\x80\xa2"
+        "61");
+  const std::string masked = voiceops::mask_phone("+447700900123");
+  CHECK(masked.find("900") == std::string::npos);
+  CHECK(masked.substr(masked.size() - 2) == "23");
+  CHECK(voiceops::mask_phone("123") == "***");
+}

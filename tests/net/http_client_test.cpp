@@ -1,0 +1,193 @@
+// The CLI's small HTTP client against a tiny loopback server whose every byte the test scripts.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "net/http_client.hpp"
+#include "base/unique_fd.hpp"
+
+using namespace voiceops;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Listens on a free loopback port; `serve` runs once on a thread with the listening socket.
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::function<void(int listener)> serve) {
+    listener_ = UniqueFd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(listener_.get(), 4) == 0);
+    socklen_t length = sizeof address;
+    ::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this, serve = std::move(serve)] { serve(listener_.get()); });
+  }
+  ~ScriptedServer() { thread_.join(); }
+
+  net::HttpUrl url() const { return {"127.0.0.1", port_, "/"}; }
+
+ private:
+  UniqueFd listener_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// Reads one request head (and nothing of a body the tests do not send).
+std::string read_head(int fd) {
+  std::string head;
+  char c;
+  while (head.find("\r\n\r\n") == std::string::npos && ::read(fd, &c, 1) == 1) head += c;
+  return head;
+}
+
+void write_all(int fd, const std::string& text) {
+  std::size_t sent = 0;
+  while (sent < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + sent, text.size() - sent);
+    if (n <= 0) return;
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("http URLs parse; https and other schemes are unsupported", "[http_client]") {
+  auto url = net::parse_http_url("http://127.0.0.1:18751");
+  REQUIRE(url);
+  CHECK(url->host == "127.0.0.1");
+  CHECK(url->port == 18751);
+  CHECK(url->path == "/");
+  CHECK(url->origin() == "http://127.0.0.1:18751");
+
+  auto v6 = net::parse_http_url("HTTP://[::1]:8080/base/");
+  REQUIRE(v6);
+  CHECK(v6->host == "::1");
+  CHECK(v6->path == "/base");
+  CHECK(v6->origin() == "http://[::1]:8080");
+  CHECK(net::parse_http_url("http://localhost")->port == 80);
+
+  auto tls = net::parse_http_url("https://voice.example.com");
+  REQUIRE_FALSE(tls);
+  CHECK(tls.error().kind == net::UrlErrorKind::unsupported_scheme);
+  CHECK_THAT(tls.error().message, Catch::Contains("only http://"));
+
+  for (const char* bad : {"127.0.0.1:80", "http://", "http://host:0", "http://host:99999",
+                          "http://host:8x", "http://user@host", "http://host/?q=1"}) {
+    INFO(bad);
+    auto parsed = net::parse_http_url(bad);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().kind == net::UrlErrorKind::malformed);
+  }
+}
+
+TEST_CASE("a kept-alive connection serves several requests", "[http_client]") {
+  std::string first_head, second_head;
+  ScriptedServer server([&](int listener) {
+    UniqueFd peer(::accept(listener, nullptr, nullptr));
+    first_head = read_head(peer.get());
+    write_all(peer.get(), "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Answer: one\r\n\r\nhello");
+    second_head = read_head(peer.get());  // the same connection, or this read fails
+    write_all(peer.get(), "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+  });
+  net::HttpClient client(server.url());
+  auto first = client.send({"GET", "/healthz", {{"X-Test", "1"}}, {}});
+  REQUIRE(first);
+  CHECK(first->status == 200);
+  CHECK(first->body == "hello");
+  CHECK(first->header("x-answer") == "one");
+  auto second = client.send({"POST", "/twilio/voice", {}, "a=1"});
+  REQUIRE(second);
+  CHECK(second->status == 404);
+  CHECK(second->body.empty());
+  CHECK_THAT(first_head, Catch::StartsWith("GET /healthz HTTP/1.1\r\n"));
+  CHECK_THAT(first_head, Catch::Contains("X-Test: 1\r\n"));
+  CHECK_THAT(second_head, Catch::StartsWith("POST /twilio/voice HTTP/1.1\r\n"));
+  CHECK_THAT(second_head, Catch::Contains("Content-Length: 3\r\n"));
+}
+
+TEST_CASE("a connection the server closed while idle is opened again", "[http_client]") {
+  ScriptedServer server([](int listener) {
+    for (int i = 0; i < 2; ++i) {
+      UniqueFd peer(::accept(listener, nullptr, nullptr));
+      read_head(peer.get());
+      write_all(peer.get(), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    }  // closes without Connection: close
+  });
+  net::HttpClient client(server.url());
+  REQUIRE(client.send({"GET", "/a", {}, {}}));
+  std::this_thread::sleep_for(20ms);
+  auto again = client.send({"GET", "/b", {}, {}});
+  REQUIRE(again);
+  CHECK(again->body == "ok");
+}
+
+TEST_CASE("a body over the cap, chunked answers and garbage are errors", "[http_client]") {
+  ScriptedServer server([](int listener) {
+    const char* answers[] = {
+        "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        "SSH-2.0-OpenSSH_9.2\r\n\r\n",
+    };
+    for (const char* answer : answers) {
+      UniqueFd peer(::accept(listener, nullptr, nullptr));
+      read_head(peer.get());
+      write_all(peer.get(), answer);
+    }
+  });
+  net::HttpClientOptions small;
+  small.max_body_bytes = 10;
+  small.keep_alive = false;
+  net::HttpClient client(server.url(), small);
+  auto big = client.send({"GET", "/", {}, {}});
+  REQUIRE_FALSE(big);
+  CHECK(big.error().kind == net::HttpErrorKind::too_large);
+  auto chunked = client.send({"GET", "/", {}, {}});
+  REQUIRE_FALSE(chunked);
+  CHECK(chunked.error().kind == net::HttpErrorKind::protocol);
+  CHECK_THAT(chunked.error().message, Catch::Contains("Content-Length"));
+  auto garbage = client.send({"GET", "/", {}, {}});
+  REQUIRE_FALSE(garbage);
+  CHECK(garbage.error().kind == net::HttpErrorKind::protocol);
+}
+
+TEST_CASE("a silent server times out; a closed port is unreachable", "[http_client]") {
+  ScriptedServer server([](int listener) {
+    UniqueFd peer(::accept(listener, nullptr, nullptr));
+    read_head(peer.get());
+    std::this_thread::sleep_for(400ms);  // never answers in time
+  });
+  net::HttpClientOptions quick;
+  quick.io_timeout = 100ms;
+  net::HttpClient client(server.url(), quick);
+  auto silent = client.send({"GET", "/", {}, {}});
+  REQUIRE_FALSE(silent);
+  CHECK(silent.error().kind == net::HttpErrorKind::timeout);
+
+  // A port just released: nothing listens there any more.
+  int free_port = 0;
+  {
+    UniqueFd probe(::socket(AF_INET, SOCK_STREAM, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(probe.get(), reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t length = sizeof address;
+    ::getsockname(probe.get(), reinterpret_cast<sockaddr*>(&address), &length);
+    free_port = ntohs(address.sin_port);
+  }
+  net::HttpClient nobody({"127.0.0.1", free_port, "/"});
+  auto refused = nobody.send({"GET", "/healthz", {}, {}});
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == net::HttpErrorKind::unreachable);
+  CHECK_THAT(refused.error().message, Catch::Contains("refused"));
+}
