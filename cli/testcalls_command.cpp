@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/atomic_file.hpp"
 #include "cli/commands.hpp"
 #include "cli/diagnostic_printer.hpp"
 #include "cli/terminal.hpp"
@@ -16,7 +17,6 @@
 #include "testcalls/runner.hpp"
 #include "testcalls/scaffold.hpp"
 #include "testcalls/target.hpp"
-#include "base/atomic_file.hpp"
 
 namespace voiceops::cli {
 namespace {
@@ -63,21 +63,21 @@ ExitStatus write_output(const std::string& path, const std::string& text) {
 // the options are unusable or the daemon is unreachable.
 std::unique_ptr<testcalls::Target> remote_target(const RunOptions& options, const Context& context,
                                                  ExitStatus& status) {
-  auto url = net::parse_http_url(options.target);
+  auto url = connectors::parse_http_url(options.target);
   if (!url) {
     std::fprintf(stderr, "voiceops: --target %s: %s\n", options.target.c_str(),
                  url.error().message.c_str());
-    if (url.error().kind == net::UrlErrorKind::unsupported_scheme)
+    if (url.error().kind == connectors::UrlErrorKind::unsupported_scheme)
       std::fprintf(stderr,
-                   "    hint: https is not supported; point --target at the daemon's own "
-                   "http:// listener ([server] listen) and give its https public URL as "
-                   "--public-url\n");
+                   "    hint: give the daemon's public https:// URL, or its own http:// "
+                   "listener ([server] listen) with the public URL as --public-url\n");
     status = ExitStatus::usage;
     return nullptr;
   }
   if (url->path != "/") {
     std::fprintf(stderr,
-                 "voiceops: --target %s: give the daemon's origin (http://host:port), no path\n",
+                 "voiceops: --target %s: give the daemon's origin (http[s]://host[:port]), no "
+                 "path\n",
                  options.target.c_str());
     status = ExitStatus::usage;
     return nullptr;
@@ -87,11 +87,17 @@ std::unique_ptr<testcalls::Target> remote_target(const RunOptions& options, cons
     status = ExitStatus::config;
     return nullptr;
   }
-  net::HttpClient probe(*url, {std::chrono::milliseconds(3000), std::chrono::milliseconds(5000)});
+  connectors::HttpClient probe(*url,
+                               {std::chrono::milliseconds(3000), std::chrono::milliseconds(5000)});
   auto health = probe.send({"GET", "/healthz", {}, {}});
   if (!health) {
+    const bool tls = health.error().kind == connectors::HttpErrorKind::tls;
     std::fprintf(stderr, "voiceops: the daemon at %s is unreachable: %s\n", options.target.c_str(),
                  health.error().message.c_str());
+    if (tls)
+      std::fprintf(stderr,
+                   "    hint: the TLS handshake failed: is that port plain http://, or is its "
+                   "certificate not signed by a CA this system trusts?\n");
     status = ExitStatus::unavailable;
     return nullptr;
   }
@@ -277,7 +283,7 @@ void add_testcalls_commands(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"text", "json"}));
   run->add_flag("--coverage", options->coverage, "List which calls exercised each escalation row");
   run->add_option("--target", options->target,
-                  "Send the calls to a running voiceopsd at URL (http:// only) instead")
+                  "Send the calls to a running voiceopsd at URL (http:// or https://) instead")
       ->type_name("URL");
   run->add_option("--public-url", options->public_url,
                   "Sign for URL, the daemon's [server] public_url (default: --target)")

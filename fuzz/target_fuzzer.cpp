@@ -16,8 +16,8 @@
 #include <string>
 #include <thread>
 
-#include "testcalls/target.hpp"
 #include "base/unique_fd.hpp"
+#include "testcalls/target.hpp"
 
 namespace {
 
@@ -101,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.auth_token = "fuzz-token";
   options.http.keep_alive = false;
   options.http.connect_timeout = std::chrono::milliseconds(1000);
-  options.http.io_timeout = std::chrono::milliseconds(1000);
+  options.http.total_timeout = std::chrono::milliseconds(1000);
   auto target = testcalls::remote_target(options);
   auto answer = target->post("/twilio/voice", {{"CallSid", "CAfuzz"}, {"To", "+15125550101"}});
   if (answer && (answer->status < 100 || answer->status > 999)) __builtin_trap();

@@ -12,10 +12,10 @@
 
 #include "base/result.hpp"
 #include "carrier/form.hpp"
+#include "connectors/http_client.hpp"
 #include "contract/directory.hpp"
 #include "contract/model.hpp"
 #include "engine/events.hpp"
-#include "net/http_client.hpp"
 #include "testcalls/pack.hpp"
 
 namespace voiceops::testcalls {
@@ -70,10 +70,10 @@ std::unique_ptr<Target> in_process_target(const contract::Contract& contract,
                                           const contract::Directory* directory);
 
 struct RemoteTargetOptions {
-  net::HttpUrl daemon;     // where to connect
-  std::string public_url;  // what the daemon signs against: its [server] public_url
+  connectors::HttpUrl daemon;  // where to connect
+  std::string public_url;      // what the daemon signs against: its [server] public_url
   std::string auth_token;
-  net::HttpClientOptions http;
+  connectors::HttpClientOptions http;
 };
 
 // A running voiceopsd. Every webhook carries the call's scripted integration outcomes (an empty

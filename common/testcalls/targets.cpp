@@ -114,7 +114,7 @@ class RemoteTarget final : public Target {
   Result<WebhookAnswer, TargetError> post(const std::string& path,
                                           carrier::FormParams params) override {
     params.push_back({std::string(carrier::scripted_integrations_param), integrations_});
-    net::ClientRequest request;
+    connectors::ClientRequest request;
     request.method = "POST";
     request.target = path;
     request.body = carrier::encode_form(params);
@@ -131,7 +131,7 @@ class RemoteTarget final : public Target {
   }
 
   Result<std::optional<ObservedCall>, TargetError> observe(const std::string& call_id) override {
-    net::ClientRequest request;
+    connectors::ClientRequest request;
     request.target = "/testing/calls/" + call_id;
     request.headers = {
         {"X-Twilio-Signature", carrier::compute_signature(
@@ -146,10 +146,10 @@ class RemoteTarget final : public Target {
   }
 
  private:
-  static TargetError transport_error(const net::HttpError& error) {
-    const bool gone = error.kind == net::HttpErrorKind::unreachable ||
-                      error.kind == net::HttpErrorKind::timeout ||
-                      error.kind == net::HttpErrorKind::io;
+  static TargetError transport_error(const connectors::HttpError& error) {
+    const bool gone = error.kind == connectors::HttpErrorKind::unreachable ||
+                      error.kind == connectors::HttpErrorKind::timeout ||
+                      error.kind == connectors::HttpErrorKind::io;
     return {gone, error.message};
   }
 
@@ -169,7 +169,7 @@ class RemoteTarget final : public Target {
   }
 
   RemoteTargetOptions options_;
-  net::HttpClient client_;
+  connectors::HttpClient client_;
   std::uint64_t nonce_ = 0;
   std::uint64_t calls_ = 0;
   std::string integrations_;  // the current call's, encoded

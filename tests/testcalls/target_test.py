@@ -3,7 +3,8 @@
 
 With [testing] scripted_integrations on, every shipped call passes, or is skipped only because
 the daemon's wall clock puts it in the other hours than its script; with the switch off, every
-call is skipped, never passed. Also: exit 64 for https, 69 for a daemon that is not there, and
+call is skipped, never passed. Also: exit 64 for another scheme, 69 with a TLS hint for https to
+the plain listener, 69 for a daemon that is not there, and
 signature failures (a wrong --public-url) fail the calls.
 
     testcalls_target_test.py --cli build/cli/voiceops --daemon build/daemon/voiceopsd
@@ -157,10 +158,16 @@ def main():
             check(forged.returncode == 1, "wrong --public-url: exit %d" % forged.returncode)
             check("public_url" in forged.stdout, "wrong --public-url: no hint in the report")
 
+            # https:// is spoken, but this listener is plain HTTP: the handshake fails.
             https = run_cli(args.cli, daemon.config, packs[0], "--target",
                             "https://127.0.0.1:%d" % daemon.port)
-            check(https.returncode == 64, "https --target: exit %d" % https.returncode)
-            check("https is not supported" in https.stderr, "https --target: " + https.stderr)
+            check(https.returncode == 69, "https --target: exit %d" % https.returncode)
+            check("TLS handshake failed" in https.stderr, "https --target: " + https.stderr)
+
+            ftp = run_cli(args.cli, daemon.config, packs[0], "--target",
+                          "ftp://127.0.0.1:%d" % daemon.port)
+            check(ftp.returncode == 64, "ftp --target: exit %d" % ftp.returncode)
+            check("only http:// and https://" in ftp.stderr, "ftp --target: " + ftp.stderr)
 
             no_token = run_cli(args.cli, daemon.config, packs[0], "--target", daemon.url,
                                token=None)

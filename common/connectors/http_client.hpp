@@ -1,8 +1,9 @@
 #pragma once
-// A small blocking HTTP/1.1 client over POSIX sockets, for the CLI to talk to a voiceopsd it
-// points at (`testcalls run --target`). http:// only: no TLS, no redirects, no proxies. Responses
-// need a Content-Length (or end with the connection); bodies are capped. Keeps one connection
-// alive between requests and reconnects once when the server closed it in between.
+// A blocking HTTP client on libcurl (connectors/curl_library.hpp) for one server: http and https
+// (the system's CA certificates), connect and total timeouts, proxies from the environment
+// (http_proxy, https_proxy, no_proxy; loopback never goes through one), capped bodies, no
+// redirects. Keeps its connection alive between requests and opens it again when the server
+// closed it in between. One client per thread.
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -11,9 +12,9 @@
 #include <vector>
 
 #include "base/result.hpp"
-#include "base/unique_fd.hpp"
+#include "connectors/curl_library.hpp"
 
-namespace voiceops::net {
+namespace voiceops::connectors {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -24,6 +25,7 @@ struct HttpUrl {
   std::string host;  // a name or an address; IPv6 without brackets
   int port = 80;
   std::string path;            // "/" or "/base/path", never with a trailing '/' beyond the root
+  bool tls = false;            // https
   std::string origin() const;  // "http://host:port" (brackets around IPv6)
 };
 
@@ -33,12 +35,13 @@ struct UrlError {
   std::string message;
 };
 
-// "http://host[:port][/path]"; https:// and other schemes are unsupported_scheme.
+// "http://host[:port][/path]" or "https://..." (port 443 by default); other schemes are
+// unsupported_scheme.
 Result<HttpUrl, UrlError> parse_http_url(std::string_view text);
 
 struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{3000};
-  std::chrono::milliseconds io_timeout{20000};  // each wait for the socket, not the whole exchange
+  std::chrono::milliseconds total_timeout{20000};  // the whole exchange, connecting included
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   bool keep_alive = true;
 };
@@ -46,7 +49,7 @@ struct HttpClientOptions {
 struct ClientRequest {
   std::string method = "GET";
   std::string target;  // path and query, e.g. "/twilio/voice"
-  Headers headers;     // Host, Content-Length and Connection are added
+  Headers headers;     // Host and Content-Length are added
   std::string body;
 };
 
@@ -59,10 +62,12 @@ struct ClientResponse {
 
 enum class HttpErrorKind {
   unreachable,  // name lookup or connect failed: nothing listens there
-  timeout,      // connect or a read/write took longer than its timeout
-  protocol,     // the answer is not HTTP/1.x this client understands
+  timeout,      // connecting or the whole exchange took longer than its timeout
+  protocol,     // the answer is not HTTP this client understands
   too_large,    // the body is over max_body_bytes
   io,           // the connection broke mid-exchange
+  tls,          // the TLS handshake or the server's certificate failed
+  unavailable,  // libcurl cannot be loaded
 };
 
 struct HttpError {
@@ -78,12 +83,15 @@ class HttpClient {
   const HttpUrl& server() const { return server_; }
 
  private:
-  Result<bool, HttpError> connect();
-  Result<ClientResponse, HttpError> exchange(const ClientRequest& request, bool& nothing_read);
+  struct EasyDeleter {
+    std::shared_ptr<const CurlLibrary> curl;
+    void operator()(CURL* easy) const { curl->easy_cleanup(easy); }
+  };
 
   HttpUrl server_;
   HttpClientOptions options_;
-  UniqueFd socket_;
+  Result<std::shared_ptr<const CurlLibrary>, std::string> curl_;
+  std::unique_ptr<CURL, EasyDeleter> easy_;  // holds the kept-alive connection
 };
 
-}  // namespace voiceops::net
+}  // namespace voiceops::connectors
