@@ -2,6 +2,10 @@
 // the engine, the dialogue and its tool calls run, the turn's record prepared for the store.
 #include "calls/call_handler.hpp"
 
+#include <algorithm>
+
+#include "engine/cost.hpp"
+
 namespace voiceops::calls {
 namespace {
 
@@ -97,8 +101,13 @@ void CallHandler::finish(const CallEnd& end, Writes& writes) {
   if (!state) state = call_state(end.call_id);
   if (state) {
     finish.workflow = state->workflow;
-    finish.speech_requests = state->turns;
-    if (const Workflow* workflow = router_.of(*state)) finish.cost_model = workflow->contract->cost;
+    // The carrier's duration, else the time since the call arrived.
+    if (!finish.duration_s && state->started_at > 0)
+      finish.duration_s = std::max<std::int64_t>(0, finish.at - state->started_at);
+    if (const Workflow* workflow = router_.of(*state); workflow && finish.duration_s) {
+      finish.cost = engine::call_cost(workflow->contract->cost, *state,
+                                      static_cast<double>(*finish.duration_s));
+    }
   }
   writes.push_back(std::move(finish));
 }
@@ -205,6 +214,13 @@ Reply CallHandler::run_turn(const CallInput& input, Writes& writes) {
   }
   if (arriving) record.events.insert(record.events.begin(), {"started", workflow_id});
 
+  // What the call used, for its cost: the one count the store and the test-pack runner share.
+  if (std::holds_alternative<engine::SpeechHeard>(event) ||
+      std::holds_alternative<engine::NoInput>(event))
+    ++state.speech_requests;
+  for (const TranscriptLine& line : record.lines) {
+    if (line.speaker == "agent") state.spoken_characters += static_cast<long>(line.text.size());
+  }
   record.blob = engine::serialize(state);
   record.summary = dialogue.summary(state);
   Reply reply{std::move(actions), state.last_prompt, false};

@@ -44,9 +44,7 @@ struct CallFinish {
   std::string status;    // completed, busy, no-answer, failed, canceled
   std::optional<std::int64_t> duration_s;
   std::int64_t at = 0;
-  // For the call's cost: the store adds the characters the agent spoke on every turn.
-  int speech_requests = 0;
-  std::optional<contract::CostModel> cost_model;
+  std::optional<double> cost;  // engine::call_cost of the call's state; none without a workflow
 };
 
 // What answering one webhook wrote, in order: the host commits these before it sends the answer.

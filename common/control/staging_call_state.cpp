@@ -20,6 +20,8 @@ std::string encode(const StagingCallState& s) {
                {"turns", s.turns},
                {"escalation_rows", s.escalation_rows ? json(*s.escalation_rows) : json::array()},
                {"summary", s.summary}};
+  if (s.speech_requests) body["speech_requests"] = *s.speech_requests;
+  if (s.spoken_characters) body["spoken_characters"] = *s.spoken_characters;
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -52,6 +54,15 @@ Result<StagingCallState, std::string> decode_staging_call_state(std::string_view
       if (row.is_number_integer()) rows.push_back(row.get<int>());
     s.escalation_rows = std::move(rows);
   }
+  // Counts a reader takes only when they fit: a negative or huge count is no count.
+  if (auto it = j.find("speech_requests"); it != j.end() && it->is_number_integer() &&
+                                           it->get<std::int64_t>() >= 0 &&
+                                           it->get<std::int64_t>() <= 1'000'000)
+    s.speech_requests = it->get<int>();
+  if (auto it = j.find("spoken_characters"); it != j.end() && it->is_number_integer() &&
+                                             it->get<std::int64_t>() >= 0 &&
+                                             it->get<std::int64_t>() <= 1'000'000'000)
+    s.spoken_characters = it->get<long>();
   return s;
 }
 

@@ -26,6 +26,9 @@ struct StagingCallState {
   // this key (the runner then reports escalation expectations as unchecked).
   std::optional<std::vector<int>> escalation_rows;
   std::string summary;
+  // What the call used, for its cost; nullopt from a daemon older than these keys.
+  std::optional<int> speech_requests;
+  std::optional<long> spoken_characters;
 };
 
 std::string encode(const StagingCallState& state);

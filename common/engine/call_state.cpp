@@ -38,7 +38,7 @@ const char* to_string(Phase phase) {
 
 std::string serialize(const CallState& s) {
   Packer p;
-  p.map(39);
+  p.map(41);
   // Keys in bytewise order, as a JSON object keeps them.
   p.key("ah"), p.boolean(s.after_hours);
   p.key("at"), p.integer(s.attempts);
@@ -87,6 +87,8 @@ std::string serialize(const CallState& s) {
   p.key("tr"), p.integer(s.transfer_row);
   p.key("tu"), p.integer(s.turns);
   p.key("tx"), p.str(s.transfer_result);
+  p.key("uc"), p.integer(s.spoken_characters);
+  p.key("us"), p.integer(s.speech_requests);
   p.key("v"), p.integer(state_format);
   p.key("wf"), p.str(s.workflow);
   p.key("wt"), p.str(s.last_webhook_token);
@@ -333,6 +335,14 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
       }
       case key_code("wt"): {
         ok = read_string(k, s.last_webhook_token);
+        break;
+      }
+      case key_code("us"): {
+        ok = read_int(k, s.speech_requests);
+        break;
+      }
+      case key_code("uc"): {
+        ok = read_int(k, s.spoken_characters);
         break;
       }
       case key_code("mr"): {

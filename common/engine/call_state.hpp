@@ -61,6 +61,11 @@ struct CallState {
   std::vector<std::string> tool_failures;  // "<tool>:<status>"
   std::string person_id, person_name;      // Ops line: who is calling
   int turns = 0;
+  // What the call used that is priced per use (engine/cost.hpp), counted by the turn loop: the
+  // caller's turns sent to speech recognition (speech or silence) and the characters the agent
+  // spoke.
+  int speech_requests = 0;
+  long spoken_characters = 0;
   std::optional<Outcome> outcome;
   std::string event;
   // Concepts the caller has stated in this call, for rows that need a combination ("no heat" and

@@ -11,4 +11,8 @@ double call_cost(const contract::CostModel& cost, const CallUsage& usage) {
          cost.llm_per_call;
 }
 
+double call_cost(const contract::CostModel& cost, const CallState& call, double seconds) {
+  return call_cost(cost, CallUsage{seconds, call.speech_requests, call.spoken_characters});
+}
+
 }  // namespace voiceops::engine

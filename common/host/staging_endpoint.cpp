@@ -46,6 +46,8 @@ Answer DaemonCore::testing_call_state(const carrier::HttpRequest& request) {
   seen.transfer_destination = state->transfer_destination;
   seen.turns = state->turns;
   seen.escalation_rows = state->escalations;
+  seen.speech_requests = state->speech_requests;
+  seen.spoken_characters = state->spoken_characters;
   seen.summary = webhooks->calls().summary(*state);
   answer.response = text_response(200, control::encode(seen) + "\n", "application/json");
   return answer;

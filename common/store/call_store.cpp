@@ -84,14 +84,14 @@ Result<bool, StoreError> CallStore::open_connections() {
           " event = excluded.event, escalation = COALESCE(calls.escalation, excluded.escalation),"
           " destination = COALESCE(excluded.destination, calls.destination), turns = "
           "excluded.turns,"
-          " spoken_chars = calls.spoken_chars + excluded.spoken_chars, summary = excluded.summary",
+          " spoken_chars = excluded.spoken_chars, summary = excluded.summary",
           "INSERT INTO sessions (call_id, state, updated_at) VALUES (?1, ?2, ?3)"
           " ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, updated_at = "
           "excluded.updated_at",
           "INSERT INTO turns (call_id, seq, at, speaker, text) VALUES (?1,"
           " (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE call_id = ?1), ?2, ?3, ?4)",
           "INSERT INTO events (call_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
-          "SELECT spoken_chars, started_at FROM calls WHERE id = ?1 AND status = 'in-progress'",
+          "SELECT started_at FROM calls WHERE id = ?1 AND status = 'in-progress'",
           "UPDATE calls SET status = ?2, ended_at = ?3, duration_s = ?4, cost = ?5,"
           " outcome = COALESCE(outcome, 'abandoned'), updated_at = ?3"
           " WHERE id = ?1 AND status = 'in-progress'",

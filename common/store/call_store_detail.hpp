@@ -111,7 +111,7 @@ namespace voiceops::store {
 
 struct CallStore::Statements {
   Statement upsert_call, upsert_session, insert_line, insert_event;
-  Statement spoken_chars, finish_call, insert_outbox, abandon_outbox, abandon_calls, probe;
+  Statement open_call, finish_call, insert_outbox, abandon_outbox, abandon_calls, probe;
 };
 
 struct CallStore::Reader {

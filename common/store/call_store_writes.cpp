@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <future>
 
-#include "engine/cost.hpp"
 #include "store/call_store.hpp"
 #include "store/call_store_detail.hpp"
 
@@ -168,9 +167,7 @@ void CallStore::note_write(const DbError& error) {
 
 DbResult<Done> CallStore::write_turn(const calls::TurnRecord& turn) {
   const engine::CallState& s = turn.state;
-  long spoken = 0;
-  for (const auto& line : turn.lines)
-    if (line.speaker == "agent") spoken += static_cast<long>(line.text.size());
+  const long spoken = s.spoken_characters;  // counted in the state by the turn loop
   std::optional<std::string> escalation;
   for (const auto& event : turn.events)
     if (event.kind == "escalation" && !escalation) escalation = event.detail;
@@ -215,7 +212,8 @@ Result<bool, std::string> CallStore::finish_locked(const calls::CallFinish& fini
     note_write(transaction.error());
     return failed(transaction);
   }
-  Statement& q = sql_->spoken_chars;
+  // Whether the call is still open, and when it started (for a duration the carrier left out).
+  Statement& q = sql_->open_call;
   if (auto bound = q.bind(finish.call_id); !bound) return failed(bound);
   auto row = q.step();
   if (!row) {
@@ -226,16 +224,11 @@ Result<bool, std::string> CallStore::finish_locked(const calls::CallFinish& fini
     q.reset();
     return false;
   }
-  const long spoken = static_cast<long>(q.int_at(0));
-  const std::int64_t started_at = q.int_at(1);
+  const std::int64_t started_at = q.int_at(0);
   q.reset();
   const std::int64_t duration =
       finish.duration_s.value_or(std::max<std::int64_t>(0, finish.at - started_at));
-  std::optional<double> cost;
-  if (finish.cost_model) {
-    cost = engine::call_cost(*finish.cost_model,
-                             {static_cast<double>(duration), finish.speech_requests, spoken});
-  }
+  const std::optional<double> cost = finish.cost;  // computed once, by the turn loop
   DbResult<Done> done =
       sql_->finish_call.bind(finish.call_id, finish.status, finish.at, duration, cost);
   if (done) done = sql_->finish_call.run();

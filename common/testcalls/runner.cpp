@@ -600,8 +600,9 @@ PackReport run_pack(const Pack& pack, const contract::Contract& contract,
       break;
     }
     r.duration_s = player.clock_ms() / 1000.0;
-    r.cost = engine::call_cost(
-        contract.cost, {r.duration_s, player.speech_requests(), player.spoken_characters()});
+    // What the player heard, until the call's own counts are read below.
+    engine::CallUsage usage{r.duration_s, player.speech_requests(), player.spoken_characters()};
+    r.cost = engine::call_cost(contract.cost, usage);
     if (r.skipped()) continue;
     auto seen = target.observe(player.call_id());
     if (!seen) {
@@ -637,6 +638,12 @@ PackReport run_pack(const Pack& pack, const contract::Contract& contract,
           r.escalation = to_string(contract.escalation[r.escalation_rows.front()].trigger.value);
       }
       r.summary = state.summary;
+      // The cost the store records for a live call: from the call state's own counts.
+      if (state.speech_requests && state.spoken_characters) {
+        usage.speech_requests = *state.speech_requests;
+        usage.spoken_characters = *state.spoken_characters;
+        r.cost = engine::call_cost(contract.cost, usage);
+      }
     }
     Observed observed;
     observed.escalation = !*seen || (*seen)->escalation_rows.has_value();

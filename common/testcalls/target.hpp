@@ -45,6 +45,10 @@ struct ObservedCall {
   std::map<std::string, std::string> slots;
   std::optional<std::vector<int>> escalation_rows;  // nullopt when the target does not say
   std::string summary;
+  // What the call used, as the call's state counted it (engine/cost.hpp); nullopt from a daemon
+  // that does not say, when the runner falls back to what its player heard.
+  std::optional<int> speech_requests;
+  std::optional<long> spoken_characters;
 };
 
 struct TargetError {

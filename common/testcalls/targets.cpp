@@ -64,6 +64,8 @@ class InProcessTarget final : public Target, calls::ToolRunner, calls::Messenger
     seen.after_hours = state->after_hours;
     for (const auto& [name, slot] : state->slots) seen.slots[name] = slot.value;
     seen.escalation_rows = state->escalations;
+    seen.speech_requests = state->speech_requests;
+    seen.spoken_characters = state->spoken_characters;
     seen.summary = webhooks_.calls().summary(*state);
     return std::optional<ObservedCall>(std::move(seen));
   }
@@ -165,6 +167,8 @@ class RemoteTarget final : public Target {
     seen.slots = state->slots;
     seen.summary = state->summary;
     seen.escalation_rows = state->escalation_rows;
+    seen.speech_requests = state->speech_requests;
+    seen.spoken_characters = state->spoken_characters;
     return std::optional<ObservedCall>(std::move(seen));
   }
 

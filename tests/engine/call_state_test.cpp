@@ -33,6 +33,8 @@ TEST_CASE("call state survives serialisation exactly", "[engine][state]") {
   s.transfer_row = 3;
   s.tool_failures = {"odoo.helpdesk.ticket.create:timeout"};
   s.turns = 7;
+  s.speech_requests = 5;
+  s.spoken_characters = 1234;
   s.outcome = Outcome::escalated;
   s.event = "escalation.safety";
   const std::string blob = serialize(s);
@@ -47,6 +49,8 @@ TEST_CASE("call state survives serialisation exactly", "[engine][state]") {
   CHECK(back->phase == Phase::confirm);
   CHECK(back->outcome == Outcome::escalated);
   CHECK(back->escalations == std::vector<int>{3, 1});
+  CHECK(back->speech_requests == 5);
+  CHECK(back->spoken_characters == 1234);
 }
 
 TEST_CASE("damaged call state is an error, not a crash", "[engine][state]") {
@@ -91,6 +95,8 @@ nlohmann::json reference_json(const CallState& s) {
           {"pid", s.person_id},
           {"pn", s.person_name},
           {"tu", s.turns},
+          {"us", s.speech_requests},
+          {"uc", s.spoken_characters},
           {"oc", s.outcome ? static_cast<int>(*s.outcome) : -1},
           {"ev", s.event},
           {"tx", s.transfer_result},
@@ -127,6 +133,8 @@ TEST_CASE("call state bytes are what nlohmann's MessagePack made of it", "[engin
   states[1].attempts = 128;
   states[1].clarifications = 65536;
   states[1].turns = 255;
+  states[1].speech_requests = 70000;
+  states[1].spoken_characters = 5'000'000'000L;
   states[1].outcome = Outcome::abandoned;
   for (int i = 0; i < 17; ++i) {
     states[1].escalations.push_back(i * 300 - 2000);

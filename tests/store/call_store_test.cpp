@@ -13,10 +13,11 @@
 #include "carrier/signature.hpp"
 #include "carrier/webhooks.hpp"
 #include "contract/check.hpp"
+#include "engine/cost.hpp"
 #include "store/call_store.hpp"
 #include "store/schema.hpp"
-#include "support/corpus.hpp"
 #include "support/call_fakes.hpp"
+#include "support/corpus.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace voiceops;
@@ -157,6 +158,39 @@ TEST_CASE("status callbacks finalise a call once, with its cost, and queue its e
   REQUIRE(stats);
   CHECK(stats->active_calls == 0);
   CHECK(stats->outbox_pending == 1);
+}
+
+TEST_CASE("the cost stored is the call state's, counted from what the agent said and heard",
+          "[store]") {
+  TempDir dir;
+  Daemonish d((dir.path / "voiceops.db").string());
+  d.post("/twilio/voice", arrival);
+  d.post("/twilio/gather", {{"CallSid", "CA1"}, {"SpeechResult", "my furnace stopped working"}});
+  d.post("/twilio/gather", {{"CallSid", "CA1"}});  // silence: a speech request all the same
+  d.post("/twilio/gather", {{"CallSid", "CA1"}, {"Digits", "12"}});  // keypad: none
+  d.post("/twilio/status",
+         {{"CallSid", "CA1"}, {"CallStatus", "completed"}, {"CallDuration", "61"}});
+  auto state = d.service->calls().call_state("CA1");
+  REQUIRE(state);
+  CHECK(state->speech_requests == 2);
+  auto detail = d.store->show_call("CA1");
+  REQUIRE(detail);
+  REQUIRE(*detail);
+  long agent_characters = 0;
+  for (const auto& line : (*detail)->transcript)
+    if (line.speaker == "agent") agent_characters += static_cast<long>(line.text.size());
+  CHECK(agent_characters > 0);
+  CHECK(state->spoken_characters == agent_characters);
+  // One formula, fed by the state's counts: two started minutes, two requests, the characters.
+  auto checked = contract::check_contract_file(
+      testing::source_dir() + "/tests/contract/fixtures/valid/minimal.toml", false);
+  REQUIRE(checked.contract);
+  const contract::CostModel& price = checked.contract->cost;
+  const double expected = 2 * price.telephony_per_minute + 2 * price.speech_per_request +
+                          agent_characters / 1000.0 * price.tts_per_1k_chars + price.llm_per_call;
+  REQUIRE((*detail)->call.cost);
+  CHECK(*(*detail)->call.cost == Approx(expected));
+  CHECK(*(*detail)->call.cost == Approx(engine::call_cost(price, *state, 61)));
 }
 
 TEST_CASE("a status callback for a call never seen is harmless", "[store]") {
