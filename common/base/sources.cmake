@@ -13,4 +13,5 @@ target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/utf8.cpp
   ${CMAKE_CURRENT_LIST_DIR}/words.cpp
   ${CMAKE_CURRENT_LIST_DIR}/xml_escape.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/xml_writer.cpp
 )

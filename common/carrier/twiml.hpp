@@ -15,7 +15,6 @@
 #include <string_view>
 #include <variant>
 #include <vector>
-#include "base/xml_escape.hpp"
 
 namespace voiceops::carrier {
 
@@ -97,7 +96,5 @@ class TwimlResponse {
  private:
   std::deque<TwimlVerb> verbs_;  // a deque: references to its elements survive push_back
 };
-
-using voiceops::xml_escape;  // util/xml_escape.hpp, shared with the JUnit writer
 
 }  // namespace voiceops::carrier

@@ -5,15 +5,10 @@
 #include <map>
 
 #include <nlohmann/json.hpp>
-#include "base/xml_escape.hpp"
+#include "base/xml_writer.hpp"
 
 namespace voiceops::testcalls {
 namespace {
-
-// Every value the JUnit writer puts in the document is an attribute.
-std::string xml_attribute(std::string_view text) {
-  return voiceops::xml_escape(text, true);
-}
 
 std::string markdown_escape(std::string_view text) {
   std::string out;
@@ -172,10 +167,6 @@ nlohmann::json json_report(const std::vector<PackReport>& packs) {
 
 std::string junit_report(const std::vector<PackReport>& packs) {
   int tests = 0, failures = 0, skipped = 0;
-  // A skipped count only when something was skipped, so in-process reports stay as they were.
-  const auto skipped_attribute = [](int n) {
-    return n > 0 ? fmt::format(" skipped=\"{}\"", n) : std::string();
-  };
   const auto pack_skipped = [](const PackReport& p) {
     return p.skipped_calls() + (p.coverage_skipped ? 1 : 0);
   };
@@ -184,57 +175,70 @@ std::string junit_report(const std::vector<PackReport>& packs) {
     failures += total_failures({p});
     skipped += pack_skipped(p);
   }
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"voiceops testcalls\" tests=\"{}\" failures=\"{}\"{}>\n",
-                     tests, failures, skipped_attribute(skipped));
+  XmlWriter w;
+  // A skipped count only when something was skipped, so in-process reports stay as they were.
+  const auto skipped_attribute = [&](int n) {
+    if (n > 0) w.attribute("skipped", std::to_string(n));
+  };
+  const auto property = [&](std::string_view name, std::string_view value) {
+    w.start("property");
+    w.attribute("name", name);
+    w.attribute("value", value);
+    w.empty();
+  };
+  const auto finding = [&](std::string_view element, std::optional<std::string_view> type,
+                           std::string_view message) {
+    w.start(element);
+    if (type) w.attribute("type", *type);
+    w.attribute("message", message);
+    w.empty();
+  };
+  w.start("testsuites");
+  w.attribute("name", "voiceops testcalls");
+  w.attribute("tests", std::to_string(tests));
+  w.attribute("failures", std::to_string(failures));
+  skipped_attribute(skipped);
+  w.children();
   for (const PackReport& pack : packs) {
-    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\"{}>\n",
-                       xml_attribute(pack.pack->name), pack.calls.size() + 1,
-                       total_failures({pack}), skipped_attribute(pack_skipped(pack)));
+    w.start("testsuite");
+    w.attribute("name", pack.pack->name);
+    w.attribute("tests", std::to_string(pack.calls.size() + 1));
+    w.attribute("failures", std::to_string(total_failures({pack})));
+    skipped_attribute(pack_skipped(pack));
+    w.children();
     for (const CallReport& call : pack.calls) {
       const double per_turn = call.webhooks > 0 ? call.engine_microseconds / call.webhooks : 0;
-      out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.6f}\">\n",
-                         xml_attribute(pack.pack->name), xml_attribute(call.script->name),
-                         call.engine_microseconds / 1e6);
-      out += "      <properties>\n";
-      out += fmt::format("        <property name=\"kind\" value=\"{}\"/>\n",
-                         xml_attribute(call.script->kind));
-      out += fmt::format("        <property name=\"outcome\" value=\"{}\"/>\n",
-                         xml_attribute(call.outcome));
-      out += fmt::format("        <property name=\"turns\" value=\"{}\"/>\n", call.turns);
-      out += fmt::format("        <property name=\"simulated_duration_s\" value=\"{:.1f}\"/>\n",
-                         call.duration_s);
-      out += fmt::format("        <property name=\"cost\" value=\"{:.4f}\"/>\n", call.cost);
-      out += fmt::format("        <property name=\"engine_us_per_turn\" value=\"{:.1f}\"/>\n",
-                         per_turn);
-      for (const auto& what : call.unchecked)
-        out += fmt::format("        <property name=\"unchecked\" value=\"{}\"/>\n",
-                           xml_attribute(what));
-      out += "      </properties>\n";
-      for (const Failure& f : call.failures) {
-        out += fmt::format("      <failure type=\"{}\" message=\"{}\"/>\n", xml_attribute(f.kind),
-                           xml_attribute(f.message));
-      }
-      if (call.skipped())
-        out += fmt::format("      <skipped message=\"{}\"/>\n", xml_attribute(*call.skip_reason));
-      out += "    </testcase>\n";
+      w.start("testcase");
+      w.attribute("classname", pack.pack->name);
+      w.attribute("name", call.script->name);
+      w.attribute("time", fmt::format("{:.6f}", call.engine_microseconds / 1e6));
+      w.children();
+      w.start("properties");
+      w.children();
+      property("kind", call.script->kind);
+      property("outcome", call.outcome);
+      property("turns", std::to_string(call.turns));
+      property("simulated_duration_s", fmt::format("{:.1f}", call.duration_s));
+      property("cost", fmt::format("{:.4f}", call.cost));
+      property("engine_us_per_turn", fmt::format("{:.1f}", per_turn));
+      for (const auto& what : call.unchecked) property("unchecked", what);
+      w.end();
+      for (const Failure& f : call.failures) finding("failure", f.kind, f.message);
+      if (call.skipped()) finding("skipped", std::nullopt, *call.skip_reason);
+      w.end();
     }
-    out += fmt::format("    <testcase classname=\"{}\" name=\"coverage\">\n",
-                       xml_attribute(pack.pack->name));
-    for (const Failure& f : pack.coverage) {
-      out += fmt::format("      <failure type=\"{}\" message=\"{}\"/>\n", xml_attribute(f.kind),
-                         xml_attribute(f.message));
-    }
-    if (pack.unreachable)
-      out += fmt::format("      <error type=\"unreachable\" message=\"{}\"/>\n",
-                         xml_attribute(*pack.unreachable));
-    if (pack.coverage_skipped)
-      out +=
-          fmt::format("      <skipped message=\"{}\"/>\n", xml_attribute(*pack.coverage_skipped));
-    out += "    </testcase>\n  </testsuite>\n";
+    w.start("testcase");
+    w.attribute("classname", pack.pack->name);
+    w.attribute("name", "coverage");
+    w.children();
+    for (const Failure& f : pack.coverage) finding("failure", f.kind, f.message);
+    if (pack.unreachable) finding("error", "unreachable", *pack.unreachable);
+    if (pack.coverage_skipped) finding("skipped", std::nullopt, *pack.coverage_skipped);
+    w.end();
+    w.end();
   }
-  out += "</testsuites>\n";
-  return out;
+  w.end();
+  return w.take();
 }
 
 std::string transcript_markdown(const CallReport& call, const contract::Contract& contract) {

@@ -2,10 +2,12 @@
 
 #include <filesystem>
 
+#include "base/xml_escape.hpp"
 #include "carrier/twiml.hpp"
 #include "support/process.hpp"
 
 using namespace voiceops::carrier;
+using voiceops::xml_escape;
 
 TEST_CASE("twiml: every verb, attributes in a fixed order", "[twiml]") {
   TwimlResponse r;
