@@ -13,6 +13,7 @@ packages=(
   python3-twilio
   prometheus wrk nginx-light
   util-linux e2fsprogs
+  openssl ca-certificates
 )
 
 missing=()

@@ -118,6 +118,7 @@ Result<ClientResponse, HttpError> HttpClient::send(const ClientRequest& request)
                    static_cast<long>(options_.connect_timeout.count()));
   curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
   curl.easy_setopt(easy, CURLOPT_NOPROXY, no_proxy.c_str());
+  if (!options_.ca_file.empty()) curl.easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
   curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, error_text);
   curl.easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
                    static_cast<curl_off_t>(options_.max_body_bytes));

@@ -42,6 +42,9 @@ Result<HttpUrl, UrlError> parse_http_url(std::string_view text);
 struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds total_timeout{20000};  // the whole exchange, connecting included
+  // PEM certificates to trust for https instead of the system's (a private CA); empty: the
+  // system's.
+  std::string ca_file;
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   bool keep_alive = true;
 };

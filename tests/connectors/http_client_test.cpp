@@ -1,7 +1,10 @@
 // The CLI's small HTTP client against a tiny loopback server whose every byte the test scripts.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -11,6 +14,8 @@
 
 #include "base/unique_fd.hpp"
 #include "connectors/http_client.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace voiceops;
 using namespace std::chrono_literals;
@@ -223,4 +228,84 @@ TEST_CASE("loopback is reached directly even when the environment names a proxy"
   REQUIRE(answer);
   CHECK(answer->status == 200);
   CHECK(answer->body == "direct");
+}
+
+namespace {
+
+// `openssl s_server` on a loopback port with a fresh self-signed certificate for 127.0.0.1,
+// answering every GET with its status page; stopped with the object.
+class TlsServer {
+ public:
+  explicit TlsServer(const std::string& folder) : cert_(folder + "/cert.pem") {
+    const std::string key = folder + "/key.pem";
+    const auto made = testing::run_process(
+        {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+         "-nodes", "-keyout", key, "-out", cert_, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+         "subjectAltName=IP:127.0.0.1"});
+    REQUIRE(made.status == 0);
+    port_ = free_loopback_port();
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      const int null = ::open("/dev/null", O_RDWR);
+      ::dup2(null, 0), ::dup2(null, 1), ::dup2(null, 2);
+      const std::string port = std::to_string(port_);
+      ::execl("/usr/bin/openssl", "openssl", "s_server", "-quiet", "-www", "-accept", port.c_str(),
+              "-cert", cert_.c_str(), "-key", key.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Ready when it accepts a connection.
+    for (int tries = 0; tries < 100 && !accepting(); ++tries) std::this_thread::sleep_for(50ms);
+  }
+  ~TlsServer() {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+
+  connectors::HttpUrl url() const { return {"127.0.0.1", port_, "/", true}; }
+  const std::string& certificate() const { return cert_; }
+
+ private:
+  static int free_loopback_port() {
+    UniqueFd probe(::socket(AF_INET, SOCK_STREAM, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(probe.get(), reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t length = sizeof address;
+    ::getsockname(probe.get(), reinterpret_cast<sockaddr*>(&address), &length);
+    return ntohs(address.sin_port);
+  }
+  bool accepting() const {
+    UniqueFd s(::socket(AF_INET, SOCK_STREAM, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port_));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return ::connect(s.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+
+  std::string cert_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace
+
+TEST_CASE("https: a certificate no trusted CA signed is refused; trusted, the answer is read",
+          "[http_client]") {
+  testing::TempDir dir;
+  TlsServer server(dir.path.string());
+  connectors::HttpClient untrusted(server.url());
+  auto refused = untrusted.send({"GET", "/", {}, {}});
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == connectors::HttpErrorKind::tls);
+
+  connectors::HttpClientOptions trusting;
+  trusting.ca_file = server.certificate();
+  connectors::HttpClient client(server.url(), trusting);
+  auto answer = client.send({"GET", "/", {}, {}});
+  REQUIRE(answer);
+  CHECK(answer->status == 200);
+  CHECK_THAT(answer->body, Catch::Contains("s_server"));
 }
