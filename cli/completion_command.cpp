@@ -1,6 +1,7 @@
 // voiceops completion bash|zsh|fish (hidden): shell completion scripts generated from the very
 // command tree the parser uses, so they cannot drift from the CLI.
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -111,6 +112,30 @@ std::string path_walker(const std::vector<CommandInfo>& commands, const std::str
   return s;
 }
 
+// How a shell offers an option's value: one of its choices, a file, or nothing.
+struct ValueReplies {
+  std::function<std::string(const std::string& words)> choices;
+  std::string files, nothing;
+};
+
+// The `case "$cmd:$prev"` arms for the options that take a value, the same in bash and zsh but
+// for what each arm replies.
+std::string value_cases(const std::vector<CommandInfo>& commands, const ValueReplies& replies) {
+  std::string s = "    case \"$cmd:$prev\" in\n";
+  for (const auto& c : commands) {
+    for (const auto& o : c.options) {
+      if (!o.takes_value) continue;
+      std::vector<std::string> keys;
+      for (const auto& name : o.names) keys.push_back("\"" + c.key + ":" + name + "\"");
+      s += "        " + join(keys, "|") + ")\n            ";
+      s += !o.choices.empty() ? replies.choices(join(o.choices))
+           : o.is_file        ? replies.files
+                              : replies.nothing;
+    }
+  }
+  return s + "    esac\n";
+}
+
 std::string bash_script(const std::vector<CommandInfo>& commands) {
   std::string s =
       "# bash completion for voiceops -*- shell-script -*-\n"
@@ -119,24 +144,13 @@ std::string bash_script(const std::vector<CommandInfo>& commands) {
       "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} "
       "cword=$COMP_CWORD\n";
   s += path_walker(commands, "cmd", "1", "COMP_WORDS");
-  s += "    case \"$cmd:$prev\" in\n";
-  for (const auto& c : commands) {
-    for (const auto& o : c.options) {
-      if (!o.takes_value) continue;
-      std::vector<std::string> keys;
-      for (const auto& name : o.names) keys.push_back("\"" + c.key + ":" + name + "\"");
-      s += "        " + join(keys, "|") + ")\n";
-      if (!o.choices.empty()) {
-        s += "            COMPREPLY=($(compgen -W \"" + join(o.choices) +
-             "\" -- \"$cur\")); return ;;\n";
-      } else if (o.is_file) {
-        s += "            COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n";
-      } else {
-        s += "            COMPREPLY=(); return ;;\n";
-      }
-    }
-  }
-  s += "    esac\n    local options=\"\" commands=\"\" files=0\n    case \"$cmd\" in\n";
+  s += value_cases(commands, {[](const std::string& words) {
+                                return "COMPREPLY=($(compgen -W \"" + words +
+                                       "\" -- \"$cur\")); return ;;\n";
+                              },
+                              "COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n",
+                              "COMPREPLY=(); return ;;\n"});
+  s += "    local options=\"\" commands=\"\" files=0\n    case \"$cmd\" in\n";
   for (const auto& c : commands) {
     std::vector<std::string> option_names, command_names;
     for (const auto& o : c.options)
@@ -179,23 +193,10 @@ std::string zsh_script(const std::vector<CommandInfo>& commands) {
       "_voiceops() {\n"
       "    local cur=${words[CURRENT]} prev=${words[CURRENT-1]} cword=$CURRENT\n";
   s += path_walker(commands, "cmd", "2", "words");
-  s += "    case \"$cmd:$prev\" in\n";
-  for (const auto& c : commands) {
-    for (const auto& o : c.options) {
-      if (!o.takes_value) continue;
-      std::vector<std::string> keys;
-      for (const auto& name : o.names) keys.push_back("\"" + c.key + ":" + name + "\"");
-      s += "        " + join(keys, "|") + ")\n";
-      if (!o.choices.empty()) {
-        s += "            compadd -- " + join(o.choices) + "; return ;;\n";
-      } else if (o.is_file) {
-        s += "            _files; return ;;\n";
-      } else {
-        s += "            return ;;\n";
-      }
-    }
-  }
-  s += "    esac\n    case \"$cmd\" in\n";
+  s += value_cases(
+      commands, {[](const std::string& words) { return "compadd -- " + words + "; return ;;\n"; },
+                 "_files; return ;;\n", "return ;;\n"});
+  s += "    case \"$cmd\" in\n";
   for (const auto& c : commands) {
     s += "        " + c.key + ")\n";
     s += "            if [[ $cur == -* ]]; then\n                local -a opts=(";

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/xml_escape.hpp"
 #include "carrier/form.hpp"
 #include "carrier/signature.hpp"
 #include "carrier/twiml.hpp"
@@ -42,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // The bytes as text spoken to a caller.
-  const std::string escaped = xml_escape(bytes, true);
+  const std::string escaped = voiceops::xml_escape(bytes, true);
   if (escaped.find_first_of("<>\"'\r") != std::string::npos) __builtin_trap();
   return 0;
 }

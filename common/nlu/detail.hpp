@@ -37,6 +37,9 @@ std::optional<std::size_t> find_phrase(const Utterance& said, const PhraseList::
                                        std::size_t from = 0);
 // True when a negator governs the word at `index`: see mentions() in nlu.hpp.
 bool is_negated(const Tokens& tokens, std::size_t index);
+// A denial of presence right after the words ending at `end`: "the co detector is not going
+// off", "gas leaks none found"; not "the furnace is not working" (matching.cpp).
+bool denied_after(const Tokens& words, std::size_t end);
 bool is_negator(std::string_view word);
 // "no" that answers rather than negates the next word: "no, it's ...", "no the furnace".
 bool no_is_interjection(const Tokens& tokens, std::size_t index_of_no);

@@ -88,15 +88,10 @@ bool is_negated(const Tokens& tokens, std::size_t index) {
   return false;
 }
 
-}  // namespace detail
-
-namespace {
-
 // A denial right after the phrase: "the co detector is not going off", "gas leaks none found".
 // Only a denial of presence counts: "the furnace is not working" still mentions the furnace, and
 // "the gas smell is not going away" is the opposite of a dismissal.
 bool denied_after(const detail::Tokens& words, std::size_t end) {
-  using detail::is_one_of;
   std::size_t k = end;
   while (k < words.size() &&
          is_one_of(words[k].text, {"is", "are", "was", "were", "has", "have", "been"})) {
@@ -115,6 +110,10 @@ bool denied_after(const detail::Tokens& words, std::size_t end) {
          is_one_of(next, {"on", "there", "here", "present", "detected", "found", "sounding",
                           "beeping", "chirping", "happening", "anything", "or", "smelling"});
 }
+
+}  // namespace detail
+
+namespace {
 
 bool is_relative(std::string_view word) {
   return detail::is_one_of(
@@ -155,7 +154,8 @@ bool mentions_in(const detail::Tokens& words, std::string_view phrase) {
   const detail::Tokens wanted = detail::normalize_tokens(phrase, /*drop_fillers=*/false);
   for (auto at = detail::find_phrase(words, wanted); at;
        at = detail::find_phrase(words, wanted, *at + 1)) {
-    if (!detail::is_negated(words, *at) && !denied_after(words, *at + wanted.size())) return true;
+    if (!detail::is_negated(words, *at) && !detail::denied_after(words, *at + wanted.size()))
+      return true;
   }
   // "elderly" is a kind of person callers describe more often than they name.
   return wanted.size() == 1 && wanted.front().text == "elderly" && describes_elderly_person(words);
@@ -165,7 +165,7 @@ bool mentions_in(const Utterance& said, const PhraseList::Phrase& phrase) {
   for (auto at = detail::find_phrase(said, phrase); at;
        at = detail::find_phrase(said, phrase, *at + 1)) {
     if (!detail::is_negated(said.tokens, *at) &&
-        !denied_after(said.tokens, *at + phrase.tokens.size())) {
+        !detail::denied_after(said.tokens, *at + phrase.tokens.size())) {
       return true;
     }
   }

@@ -166,28 +166,6 @@ bool dismissed_after(const detail::Tokens& tokens, std::size_t end) {
          phrase_at(tokens, k, "checked out");
 }
 
-// A denial right after the phrase: "the co detector is not going off", "gas leaks none found".
-// Only a denial of presence counts: "the furnace is not working" still mentions the furnace, and
-// "the gas smell is not going away" is the opposite of a dismissal.
-bool denied_after(const detail::Tokens& words, std::size_t end) {
-  std::size_t k = end;
-  while (k < words.size() &&
-         is_one_of(words[k].text, {"is", "are", "was", "were", "has", "have", "been"})) {
-    ++k;
-  }
-  if (k >= words.size()) return false;
-  if (is_one_of(words[k].text, {"none", "negative"})) return true;
-  if (!is_one_of(words[k].text, {"not", "never"})) return false;
-  if (k + 1 >= words.size()) return true;  // "is the alarm going off?" "the alarm is not"
-  const std::string& next = words[k + 1].text;
-  const std::string_view after = k + 2 < words.size() ? words[k + 2].text : std::string_view{};
-  return (next == "going" && after == "off") ||
-         ((next == "a" || next == "an") &&
-          is_one_of(after, {"problem", "issue", "emergency", "concern", "worry"})) ||
-         is_one_of(next, {"on", "there", "here", "present", "detected", "found", "sounding",
-                          "beeping", "chirping", "happening", "anything", "or", "smelling"});
-}
-
 // A request word used as a noun: "the install crew dumped the refrigerant", "our install today".
 bool names_a_job(const detail::Tokens& tokens, std::size_t i) {
   if (i > 0 && is_one_of(tokens[i - 1].text, {"the", "an", "our", "my", "this", "that", "their"})) {
@@ -265,7 +243,7 @@ Scope ScopeReader::of(std::size_t begin, std::size_t end) const {
   if (detail::is_negated(tokens, begin)) {
     return {Polarity::negated, "before"};
   }
-  if (denied_after(tokens, end) || dismissed_after(tokens, end))
+  if (detail::denied_after(tokens, end) || dismissed_after(tokens, end))
     return {Polarity::negated, "after"};
 
   const std::size_t start = clause_start(tokens, begin);
