@@ -13,6 +13,7 @@ void add_calls_commands(CLI::App& app, Context& context);
 void add_contract_commands(CLI::App& app, Context& context);
 void add_daemon_commands(CLI::App& app, Context& context);
 void add_directory_commands(CLI::App& app, Context& context);
+void add_rollback_commands(CLI::App& app, Context& context);
 void add_testcalls_commands(CLI::App& app, Context& context);
 void add_twilio_commands(CLI::App& app, Context& context);
 void add_version_command(CLI::App& app, Context& context);

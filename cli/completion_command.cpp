@@ -24,7 +24,14 @@ struct CommandInfo {
   std::vector<std::pair<std::string, std::string>> subcommands;  // name, description
   std::vector<OptionInfo> options;
   bool positional_files = false;
+  std::string positional_words;  // a command printing the positional's values, one per line
 };
+
+// Positionals whose values the CLI itself can list, by their type name.
+std::string words_command(const std::string& type) {
+  if (type == "INTENT") return "voiceops rollback intents";
+  return {};
+}
 
 // Choices come from the IsMember validator, which CLI11 shows as "TYPE:{a,b,c}".
 std::vector<std::string> choices_of(const CLI::Option& option) {
@@ -53,6 +60,7 @@ void collect(const CLI::App& app, const std::string& key, std::vector<CommandInf
     if (option->get_positional()) {
       const std::string type = option->get_type_name();
       if (type.rfind("FILE", 0) == 0 || type.rfind("DIR", 0) == 0) info.positional_files = true;
+      if (info.positional_words.empty()) info.positional_words = words_command(type);
       continue;
     }
     OptionInfo o;
@@ -150,20 +158,23 @@ std::string bash_script(const std::vector<CommandInfo>& commands) {
                               },
                               "COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n",
                               "COMPREPLY=(); return ;;\n"});
-  s += "    local options=\"\" commands=\"\" files=0\n    case \"$cmd\" in\n";
+  s += "    local options=\"\" commands=\"\" files=0 words=\"\"\n    case \"$cmd\" in\n";
   for (const auto& c : commands) {
     std::vector<std::string> option_names, command_names;
     for (const auto& o : c.options)
       option_names.insert(option_names.end(), o.names.begin(), o.names.end());
     for (const auto& [name, description] : c.subcommands) command_names.push_back(name);
     s += "        " + c.key + ") options=\"" + join(option_names) + "\"; commands=\"" +
-         join(command_names) + "\"; files=" + (c.positional_files ? "1" : "0") + " ;;\n";
+         join(command_names) + "\"; files=" + (c.positional_files ? "1" : "0") +
+         (c.positional_words.empty() ? "" : "; words=\"" + c.positional_words + "\"") + " ;;\n";
   }
   s += "    esac\n"
        "    if [[ $cur == -* ]]; then\n"
        "        COMPREPLY=($(compgen -W \"$options\" -- \"$cur\"))\n"
        "    elif [[ -n $commands ]]; then\n"
        "        COMPREPLY=($(compgen -W \"$commands\" -- \"$cur\"))\n"
+       "    elif [[ -n $words ]]; then\n"
+       "        COMPREPLY=($(compgen -W \"$($words 2>/dev/null)\" -- \"$cur\"))\n"
        "    elif ((files)); then\n"
        "        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
        "    fi\n"
@@ -214,6 +225,9 @@ std::string zsh_script(const std::vector<CommandInfo>& commands) {
       s += "            else\n                local -a subcommands=(" + join(subs) +
            ")\n"
            "                _describe -t commands command subcommands\n";
+    } else if (!c.positional_words.empty()) {
+      s += "            else\n                compadd -- ${(f)\"$(" + c.positional_words +
+           " 2>/dev/null)\"}\n";
     } else if (c.positional_files) {
       s += "            else\n                _files\n";
     }
@@ -271,6 +285,9 @@ std::string fish_script(const std::vector<CommandInfo>& commands) {
       line += " -d " + single_quoted(o.description);
       s += line + "\n";
     }
+    if (!c.positional_words.empty())
+      s += "complete -c voiceops " + condition + " -a " +
+           single_quoted("(" + c.positional_words + " 2>/dev/null)") + "\n";
     if (c.positional_files) s += "complete -c voiceops " + condition + " -F\n";
   }
   return s;

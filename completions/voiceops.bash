@@ -7,12 +7,13 @@ _voiceops() {
         w=${COMP_WORDS[i]}
         if ((skip)); then skip=0; continue; fi
         case "$cmd:$w" in
-            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_contract_try:--at"|"voiceops_contract_try:--intent"|"voiceops_contract_try:--step"|"voiceops_contract_try:--from"|"voiceops_contract_try:--confidence"|"voiceops_contract_try:--format"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_run:--target"|"voiceops_testcalls_run:--public-url"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
+            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_contract_try:--at"|"voiceops_contract_try:--intent"|"voiceops_contract_try:--step"|"voiceops_contract_try:--from"|"voiceops_contract_try:--confidence"|"voiceops_contract_try:--format"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_run:--target"|"voiceops_testcalls_run:--public-url"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_rollback_status:--workflow"|"voiceops_rollback_status:--format"|"voiceops_rollback_history:--limit"|"voiceops_rollback_history:--format"|"voiceops_rollback_plan:--workflow"|"voiceops_rollback_intents:--workflow"|"voiceops_rollback_forward-all:--reason"|"voiceops_rollback_forward-all:--workflow"|"voiceops_rollback_disable-intent:--reason"|"voiceops_rollback_disable-intent:--workflow"|"voiceops_rollback_enable-intent:--reason"|"voiceops_rollback_enable-intent:--workflow"|"voiceops_rollback_after-hours-only:--reason"|"voiceops_rollback_after-hours-only:--workflow"|"voiceops_rollback_clear:--reason"|"voiceops_rollback_clear:--workflow"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
             "voiceops:contract") cmd=voiceops_contract ;;
             "voiceops:directory") cmd=voiceops_directory ;;
             "voiceops:testcalls") cmd=voiceops_testcalls ;;
             "voiceops:daemon") cmd=voiceops_daemon ;;
             "voiceops:calls") cmd=voiceops_calls ;;
+            "voiceops:rollback") cmd=voiceops_rollback ;;
             "voiceops:twilio") cmd=voiceops_twilio ;;
             "voiceops:version") cmd=voiceops_version ;;
             "voiceops_contract:validate") cmd=voiceops_contract_validate ;;
@@ -27,6 +28,15 @@ _voiceops() {
             "voiceops_daemon:reload") cmd=voiceops_daemon_reload ;;
             "voiceops_calls:list") cmd=voiceops_calls_list ;;
             "voiceops_calls:show") cmd=voiceops_calls_show ;;
+            "voiceops_rollback:status") cmd=voiceops_rollback_status ;;
+            "voiceops_rollback:history") cmd=voiceops_rollback_history ;;
+            "voiceops_rollback:plan") cmd=voiceops_rollback_plan ;;
+            "voiceops_rollback:intents") cmd=voiceops_rollback_intents ;;
+            "voiceops_rollback:forward-all") cmd=voiceops_rollback_forward-all ;;
+            "voiceops_rollback:disable-intent") cmd=voiceops_rollback_disable-intent ;;
+            "voiceops_rollback:enable-intent") cmd=voiceops_rollback_enable-intent ;;
+            "voiceops_rollback:after-hours-only") cmd=voiceops_rollback_after-hours-only ;;
+            "voiceops_rollback:clear") cmd=voiceops_rollback_clear ;;
             "voiceops_twilio:sign") cmd=voiceops_twilio_sign ;;
             "voiceops_twilio:verify") cmd=voiceops_twilio_verify ;;
         esac
@@ -78,6 +88,38 @@ _voiceops() {
             COMPREPLY=($(compgen -W "text json tsv" -- "$cur")); return ;;
         "voiceops_calls_show:--format")
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_rollback_status:--workflow")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_status:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_rollback_history:--limit")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_history:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_rollback_plan:--workflow")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_intents:--workflow")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_forward-all:--reason")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_forward-all:--workflow")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_disable-intent:--reason")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_disable-intent:--workflow")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_enable-intent:--reason")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_enable-intent:--workflow")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_after-hours-only:--reason")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_after-hours-only:--workflow")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_clear:--reason")
+            COMPREPLY=(); return ;;
+        "voiceops_rollback_clear:--workflow")
+            COMPREPLY=(); return ;;
         "voiceops_twilio_sign:--url")
             COMPREPLY=(); return ;;
         "voiceops_twilio_sign:--param")
@@ -97,9 +139,9 @@ _voiceops() {
         "voiceops_version:--format")
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     esac
-    local options="" commands="" files=0
+    local options="" commands="" files=0 words=""
     case "$cmd" in
-        voiceops) options="--help -h --version --config --no-color"; commands="contract directory testcalls daemon calls twilio version"; files=0 ;;
+        voiceops) options="--help -h --version --config --no-color"; commands="contract directory testcalls daemon calls rollback twilio version"; files=0 ;;
         voiceops_contract) options="--help -h"; commands="validate show init try"; files=0 ;;
         voiceops_contract_validate) options="--help -h --format --strict"; commands=""; files=1 ;;
         voiceops_contract_show) options="--help -h --format"; commands=""; files=1 ;;
@@ -117,6 +159,16 @@ _voiceops() {
         voiceops_calls) options="--help -h"; commands="list show"; files=0 ;;
         voiceops_calls_list) options="--help -h --since --active --limit --format"; commands=""; files=0 ;;
         voiceops_calls_show) options="--help -h --format"; commands=""; files=0 ;;
+        voiceops_rollback) options="--help -h"; commands="status history plan intents forward-all disable-intent enable-intent after-hours-only clear"; files=0 ;;
+        voiceops_rollback_status) options="--help -h --workflow --format"; commands=""; files=0 ;;
+        voiceops_rollback_history) options="--help -h --limit --format"; commands=""; files=0 ;;
+        voiceops_rollback_plan) options="--help -h --workflow --fallback-twiml"; commands=""; files=0 ;;
+        voiceops_rollback_intents) options="--help -h --workflow"; commands=""; files=0 ;;
+        voiceops_rollback_forward-all) options="--help -h --reason --workflow --yes -y --now"; commands=""; files=0 ;;
+        voiceops_rollback_disable-intent) options="--help -h --reason --workflow --yes -y"; commands=""; files=0; words="voiceops rollback intents" ;;
+        voiceops_rollback_enable-intent) options="--help -h --reason --workflow --yes -y"; commands=""; files=0; words="voiceops rollback intents" ;;
+        voiceops_rollback_after-hours-only) options="--help -h --reason --workflow --yes -y"; commands=""; files=0 ;;
+        voiceops_rollback_clear) options="--help -h --reason --workflow --yes -y"; commands=""; files=0 ;;
         voiceops_twilio) options="--help -h"; commands="sign verify"; files=0 ;;
         voiceops_twilio_sign) options="--help -h --url --param --body --json"; commands=""; files=0 ;;
         voiceops_twilio_verify) options="--help -h --url --param --body --json --signature --format"; commands=""; files=0 ;;
@@ -126,6 +178,8 @@ _voiceops() {
         COMPREPLY=($(compgen -W "$options" -- "$cur"))
     elif [[ -n $commands ]]; then
         COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+    elif [[ -n $words ]]; then
+        COMPREPLY=($(compgen -W "$($words 2>/dev/null)" -- "$cur"))
     elif ((files)); then
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

@@ -10,7 +10,7 @@ function __voiceops_path
             continue
         end
         switch "$cmd:$w"
-            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_contract_try:--at' 'voiceops_contract_try:--intent' 'voiceops_contract_try:--step' 'voiceops_contract_try:--from' 'voiceops_contract_try:--confidence' 'voiceops_contract_try:--format' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_run:--target' 'voiceops_testcalls_run:--public-url' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
+            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_contract_try:--at' 'voiceops_contract_try:--intent' 'voiceops_contract_try:--step' 'voiceops_contract_try:--from' 'voiceops_contract_try:--confidence' 'voiceops_contract_try:--format' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_run:--target' 'voiceops_testcalls_run:--public-url' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_rollback_status:--workflow' 'voiceops_rollback_status:--format' 'voiceops_rollback_history:--limit' 'voiceops_rollback_history:--format' 'voiceops_rollback_plan:--workflow' 'voiceops_rollback_intents:--workflow' 'voiceops_rollback_forward-all:--reason' 'voiceops_rollback_forward-all:--workflow' 'voiceops_rollback_disable-intent:--reason' 'voiceops_rollback_disable-intent:--workflow' 'voiceops_rollback_enable-intent:--reason' 'voiceops_rollback_enable-intent:--workflow' 'voiceops_rollback_after-hours-only:--reason' 'voiceops_rollback_after-hours-only:--workflow' 'voiceops_rollback_clear:--reason' 'voiceops_rollback_clear:--workflow' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
                 set skip 1
             case 'voiceops:contract'
                 set cmd voiceops_contract
@@ -22,6 +22,8 @@ function __voiceops_path
                 set cmd voiceops_daemon
             case 'voiceops:calls'
                 set cmd voiceops_calls
+            case 'voiceops:rollback'
+                set cmd voiceops_rollback
             case 'voiceops:twilio'
                 set cmd voiceops_twilio
             case 'voiceops:version'
@@ -50,6 +52,24 @@ function __voiceops_path
                 set cmd voiceops_calls_list
             case 'voiceops_calls:show'
                 set cmd voiceops_calls_show
+            case 'voiceops_rollback:status'
+                set cmd voiceops_rollback_status
+            case 'voiceops_rollback:history'
+                set cmd voiceops_rollback_history
+            case 'voiceops_rollback:plan'
+                set cmd voiceops_rollback_plan
+            case 'voiceops_rollback:intents'
+                set cmd voiceops_rollback_intents
+            case 'voiceops_rollback:forward-all'
+                set cmd voiceops_rollback_forward-all
+            case 'voiceops_rollback:disable-intent'
+                set cmd voiceops_rollback_disable-intent
+            case 'voiceops_rollback:enable-intent'
+                set cmd voiceops_rollback_enable-intent
+            case 'voiceops_rollback:after-hours-only'
+                set cmd voiceops_rollback_after-hours-only
+            case 'voiceops_rollback:clear'
+                set cmd voiceops_rollback_clear
             case 'voiceops_twilio:sign'
                 set cmd voiceops_twilio_sign
             case 'voiceops_twilio:verify'
@@ -65,6 +85,7 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a directory -d 'The
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a testcalls -d 'Run and scaffold five-call test packs'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a daemon -d 'Ask the running voiceopsd (over its control socket)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a calls -d 'The calls voiceopsd has kept (over its control socket)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a rollback -d 'Return calls to people: forward, disable an intent, after hours only, clear'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a twilio -d 'Compute or check the carrier'\''s request signatures (X-Twilio-Signature)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a version -d 'Print the version and the contract schema it reads'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -l help -s h -d 'Print this help message and exit'
@@ -136,6 +157,50 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_list' -l limit 
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_list' -l format -x -a 'text json tsv' -d 'Output format (tsv: a header row, then tabs)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_show' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_show' -l format -x -a 'text json' -d 'Output format'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a status -d 'What is rolled back, per workflow'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a history -d 'Every change: who, when, why, before'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a plan -d 'The contracts'\'' rollback plans as a runbook, or the carrier'\''s fallback TwiML'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a intents -d 'The intents of the loaded contracts, one per line (for completion)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a forward-all -d 'Every new call dials NUMBER (the old number)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a disable-intent -d 'Callers who want INTENT go to people'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a enable-intent -d 'The agent handles INTENT again'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a after-hours-only -d 'In business hours every call goes to people'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a clear -d 'Back to normal (one workflow with --workflow)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_status' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_status' -l workflow -x -d 'Only this workflow'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_status' -l format -x -a 'text json' -d 'Output format'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_history' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_history' -l limit -x -d 'The newest N changes (default 20)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_history' -l format -x -a 'text json' -d 'Output format'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_plan' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_plan' -l workflow -x -d 'Only this workflow'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_plan' -l fallback-twiml -d 'Print TwiML that dials the contract'\''s old number, for the carrier'\''s fallback URL'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_intents' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_intents' -l workflow -x -d 'Only this workflow'\''s'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_forward-all' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_forward-all' -l reason -x -d 'Why, for the history'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_forward-all' -l workflow -x -d 'Only this workflow (default: all)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_forward-all' -l yes -s y -d 'Do not ask for confirmation on a terminal'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_forward-all' -l now -d 'Also move the calls in progress, at their next webhook'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_disable-intent' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_disable-intent' -l reason -x -d 'Why, for the history'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_disable-intent' -l workflow -x -d 'Only this workflow (default: all)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_disable-intent' -l yes -s y -d 'Do not ask for confirmation on a terminal'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_disable-intent' -a '(voiceops rollback intents 2>/dev/null)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_enable-intent' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_enable-intent' -l reason -x -d 'Why, for the history'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_enable-intent' -l workflow -x -d 'Only this workflow (default: all)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_enable-intent' -l yes -s y -d 'Do not ask for confirmation on a terminal'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_enable-intent' -a '(voiceops rollback intents 2>/dev/null)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_after-hours-only' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_after-hours-only' -l reason -x -d 'Why, for the history'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_after-hours-only' -l workflow -x -d 'Only this workflow (default: all)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_after-hours-only' -l yes -s y -d 'Do not ask for confirmation on a terminal'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_clear' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_clear' -l reason -x -d 'Why, for the history'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_clear' -l workflow -x -d 'Only this workflow (default: all)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_clear' -l yes -s y -d 'Do not ask for confirmation on a terminal'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a sign -d 'Print the X-Twilio-Signature the carrier would send for a request'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a verify -d 'Check an X-Twilio-Signature: exit 0 when valid, 1 when not'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -l help -s h -d 'Print this help message and exit'

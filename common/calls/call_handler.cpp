@@ -27,13 +27,15 @@ Reply goodbye(const std::string& text) {
 }
 
 CallHandler::CallHandler(std::vector<Workflow> workflows, SessionStore& sessions, ToolRunner& tools,
-                         Messenger& messenger, Clock clock, Observer* observer)
+                         Messenger& messenger, Clock clock, Observer* observer,
+                         RollbackView* rollback)
     : router_(std::move(workflows)),
       sessions_(sessions),
       tools_(tools),
       messenger_(messenger),
       clock_(std::move(clock)),
-      observer_(observer) {
+      observer_(observer),
+      rollback_(rollback) {
   if (!clock_) {
     clock_ = [] {
       return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());

@@ -12,6 +12,7 @@
 #include "calls/observer.hpp"
 #include "calls/ports.hpp"
 #include "calls/reply.hpp"
+#include "calls/rollback.hpp"
 #include "calls/session_store.hpp"
 #include "calls/workflow_router.hpp"
 #include "engine/events.hpp"
@@ -40,8 +41,10 @@ class CallHandler {
  public:
   using Writes = std::vector<StoreWrite>;
 
+  // `rollback` may be null (no rollback: the test-pack runner).
   CallHandler(std::vector<Workflow> workflows, SessionStore& sessions, ToolRunner& tools,
-              Messenger& messenger, Clock clock, Observer* observer);
+              Messenger& messenger, Clock clock, Observer* observer,
+              RollbackView* rollback = nullptr);
 
   // Answers one request; what it wrote is appended to `writes`, for the host to commit before
   // the reply goes out.
@@ -65,12 +68,24 @@ class CallHandler {
   std::string summary(const engine::CallState& state) const;
 
   SessionStore& sessions() { return sessions_; }
+  const std::vector<Workflow>& workflows() const { return router_.workflows(); }
   std::chrono::sys_seconds now() const { return clock_(); }
 
  private:
   Reply arrive(const CallInput& input, Writes& writes);
   Reply run_turn(const CallInput& input, Writes& writes);
   Reply still_transferring(const Workflow& workflow, const engine::CallState& state) const;
+  // Rollback (calls/rollback_turns.cpp): what applies to the workflow, if anything; the turn
+  // it takes over, if any, before the engine (forward-all, after-hours-only) or after the engine
+  // chose a disabled intent.
+  std::optional<Rollback> rollback_of(const std::string& call_id,
+                                      const std::string& workflow) const;
+  std::optional<Reply> rolled_back(const Workflow& workflow, engine::CallState& state,
+                                   const engine::Event& event, std::chrono::sys_seconds now,
+                                   TurnRecord& record);
+  std::optional<Reply> intent_disabled(const Workflow& workflow, engine::CallState& state,
+                                       const std::string& intent_before,
+                                       std::chrono::sys_seconds now, TurnRecord& record);
   void observe_fallback(FallbackReason reason, const std::string& call_id,
                         const std::string& workflow, std::string detail) const;
 
@@ -79,7 +94,8 @@ class CallHandler {
   ToolRunner& tools_;
   Messenger& messenger_;
   Clock clock_;
-  Observer* observer_;  // optional; not owned
+  Observer* observer_;      // optional; not owned
+  RollbackView* rollback_;  // optional; not owned
 };
 
 }  // namespace voiceops::calls

@@ -185,7 +185,30 @@ Reply CallHandler::run_turn(const CallInput& input, Writes& writes) {
     for (; recorded < actions.size(); ++recorded) record_action(record, actions[recorded]);
   };
 
+  // The record of a turn the rollback state took over from the engine.
+  const auto rolled_back_turn = [&](Reply reply) {
+    if (arriving && (record.events.empty() || record.events.front().kind != "started"))
+      record.events.insert(record.events.begin(), {"started", workflow_id});
+    if (std::holds_alternative<engine::SpeechHeard>(event) ||
+        std::holds_alternative<engine::NoInput>(event))
+      ++state.speech_requests;
+    for (const TranscriptLine& line : record.lines) {
+      if (line.speaker == "agent") state.spoken_characters += static_cast<long>(line.text.size());
+    }
+    record.blob = engine::serialize(state);
+    record.summary = dialogue.summary(state);
+    reply.reprompt = state.last_prompt;
+    record.state = std::move(state);
+    writes.push_back(std::move(record));
+    return reply;
+  };
+  if (auto reply = rolled_back(*workflow, state, event, now, record))
+    return rolled_back_turn(std::move(*reply));
+
+  const std::string intent_before = state.intent;
   std::vector<engine::Action> actions = dialogue.handle(state, event, now);
+  if (auto reply = intent_disabled(*workflow, state, intent_before, now, record))
+    return rolled_back_turn(std::move(*reply));
   for (int round = 0; round < max_tool_rounds && !actions.empty() &&
                       std::holds_alternative<engine::CallTool>(actions.back());
        ++round) {

@@ -28,6 +28,7 @@ class WorkflowRouter {
   // The workflow a call runs under, by its id; null after a reload dropped it.
   const Workflow* of(const engine::CallState& state) const;
   const engine::Dialogue& dialogue(const Workflow& workflow) const;
+  const std::vector<Workflow>& workflows() const { return workflows_; }
 
  private:
   std::vector<Workflow> workflows_;

@@ -67,7 +67,8 @@ bool final_status(std::string_view status) {
 
 Webhooks::Webhooks(std::vector<calls::Workflow> workflows, calls::SessionStore& sessions,
                    calls::ToolRunner& tools, calls::Messenger& messenger, WebhookOptions options)
-    : calls_(std::move(workflows), sessions, tools, messenger, options.clock, options.observer),
+    : calls_(std::move(workflows), sessions, tools, messenger, options.clock, options.observer,
+             options.rollback),
       options_(std::move(options)) {}
 
 HttpResponse Webhooks::handle(const HttpRequest& request) {

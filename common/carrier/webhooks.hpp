@@ -24,8 +24,9 @@ struct WebhookOptions {
   std::string public_url;  // what the carrier signs against, e.g. "https://voice.example.com"
   std::string auth_token;
   bool validate_signatures = true;
-  calls::Clock clock;                   // now, UTC; the system clock when empty
-  calls::Observer* observer = nullptr;  // optional; not owned
+  calls::Clock clock;                       // now, UTC; the system clock when empty
+  calls::Observer* observer = nullptr;      // optional; not owned
+  calls::RollbackView* rollback = nullptr;  // optional; not owned: what voiceops rollback set
 };
 
 // A webhook answered but not yet written: the host commits `writes` (SessionStore::commit),

@@ -1,5 +1,8 @@
 #include "control/requests.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 #include "base/utf8.hpp"
@@ -27,8 +30,16 @@ std::string encode(const Request& request) {
           json j = {{"command", "calls.list"}, {"active", r.active}, {"limit", r.limit}};
           if (r.since) j["since"] = *r.since;
           return dump(j);
-        } else {
+        } else if constexpr (std::is_same_v<R, CallsShowRequest>) {
           return dump(json{{"command", "calls.show"}, {"call", r.call}});
+        } else {
+          return dump(json{{"command", "rollback"},
+                           {"action", r.action},
+                           {"argument", r.argument},
+                           {"workflow", r.workflow},
+                           {"reason", r.reason},
+                           {"who", r.who},
+                           {"now", r.now}});
         }
       },
       request);
@@ -79,6 +90,41 @@ Result<Request, std::string> decode_request(std::string_view line) {
       return unexpected("\"call\" must be UTF-8 of at most " + std::to_string(max_call_id_bytes) +
                         " bytes");
     return Request{show};
+  }
+  if (command == "rollback") {
+    RollbackRequest rollback;
+    std::string problem;
+    const auto text = [&](const char* key, std::string& into) {
+      auto it = parsed.find(key);
+      if (it == parsed.end() || it->is_null()) return;
+      if (!it->is_string()) {
+        problem = std::string("\"") + key + "\" must be a string";
+        return;
+      }
+      into = it->get<std::string>();
+      if (into.size() > max_rollback_text_bytes || find_invalid_utf8(into))
+        problem = std::string("\"") + key + "\" must be UTF-8 of at most " +
+                  std::to_string(max_rollback_text_bytes) + " bytes";
+    };
+    for (const auto& [key, into] :
+         {std::pair<const char*, std::string*>{"action", &rollback.action},
+          {"argument", &rollback.argument},
+          {"workflow", &rollback.workflow},
+          {"reason", &rollback.reason},
+          {"who", &rollback.who}})
+      text(key, *into);
+    if (!problem.empty()) return unexpected(problem);
+    if (auto it = parsed.find("now"); it != parsed.end()) {
+      if (!it->is_boolean()) return unexpected(std::string("\"now\" must be true or false"));
+      rollback.now = it->get<bool>();
+    }
+    static constexpr std::string_view actions[] = {"forward-all", "disable-intent", "enable-intent",
+                                                   "after-hours-only", "clear"};
+    if (std::find(std::begin(actions), std::end(actions), rollback.action) == std::end(actions))
+      return unexpected(
+          std::string("\"action\" must be forward-all, disable-intent, "
+                      "enable-intent, after-hours-only or clear"));
+    return Request{rollback};
   }
   return unexpected("unknown command \"" + command + "\"");
 }

@@ -5,6 +5,8 @@
 //   {"command":"reload","wait":true}
 //   {"command":"calls.list","since":1764979200,"active":false,"limit":100}
 //   {"command":"calls.show","call":"CA0123..."}
+//   {"command":"rollback","action":"forward-all","argument":"+15125550180","workflow":"",
+//    "reason":"...","who":"alice","now":false}
 // The answers are JSON objects with a boolean "ok" (and "error" when it is false).
 #include <cstddef>
 #include <cstdint>
@@ -36,7 +38,16 @@ struct CallsShowRequest {
   std::string call;  // UTF-8, at most max_call_id_bytes
 };
 
-using Request = std::variant<StatusRequest, ReloadRequest, CallsListRequest, CallsShowRequest>;
+// A voiceops rollback change, applied and recorded by the daemon (store/rollback_store.hpp).
+inline constexpr std::size_t max_rollback_text_bytes = 1000;
+struct RollbackRequest {
+  std::string action;  // forward-all, disable-intent, enable-intent, after-hours-only, clear
+  std::string argument, workflow, reason, who;
+  bool now = false;
+};
+
+using Request =
+    std::variant<StatusRequest, ReloadRequest, CallsListRequest, CallsShowRequest, RollbackRequest>;
 
 // One line of JSON, without the newline.
 std::string encode(const Request& request);

@@ -1,4 +1,4 @@
-// The control socket's answers: status, reload, calls.list, calls.show.
+// The control socket's answers: status, reload, calls.list, calls.show, rollback.
 #include "host/daemon_core.hpp"
 
 #include <fmt/format.h>
@@ -7,6 +7,7 @@
 #include "control/call_records.hpp"
 #include "control/requests.hpp"
 #include "host/core_helpers.hpp"
+#include "ops/rollback.hpp"
 #include "version.hpp"
 
 namespace voiceops::host {
@@ -107,4 +108,39 @@ std::string DaemonCore::answer_control(const control::CallsShowRequest& show) {
   for (const auto& e : (*detail)->events) call.events->push_back({e.at, e.kind, e.detail});
   return dump(json{{"ok", true}, {"call", control::to_json(call)}});
 }
+
+std::string DaemonCore::answer_control(const control::RollbackRequest& r) {
+  store::RollbackChange change;
+  change.action = r.action;
+  change.argument = r.argument;
+  change.workflow = r.workflow;
+  change.now = r.now;
+  change.reason = r.reason;
+  change.who = r.who.empty() ? std::string("unknown") : r.who;
+  change.via = "daemon";
+  change.at = clock_().time_since_epoch().count();
+  // Checked against the contracts in service now, which is what the change will meet.
+  std::shared_ptr<carrier::Webhooks> webhooks = webhooks_.load();
+  if (auto checked = ops::check_change(change, webhooks->calls().workflows()); !checked) {
+    return dump(json{{"ok", false},
+                     {"error", checked.error().message},
+                     {"hint", checked.error().hint},
+                     {"status", to_int(checked.error().status)}});
+  }
+  auto entry = rollback_->apply(change);
+  if (!entry) {
+    metrics_.store_error();
+    return error_json("store: the rollback was not written: " + entry.error());
+  }
+  metrics_.rollback_change(change.action);
+  const std::string scope = change.workflow.empty() ? "every workflow" : change.workflow;
+  log_.info(fmt::format("rollback {}{}{} for {} by {}: {}", change.action,
+                        change.argument.empty() ? "" : " ", change.argument, scope, change.who,
+                        change.reason));
+  live_events_.publish("rollback", "", change.workflow,
+                       change.action + (change.argument.empty() ? "" : " " + change.argument),
+                       change.at);
+  return dump(json{{"ok", true}, {"id", entry->id}, {"via", "daemon"}});
+}
+
 }  // namespace voiceops::host

@@ -24,6 +24,7 @@
 #include "host/log.hpp"
 #include "host/metrics.hpp"
 #include "store/call_store.hpp"
+#include "store/rollback_store.hpp"
 
 namespace voiceops::host {
 
@@ -121,6 +122,7 @@ class DaemonCore final : public calls::Observer {
   std::string answer_control(const control::ReloadRequest&);
   std::string answer_control(const control::CallsListRequest&);
   std::string answer_control(const control::CallsShowRequest&);
+  std::string answer_control(const control::RollbackRequest&);
   // A status callback whose writes could not be committed: kept, and written again once the
   // store takes writes (the carrier is also told to retry, with a 503).
   void keep_for_replay(std::vector<calls::StoreWrite> writes);
@@ -138,6 +140,7 @@ class DaemonCore final : public calls::Observer {
   std::string auth_token_;
   std::string events_token_;
   std::unique_ptr<store::CallStore> store_;
+  std::unique_ptr<store::RollbackStore> rollback_;
   std::unique_ptr<Tools> tools_;
   std::unique_ptr<Messages> messages_;
   Metrics metrics_;

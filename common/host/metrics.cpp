@@ -84,6 +84,11 @@ void Metrics::reload(bool ok) {
   ++(ok ? reloads_ok_ : reloads_failed_);
 }
 
+void Metrics::rollback_change(const std::string& action) {
+  std::lock_guard lock(mutex_);
+  ++rollback_changes_[action];
+}
+
 void Metrics::sweep_closed(int calls) {
   std::lock_guard lock(mutex_);
   abandoned_ += static_cast<std::uint64_t>(calls);
@@ -169,6 +174,10 @@ std::string Metrics::render(const Gauges& gauges) const {
   }
   header(out, "voiceops_contracts_loaded", "gauge", "Workflow contracts in service.");
   out += fmt::format("voiceops_contracts_loaded {}\n", gauges.contracts_loaded);
+  header(out, "voiceops_rollback_changes_total", "counter",
+         "Rollback changes made through the daemon, by action.");
+  for (const auto& [action, n] : rollback_changes_)
+    out += fmt::format("voiceops_rollback_changes_total{{action=\"{}\"}} {}\n", label(action), n);
   header(out, "voiceops_reloads_total", "counter", "Contract reloads, by result.");
   out += fmt::format("voiceops_reloads_total{{result=\"ok\"}} {}\n", reloads_ok_);
   out += fmt::format("voiceops_reloads_total{{result=\"failed\"}} {}\n", reloads_failed_);

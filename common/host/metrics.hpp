@@ -34,6 +34,7 @@ class Metrics {
   void late_webhook(const std::string& kind);  // answered for a call already moved on
   void accept_failure();                       // the kernel refused to hand us a connection
   void reload(bool ok);
+  void rollback_change(const std::string& action);
   void webhook(const std::string& endpoint, int status, std::chrono::nanoseconds took);
   void http_request(int status);
   void sweep_closed(int calls);
@@ -60,6 +61,7 @@ class Metrics {
   std::map<std::string, Histogram> webhook_latency_;                          // endpoint
   std::map<int, std::uint64_t> http_requests_;                                // status code
   std::map<std::string, std::uint64_t> late_webhooks_;                        // kind
+  std::map<std::string, std::uint64_t> rollback_changes_;                     // action
   std::uint64_t signature_failures_ = 0, store_errors_ = 0, reloads_ok_ = 0, reloads_failed_ = 0,
                 abandoned_ = 0, store_faults_ = 0, accept_failures_ = 0;
 };

@@ -95,7 +95,32 @@ CREATE TABLE store_probe (
 );
 )sql";
 
-constexpr std::array<std::string_view, 2> all_migrations = {version_1, version_2};
+// Rollback by workflow: one document of settings per scope ('' for every workflow), and a history
+// that keeps what each change found before it, who made it, how (through the daemon or directly)
+// and why. Version 1's tables were never written.
+constexpr std::string_view version_3 = R"sql(
+DROP TABLE rollback_state;
+DROP TABLE rollback_history;
+CREATE TABLE rollback_state (
+  workflow    TEXT PRIMARY KEY,            -- '' for every workflow
+  settings    TEXT NOT NULL,               -- JSON: forward_to, now, after_hours_only, disabled_intents
+  changed_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE rollback_history (
+  id        INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,              -- Unix seconds
+  who       TEXT NOT NULL,                 -- the Unix user
+  via       TEXT NOT NULL,                 -- daemon or direct
+  action    TEXT NOT NULL,                 -- forward-all, disable-intent, enable-intent, ...
+  argument  TEXT NOT NULL DEFAULT '',      -- the number or intent
+  workflow  TEXT NOT NULL DEFAULT '',      -- '' for every workflow
+  reason    TEXT NOT NULL,
+  before    TEXT NOT NULL,                 -- the scope's settings before the change (JSON)
+  after     TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 3> all_migrations = {version_1, version_2, version_3};
 
 }  // namespace
 

@@ -15,7 +15,10 @@ TEST_CASE("every control request survives encoding and decoding", "[control]") {
   list.limit = 7;
   for (const Request& request :
        {Request{StatusRequest{}}, Request{ReloadRequest{false}}, Request{list},
-        Request{CallsListRequest{}}, Request{CallsShowRequest{"CA0123456789abcdef"}}}) {
+        Request{CallsListRequest{}}, Request{CallsShowRequest{"CA0123456789abcdef"}},
+        Request{RollbackRequest{"forward-all", "+15125550180", "", "gas calls misrouted",
+                                "root (sudo by alice)", true}},
+        Request{RollbackRequest{"clear", "", "after_hours_service", "fixed", "bob", false}}}) {
     const std::string line = encode(request);
     INFO(line);
     CHECK(line.find('\n') == std::string::npos);
@@ -49,6 +52,14 @@ TEST_CASE("malformed control requests are refused with why", "[control]") {
   CHECK_THAT(refused(R"({"command":"calls.show","call":")" + std::string(300, 'C') + "\"}"),
              Catch::Contains("256"));
   CHECK_THAT(refused(R"({"command":"reload","wait":"no"})"), Catch::Contains("wait"));
+  CHECK_THAT(refused(R"({"command":"rollback","action":"reboot"})"), Catch::Contains("action"));
+  CHECK_THAT(refused(R"({"command":"rollback","action":"clear","reason":5})"),
+             Catch::Contains("reason"));
+  CHECK_THAT(refused(R"({"command":"rollback","action":"clear","now":"yes"})"),
+             Catch::Contains("now"));
+  CHECK_THAT(refused(R"({"command":"rollback","action":"clear","reason":")" +
+                     std::string(1001, 'x') + "\"}"),
+             Catch::Contains("1000"));
   // A request without the optional fields takes their defaults.
   auto reload = decode_request(R"({"command":"reload"})");
   REQUIRE(reload);

@@ -432,6 +432,128 @@ class DaemonTest(unittest.TestCase):
                 return payload.decode()
 
 
+class RollbackTest(unittest.TestCase):
+    """voiceops rollback against the real daemon: each change on the very next webhook, with the
+    daemon running or stopped, kept in the history with who and why."""
+
+    def setUp(self):
+        self.daemon = Daemon()
+
+    def tearDown(self):
+        self.daemon.cleanup()
+
+    def test_forward_all_takes_the_next_call_and_clear_gives_it_back(self):
+        d = self.daemon.start()
+        status, body, _ = arrive(d, "CAbefore")
+        self.assertIn("<Gather", body)
+        changed = d.cli("rollback", "forward-all", "+15125550180", "--reason", "misrouting",
+                        "--yes")
+        self.assertEqual(changed.returncode, 0, changed.stderr)
+        status, body, _ = arrive(d, "CAforwarded")
+        self.assertEqual(status, 200)
+        self.assertIn("<Number>+15125550180</Number>", body)
+        self.assertNotIn("<Gather", body)
+        # The call already under way goes on with the agent: no --now.
+        status, body, _ = say(d, "CAbefore", "my furnace is blowing cold air")
+        self.assertIn("<Gather", body)
+        shown = json.loads(d.cli("rollback", "status", "--format", "json").stdout)
+        self.assertEqual(shown["workflows"]["after-hours-service"]["forward_to"], "+15125550180")
+        history = json.loads(d.cli("rollback", "history", "--format", "json").stdout)
+        self.assertEqual(history[0]["action"], "forward-all")
+        self.assertEqual(history[0]["reason"], "misrouting")
+        self.assertTrue(history[0]["who"])
+        self.assertEqual(history[0]["before"], {})
+        self.assertEqual(history[0]["via"], "daemon")  # the running daemon took it
+        status, metrics, _ = d.get("/metrics")
+        self.assertIn('voiceops_rollback_changes_total{action="forward-all"} 1', metrics)
+        self.assertIn("rollback forward-all +15125550180 for every workflow", d.log())
+        cleared = d.cli("rollback", "clear", "--reason", "fixed", "--yes")
+        self.assertEqual(cleared.returncode, 0, cleared.stderr)
+        status, body, _ = arrive(d, "CAafter")
+        self.assertIn("<Gather", body)
+
+    def test_now_moves_a_call_in_progress_at_its_next_webhook(self):
+        d = self.daemon.start()
+        arrive(d, "CAmoving")
+        changed = d.cli("rollback", "forward-all", "+15125550180", "--now", "--reason", "r",
+                        "--yes")
+        self.assertEqual(changed.returncode, 0, changed.stderr)
+        status, body, _ = say(d, "CAmoving", "my furnace is blowing cold air")
+        self.assertIn("<Number>+15125550180</Number>", body)
+
+    def test_a_change_made_while_the_daemon_is_down_holds_when_it_starts(self):
+        d = self.daemon
+        changed = d.cli("rollback", "disable-intent", "no_heat", "--reason", "bad tickets", "--yes")
+        self.assertEqual(changed.returncode, 0, changed.stderr)
+        d.start()
+        arrive(d, "CAdisabled")
+        status, body, _ = say(d, "CAdisabled", "my heat is out and the furnace won't start")
+        self.assertEqual(status, 200)
+        self.assertNotIn("<Gather", body)
+        shown = json.loads(d.cli("calls", "show", "CAdisabled", "--format", "json").stdout)
+        self.assertEqual(shown["event"], "rollback.intent_disabled")
+        history = json.loads(d.cli("rollback", "history", "--format", "json").stdout)
+        self.assertEqual(history[0]["via"], "direct")
+
+    def test_disable_then_enable_an_intent_through_the_running_daemon(self):
+        d = self.daemon.start()
+        for action in ("disable-intent", "enable-intent"):
+            run = d.cli("rollback", action, "no_heat", "--workflow", "after-hours-service",
+                        "--reason", "r", "--yes")
+            self.assertEqual(run.returncode, 0, run.stderr)
+            sid = "CA" + action.replace("-", "")
+            arrive(d, sid)
+            status, body, _ = say(d, sid, "my heat is out and the furnace won't start")
+            if action == "disable-intent":
+                self.assertNotIn("<Gather", body)
+            else:
+                self.assertIn("<Gather", body)
+        shown = json.loads(d.cli("rollback", "status", "--format", "json").stdout)
+        self.assertEqual(shown["workflows"]["after-hours-service"], {})
+
+    def test_a_change_written_without_telling_the_daemon_still_takes_the_next_call(self):
+        # As if the CLI had died between writing the state and telling the daemon: the daemon
+        # reads the state on every call, so nothing needs telling.
+        d = self.daemon.start()
+        elsewhere = os.path.join(d.dir, "other.toml")
+        with open(d.config) as f, open(elsewhere, "w") as out:
+            out.write(f.read().replace(d.socket, os.path.join(d.dir, "nobody.sock")))
+        run = subprocess.run([VOICEOPS, "--config", elsewhere, "rollback", "forward-all",
+                              "+15125550180", "--reason", "r", "--yes"], env=d.env,
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("not running", run.stderr)
+        self.assertIn("writing the rollback state directly", run.stderr)
+        status, body, _ = arrive(d, "CAuntold")
+        self.assertIn("<Number>+15125550180</Number>", body)
+
+    def test_bad_changes_are_refused_with_the_reason(self):
+        d = self.daemon
+        for args, code, words in [
+                (["forward-all", "5125550180"], 65, "E.164"),
+                (["forward-all", "+15125550101"], 65, "loop"),
+                (["disable-intent", "teleport"], 65, "no_heat"),
+                (["clear", "--workflow", "nonesuch"], 65, "after-hours-service")]:
+            run = d.cli("rollback", *args, "--reason", "r", "--yes")
+            self.assertEqual(run.returncode, code, (args, run.stderr))
+            self.assertIn(words, run.stderr, args)
+        no_reason = d.cli("rollback", "clear", "--yes")
+        self.assertEqual(no_reason.returncode, 64, no_reason.stderr)
+        history = d.cli("rollback", "history", "--format", "json")
+        self.assertEqual(json.loads(history.stdout), [])
+
+    def test_the_plan_and_the_fallback_twiml(self):
+        d = self.daemon
+        plan = d.cli("rollback", "plan", "--workflow", "after-hours-service")
+        self.assertEqual(plan.returncode, 0, plan.stderr)
+        self.assertIn("voiceops rollback forward-all +15125550180", plan.stdout)
+        self.assertIn("disable-intent thermostat_problem", plan.stdout)
+        twiml = d.cli("rollback", "plan", "--fallback-twiml", "--workflow", "after-hours-service")
+        self.assertEqual(twiml.returncode, 0, twiml.stderr)
+        self.assertIn("<Dial>", twiml.stdout)
+        self.assertIn("<Number>+15125550180</Number>", twiml.stdout)
+
+
 class SystemdNotifyTest(unittest.TestCase):
     """sd_notify as systemd 252 sees it: a datagram socket in NOTIFY_SOCKET."""
 
