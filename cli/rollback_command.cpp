@@ -35,7 +35,7 @@ using nlohmann::json;
 
 struct ChangeOptions {
   std::string argument, workflow, reason;
-  bool yes = false, now = false;
+  bool yes = false, now = false, direct = false;
 };
 
 // The configuration and the loaded contracts: what every rollback command checks against.
@@ -143,8 +143,18 @@ ExitStatus run_change(const Context& context, const std::string& action,
   // else straight into the store, which the daemon reads on every call anyway.
   const control::RollbackRequest request{change.action, change.argument, change.workflow,
                                          change.reason, change.who,      change.now};
-  auto answer = control::send_request(setting->config.server.control_socket,
-                                      control::encode(request), std::chrono::seconds(2));
+  auto answer = options.direct
+                    ? Result<std::string, control::ControlError>(unexpected(control::ControlError{
+                          ExitStatus::unavailable, "--direct: not asking voiceopsd", ""}))
+                    : control::send_request(setting->config.server.control_socket,
+                                            control::encode(request), std::chrono::seconds(2));
+  if (!answer && answer.error().maybe_delivered) {
+    // Writing it again now could apply it twice, or after a newer change the daemon then takes.
+    complain(answer.error().message + ": the change may or may not have been applied",
+             "check with voiceops rollback status; if voiceopsd is wedged, run the change again "
+             "with --direct");
+    return ExitStatus::unavailable;
+  }
   if (answer) {
     const json reply = json::parse(*answer, nullptr, false);
     if (reply.is_object() && reply.value("ok", false)) {
@@ -426,6 +436,8 @@ void add_rollback_commands(CLI::App& app, Context& context) {
     sub->add_option("--reason", options->reason, "Why, for the history")->required();
     sub->add_option("--workflow", options->workflow, "Only this workflow (default: all)");
     sub->add_flag("--yes,-y", options->yes, "Do not ask for confirmation on a terminal");
+    sub->add_flag("--direct", options->direct,
+                  "Write the store directly, without asking voiceopsd (when it is wedged)");
     if (std::string(c.name) == "forward-all")
       sub->add_flag("--now", options->now,
                     "Also move the calls in progress, at their next webhook");

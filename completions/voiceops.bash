@@ -164,11 +164,11 @@ _voiceops() {
         voiceops_rollback_history) options="--help -h --limit --format"; commands=""; files=0 ;;
         voiceops_rollback_plan) options="--help -h --workflow --fallback-twiml"; commands=""; files=0 ;;
         voiceops_rollback_intents) options="--help -h --workflow"; commands=""; files=0 ;;
-        voiceops_rollback_forward-all) options="--help -h --reason --workflow --yes -y --now"; commands=""; files=0 ;;
-        voiceops_rollback_disable-intent) options="--help -h --reason --workflow --yes -y"; commands=""; files=0; words="voiceops rollback intents" ;;
-        voiceops_rollback_enable-intent) options="--help -h --reason --workflow --yes -y"; commands=""; files=0; words="voiceops rollback intents" ;;
-        voiceops_rollback_after-hours-only) options="--help -h --reason --workflow --yes -y"; commands=""; files=0 ;;
-        voiceops_rollback_clear) options="--help -h --reason --workflow --yes -y"; commands=""; files=0 ;;
+        voiceops_rollback_forward-all) options="--help -h --reason --workflow --yes -y --direct --now"; commands=""; files=0 ;;
+        voiceops_rollback_disable-intent) options="--help -h --reason --workflow --yes -y --direct"; commands=""; files=0; words="voiceops rollback intents" ;;
+        voiceops_rollback_enable-intent) options="--help -h --reason --workflow --yes -y --direct"; commands=""; files=0; words="voiceops rollback intents" ;;
+        voiceops_rollback_after-hours-only) options="--help -h --reason --workflow --yes -y --direct"; commands=""; files=0 ;;
+        voiceops_rollback_clear) options="--help -h --reason --workflow --yes -y --direct"; commands=""; files=0 ;;
         voiceops_twilio) options="--help -h"; commands="sign verify"; files=0 ;;
         voiceops_twilio_sign) options="--help -h --url --param --body --json"; commands=""; files=0 ;;
         voiceops_twilio_verify) options="--help -h --url --param --body --json --signature --format"; commands=""; files=0 ;;

@@ -84,8 +84,8 @@ class CallHandler {
                                    const engine::Event& event, std::chrono::sys_seconds now,
                                    TurnRecord& record);
   std::optional<Reply> intent_disabled(const Workflow& workflow, engine::CallState& state,
-                                       const std::string& intent_before,
-                                       std::chrono::sys_seconds now, TurnRecord& record);
+                                       std::size_t escalations_before, std::chrono::sys_seconds now,
+                                       TurnRecord& record);
   void observe_fallback(FallbackReason reason, const std::string& call_id,
                         const std::string& workflow, std::string detail) const;
 

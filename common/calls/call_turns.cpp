@@ -205,9 +205,8 @@ Reply CallHandler::run_turn(const CallInput& input, Writes& writes) {
   if (auto reply = rolled_back(*workflow, state, event, now, record))
     return rolled_back_turn(std::move(*reply));
 
-  const std::string intent_before = state.intent;
   std::vector<engine::Action> actions = dialogue.handle(state, event, now);
-  if (auto reply = intent_disabled(*workflow, state, intent_before, now, record))
+  if (auto reply = intent_disabled(*workflow, state, escalations_before, now, record))
     return rolled_back_turn(std::move(*reply));
   for (int round = 0; round < max_tool_rounds && !actions.empty() &&
                       std::holds_alternative<engine::CallTool>(actions.back());

@@ -1,7 +1,8 @@
 // What rollback does to a call (voiceops rollback), read at every webhook: a new call forwarded to
 // the old number, or in business hours sent straight to people; a call in progress moved when
 // the operator said --now; a caller who wants a disabled intent handed to a person with the
-// contract's promise. Each ends the agent's part of the call and is recorded like any turn.
+// contract's promise. Safety escalations always go first. Each ends the agent's part of the call
+// and is recorded like any turn.
 #include "calls/call_handler.hpp"
 
 #include "engine/business_hours.hpp"
@@ -38,8 +39,12 @@ std::optional<Reply> CallHandler::rolled_back(const Workflow& workflow, engine::
                                               const engine::Event& event,
                                               std::chrono::sys_seconds now, TurnRecord& record) {
   const bool arriving = std::holds_alternative<engine::CallArrived>(event);
-  const bool hanging_up = std::holds_alternative<engine::HungUp>(event);
-  if (hanging_up) return std::nullopt;
+  // A hang-up ends the call anyway; a transfer's result, or a call already with a person, is
+  // left to the engine: --now must not dial a caller who is talking to staff again.
+  if (std::holds_alternative<engine::HungUp>(event) ||
+      std::holds_alternative<engine::TransferResult>(event) ||
+      state.phase == engine::Phase::transfer)
+    return std::nullopt;
   const auto rollback = rollback_of(state.call_id, workflow.contract->workflow.id.value);
   if (!rollback) return std::nullopt;
   const contract::Contract& c = *workflow.contract;
@@ -88,10 +93,18 @@ std::optional<Reply> CallHandler::rolled_back(const Workflow& workflow, engine::
 
 std::optional<Reply> CallHandler::intent_disabled(const Workflow& workflow,
                                                   engine::CallState& state,
-                                                  const std::string& intent_before,
+                                                  std::size_t escalations_before,
                                                   std::chrono::sys_seconds now,
                                                   TurnRecord& record) {
-  if (state.intent.empty() || state.intent == intent_before || state.phase == engine::Phase::ended)
+  // On any turn of a call whose intent is disabled, including the turn that chose it and a call
+  // already under way when the operator disabled it.
+  if (state.intent.empty()) return std::nullopt;
+  // Safety first: an escalation the same words fired, the one direct question about a possible
+  // emergency, a message an escalation row is taking, a transfer: each goes ahead, and the
+  // rollback takes the call at a later turn, if any.
+  if (state.escalations.size() > escalations_before || state.phase == engine::Phase::ended ||
+      state.phase == engine::Phase::transfer || state.phase == engine::Phase::safety_check ||
+      state.phase == engine::Phase::take_message)
     return std::nullopt;
   const auto rollback = rollback_of(state.call_id, workflow.contract->workflow.id.value);
   if (!rollback || !rollback->disables(state.intent)) return std::nullopt;

@@ -72,7 +72,7 @@ Result<std::string, ControlError> send_request(const std::string& socket_path,
   while (sent < line.size()) {
     if (!wait_for(fd.get(), POLLOUT, deadline))
       return unexpected(
-          ControlError{ExitStatus::unavailable, "voiceopsd did not answer in time", ""});
+          ControlError{ExitStatus::unavailable, "voiceopsd did not answer in time", "", true});
     const ssize_t n = ::send(fd.get(), line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return unexpected(io_error(socket_path, "send"));
@@ -89,14 +89,15 @@ Result<std::string, ControlError> send_request(const std::string& socket_path,
       return unexpected(ControlError{ExitStatus::io_error, "voiceopsd's answer is too long", ""});
     if (!wait_for(fd.get(), POLLIN, deadline))
       return unexpected(ControlError{ExitStatus::unavailable, "voiceopsd did not answer in time",
-                                     "it may be busy or wedged; see journalctl -u voiceopsd"});
+                                     "it may be busy or wedged; see journalctl -u voiceopsd",
+                                     true});
     const ssize_t n = ::recv(fd.get(), buffer, sizeof(buffer), 0);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return unexpected(io_error(socket_path, "recv"));
     if (n == 0)
       return unexpected(ControlError{ExitStatus::unavailable,
                                      "voiceopsd closed the control connection without answering",
-                                     ""});
+                                     "", true});
     answer.append(buffer, static_cast<std::size_t>(n));
   }
 }

@@ -14,6 +14,9 @@ struct ControlError {
   ExitStatus status = ExitStatus::unavailable;  // 69 not running, 77 no permission, 74 I/O
   std::string message;
   std::string hint;
+  // The request may have reached the daemon, which may still act on it (no answer in time, or
+  // the connection closed after sending): a caller must not assume it was not done.
+  bool maybe_delivered = false;
 };
 
 Result<std::string, ControlError> send_request(const std::string& socket_path,

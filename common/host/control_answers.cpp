@@ -127,7 +127,7 @@ std::string DaemonCore::answer_control(const control::RollbackRequest& r) {
                      {"hint", checked.error().hint},
                      {"status", to_int(checked.error().status)}});
   }
-  auto entry = rollback_->apply(change);
+  auto entry = store_->apply_rollback(change);
   if (!entry) {
     metrics_.store_error();
     return error_json("store: the rollback was not written: " + entry.error());

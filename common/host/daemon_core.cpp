@@ -107,13 +107,6 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
   core->store_->health().on_change([raw = core.get()](bool writable, const std::string& cause) {
     raw->store_health_changed(writable, cause);
   });
-  // The rollback state voiceops rollback writes, read on every call from its own connection.
-  auto rollback = store::RollbackStore::open(config.store.path);
-  if (!rollback) {
-    error.lines.push_back(rollback.error().message);
-    return unexpected(std::move(error));
-  }
-  core->rollback_ = std::move(*rollback);
   core->tools_ = std::make_unique<Tools>(*core);
   core->messages_ = std::make_unique<Messages>(*core);
 
@@ -135,7 +128,7 @@ std::shared_ptr<carrier::Webhooks> DaemonCore::make_webhooks(
   options.validate_signatures = config_.twilio.validate_signatures;
   options.clock = clock_;
   options.observer = this;
-  options.rollback = rollback_.get();
+  options.rollback = store_.get();  // read on every call, no reload
   return std::make_shared<carrier::Webhooks>(std::move(workflows), *store_, *tools_, *messages_,
                                              options);
 }

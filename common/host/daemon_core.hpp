@@ -140,7 +140,6 @@ class DaemonCore final : public calls::Observer {
   std::string auth_token_;
   std::string events_token_;
   std::unique_ptr<store::CallStore> store_;
-  std::unique_ptr<store::RollbackStore> rollback_;
   std::unique_ptr<Tools> tools_;
   std::unique_ptr<Messages> messages_;
   Metrics metrics_;

@@ -31,7 +31,9 @@ Result<bool, RollbackProblem> check_change(const store::RollbackChange& change,
                                            const std::vector<calls::Workflow>& workflows) {
   std::vector<std::string> ids;
   for (const auto& w : workflows) ids.push_back(w.contract->workflow.id.value);
-  if (!change.workflow.empty() && std::find(ids.begin(), ids.end(), change.workflow) == ids.end()) {
+  // A scope left by a workflow no longer loaded can still be cleared.
+  if (!change.workflow.empty() && change.action != "clear" &&
+      std::find(ids.begin(), ids.end(), change.workflow) == ids.end()) {
     return unexpected(RollbackProblem{
         ExitStatus::data_error, "no loaded contract has the workflow '" + change.workflow + "'",
         "workflows: " + joined(ids)});
@@ -56,6 +58,22 @@ Result<bool, RollbackProblem> check_change(const store::RollbackChange& change,
                   "): forwarding there would loop",
               "forward to the old number people answered, the contract's rollback.forward_to"});
         }
+      }
+    }
+  }
+  if (change.action == "after-hours-only") {
+    // In business hours the call dials the human fallback: it must be a number to dial.
+    for (const auto& w : workflows) {
+      const contract::Contract& c = *w.contract;
+      if (!change.workflow.empty() && c.workflow.id.value != change.workflow) continue;
+      const contract::Destination* people = c.destination(c.workflow.human_fallback.value);
+      if (!people || people->kind.value != contract::DestinationKind::phone ||
+          people->number.value.empty()) {
+        return unexpected(RollbackProblem{
+            ExitStatus::data_error,
+            "workflow " + c.workflow.id.value + "'s human fallback (" +
+                c.workflow.human_fallback.value + ") is not a phone number to send calls to",
+            "use forward-all to send every call to a number instead"});
       }
     }
   }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "calls/rollback.hpp"
 #include "calls/session_store.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_health.hpp"
@@ -86,7 +87,10 @@ struct StoreOptions {
   const std::atomic<std::uint64_t>* shared_memory_faults = nullptr;
 };
 
-class CallStore final : public calls::SessionStore {
+struct RollbackChange;  // store/rollback_store.hpp
+struct RollbackEntry;
+
+class CallStore final : public calls::SessionStore, public calls::RollbackView {
  public:
   // Opens (creating if needed) and migrates the store. A schema newer than this build knows is
   // refused: running an old binary on a new store would lose data.
@@ -114,6 +118,11 @@ class CallStore final : public calls::SessionStore {
   // here even with no calls; an error carries every fault in force, one per line.
   Result<bool, std::string> check_writable();
   StoreHealth& health() { return health_; }
+
+  // The rollback state (store/rollback_store.hpp) on this store's own connections, so recovering
+  // from a shared-memory fault reopens them too: read on every call, changed through the daemon.
+  Result<calls::Rollback, std::string> rollback_for(const std::string& workflow) override;
+  Result<RollbackEntry, std::string> apply_rollback(const RollbackChange& change);
 
   const std::string& path() const { return path_; }
 

@@ -78,6 +78,22 @@ inline Result<bool, StoreError> migrate(Database& db) {
     auto transaction = Transaction::begin(db);
     if (!transaction)
       return unexpected(StoreError{StoreError::Kind::cannot_open, describe(transaction.error())});
+    // Another process (the daemon, the CLI) may have migrated since the version was read: under
+    // the write lock, take only the steps still missing, never one twice.
+    bool done_already = false;
+    {  // the statement is finalized before the migration runs
+      auto again = db.prepare("PRAGMA user_version");
+      if (!again)
+        return unexpected(StoreError{StoreError::Kind::cannot_open, describe(again.error())});
+      auto row = again->step();
+      if (!row) return unexpected(StoreError{StoreError::Kind::cannot_open, describe(row.error())});
+      done_already = *row && again->int_at(0) > version;
+    }
+    if (done_already) {
+      if (auto committed = transaction->commit(); !committed)
+        return unexpected(StoreError{StoreError::Kind::failed, describe(committed.error())});
+      continue;
+    }
     auto applied = db.exec(steps[static_cast<std::size_t>(version)]);
     if (applied) applied = db.exec(fmt::format("PRAGMA user_version = {}", version + 1));
     if (applied) applied = transaction->commit();

@@ -114,6 +114,9 @@ Result<std::unique_ptr<RollbackStore>, StoreError> RollbackStore::open(const std
                      fmt::format("cannot use the store {}: {}", path, describe(done.error()))});
     }
   }
+  // Like the daemon's connections: the WAL stays when this one closes last, for read-only tools.
+  int persist_wal = 1;
+  sqlite3_file_control(db->handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
   if (auto migrated = migrate(*db); !migrated) {
     StoreError error = migrated.error();
     error.message = path + ": " + error.message;
@@ -122,8 +125,9 @@ Result<std::unique_ptr<RollbackStore>, StoreError> RollbackStore::open(const std
   return std::unique_ptr<RollbackStore>(new RollbackStore(std::move(*db)));
 }
 
-Result<calls::Rollback, std::string> RollbackStore::rollback_for(const std::string& workflow) {
-  std::lock_guard lock(mutex_);
+namespace rollback_sql {
+
+Result<calls::Rollback, std::string> read(Database& db_, const std::string& workflow) {
   auto wide = read_scope(db_, "");
   if (!wide) return unexpected(describe(wide.error()));
   if (workflow.empty()) return *wide;
@@ -132,8 +136,7 @@ Result<calls::Rollback, std::string> RollbackStore::rollback_for(const std::stri
   return calls::Rollback::merged(*wide, *narrow);
 }
 
-Result<std::vector<RollbackScope>, std::string> RollbackStore::scopes() {
-  std::lock_guard lock(mutex_);
+Result<std::vector<RollbackScope>, std::string> scopes(Database& db_) {
   auto query =
       db_.prepare("SELECT workflow, settings, changed_at FROM rollback_state ORDER BY workflow");
   if (!query) return unexpected(describe(query.error()));
@@ -147,8 +150,7 @@ Result<std::vector<RollbackScope>, std::string> RollbackStore::scopes() {
   return out;
 }
 
-Result<RollbackEntry, std::string> RollbackStore::apply(const RollbackChange& change) {
-  std::lock_guard lock(mutex_);
+Result<RollbackEntry, std::string> apply(Database& db_, const RollbackChange& change) {
   auto transaction = Transaction::begin(db_);
   if (!transaction) return unexpected(describe(transaction.error()));
   RollbackEntry entry{0,
@@ -192,8 +194,7 @@ Result<RollbackEntry, std::string> RollbackStore::apply(const RollbackChange& ch
   return entry;
 }
 
-Result<std::vector<RollbackEntry>, std::string> RollbackStore::history(int limit) {
-  std::lock_guard lock(mutex_);
+Result<std::vector<RollbackEntry>, std::string> history(Database& db_, int limit) {
   auto query = db_.prepare(
       "SELECT id, at, who, via, action, argument, workflow, reason, before, after"
       " FROM rollback_history ORDER BY id DESC LIMIT ?1");
@@ -210,6 +211,28 @@ Result<std::vector<RollbackEntry>, std::string> RollbackStore::history(int limit
                    query->text_at(8), query->text_at(9)});
   }
   return out;
+}
+
+}  // namespace rollback_sql
+
+Result<calls::Rollback, std::string> RollbackStore::rollback_for(const std::string& workflow) {
+  std::lock_guard lock(mutex_);
+  return rollback_sql::read(db_, workflow);
+}
+
+Result<std::vector<RollbackScope>, std::string> RollbackStore::scopes() {
+  std::lock_guard lock(mutex_);
+  return rollback_sql::scopes(db_);
+}
+
+Result<RollbackEntry, std::string> RollbackStore::apply(const RollbackChange& change) {
+  std::lock_guard lock(mutex_);
+  return rollback_sql::apply(db_, change);
+}
+
+Result<std::vector<RollbackEntry>, std::string> RollbackStore::history(int limit) {
+  std::lock_guard lock(mutex_);
+  return rollback_sql::history(db_, limit);
 }
 
 }  // namespace voiceops::store

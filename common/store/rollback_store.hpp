@@ -45,6 +45,16 @@ struct RollbackEntry {
 std::string rollback_json(const calls::Rollback& settings);
 calls::Rollback rollback_from_json(std::string_view text);
 
+// The repository's work on a connection its owner guards: the CLI's RollbackStore below, and the
+// daemon's CallStore, which keeps every connection to the file it may have to reopen.
+namespace rollback_sql {
+Result<calls::Rollback, std::string> read(Database& db, const std::string& workflow);
+Result<std::vector<RollbackScope>, std::string> scopes(Database& db);
+Result<RollbackEntry, std::string> apply(Database& db, const RollbackChange& change);
+Result<std::vector<RollbackEntry>, std::string> history(Database& db, int limit);
+}  // namespace rollback_sql
+
+// The CLI's own connection to the store, for when it writes the rollback itself.
 class RollbackStore final : public calls::RollbackView {
  public:
   // Opens the store file (creating and migrating it when voiceopsd never ran, so the daemon finds

@@ -2,6 +2,7 @@
 target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/call_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/call_store_reads.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/call_store_rollback.cpp
   ${CMAKE_CURRENT_LIST_DIR}/call_store_writes.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rollback_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/schema.cpp

@@ -143,3 +143,34 @@ TEST_CASE("rollback: a state that cannot be read leaves the agent answering", "[
   f.rollback.unreadable = true;
   CHECK(f.arrive("CA1").find("<Gather") != std::string::npos);
 }
+
+TEST_CASE("rollback: a safety escalation in the same words goes ahead of a disabled intent",
+          "[rollback]") {
+  Fixture f;
+  f.rollback.settings.disabled_intents = {"request_callback"};
+  f.arrive("CA1");
+  const std::string answer =
+      f.say("CA1", "can someone call me back, there's a gas smell in the basement");
+  INFO(answer);
+  auto state = f.state("CA1");
+  REQUIRE(state);
+  CHECK_FALSE(state->escalations.empty());  // the safety row fired and stands
+  CHECK(state->event != "rollback.intent_disabled");
+  CHECK(answer.find("Please hold for the on-call technician.") != std::string::npos);
+}
+
+TEST_CASE("rollback: --now leaves a call that is with a person alone", "[rollback]") {
+  Fixture f;
+  f.arrive("CA1");
+  const std::string transferring = f.say("CA1", "can I talk to a real person please");
+  REQUIRE(transferring.find("/twilio/dial") != std::string::npos);
+  f.rollback.settings.forward_to = "+15125550177";
+  f.rollback.settings.move_calls_in_progress = true;
+  const std::string after =
+      f.service
+          ->handle(testing::carrier_post("/twilio/dial",
+                                         {{"CallSid", "CA1"}, {"DialCallStatus", "completed"}}))
+          .body;
+  INFO(after);
+  CHECK(after.find("+15125550177") == std::string::npos);  // not dialled a second time
+}

@@ -533,7 +533,8 @@ class RollbackTest(unittest.TestCase):
                 (["forward-all", "5125550180"], 65, "E.164"),
                 (["forward-all", "+15125550101"], 65, "loop"),
                 (["disable-intent", "teleport"], 65, "no_heat"),
-                (["clear", "--workflow", "nonesuch"], 65, "after-hours-service")]:
+                (["enable-intent", "no_heat", "--workflow", "nonesuch"], 65,
+                 "after-hours-service")]:
             run = d.cli("rollback", *args, "--reason", "r", "--yes")
             self.assertEqual(run.returncode, code, (args, run.stderr))
             self.assertIn(words, run.stderr, args)
