@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "store/call_store_detail.hpp"
+#include "store/rollback_store.hpp"
 
 namespace voiceops::store {
 
@@ -131,6 +132,7 @@ Result<bool, StoreError> CallStore::open_connections() {
                                "SELECT (SELECT COUNT(*) FROM calls WHERE status = 'in-progress'),"
                                " COALESCE(SUM(state = 'pending'), 0),"
                                " COALESCE(SUM(state = 'dead'), 0) FROM outbox",
+                               rollback_sql::read_query,
                            });
   if (!reads) return unexpected(std::move(reads.error()));
 
@@ -139,8 +141,8 @@ Result<bool, StoreError> CallStore::open_connections() {
       std::move(w[0]), std::move(w[1]), std::move(w[2]), std::move(w[3]), std::move(w[4]),
       std::move(w[5]), std::move(w[6]), std::move(w[7]), std::move(w[8]), std::move(w[9])});
   db_ = std::move(*db);
-  reader_ = std::unique_ptr<Reader>(
-      new Reader{std::move(*reader), std::move((*reads)[0]), std::move((*reads)[1])});
+  reader_ = std::unique_ptr<Reader>(new Reader{std::move(*reader), std::move((*reads)[0]),
+                                               std::move((*reads)[1]), std::move((*reads)[2])});
   checkpointer_ = std::move(checkpointer);
   return true;
 }

@@ -132,7 +132,7 @@ struct CallStore::Statements {
 
 struct CallStore::Reader {
   Database db;  // declared first, so its statements are finalized before it closes
-  Statement load_session, count_stats;
+  Statement load_session, count_stats, rollback;
 };
 
 }  // namespace voiceops::store

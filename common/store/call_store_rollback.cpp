@@ -10,7 +10,7 @@ Result<calls::Rollback, std::string> CallStore::rollback_for(const std::string& 
   std::lock_guard lock(reader_mutex_);
   if (!reader_)
     return unexpected(std::string("the store is closed while it recovers from a fault"));
-  return rollback_sql::read(reader_->db, workflow);
+  return rollback_sql::read_prepared(reader_->rollback, workflow);
 }
 
 Result<RollbackEntry, std::string> CallStore::apply_rollback(const RollbackChange& change) {

@@ -127,13 +127,24 @@ Result<std::unique_ptr<RollbackStore>, StoreError> RollbackStore::open(const std
 
 namespace rollback_sql {
 
+Result<calls::Rollback, std::string> read_prepared(Statement& query, const std::string& workflow) {
+  ResetAfter reset{query};  // a stepped statement would hold its read transaction open
+  if (auto bound = query.bind(workflow); !bound) return unexpected(describe(bound.error()));
+  calls::Rollback wide, narrow;
+  for (;;) {
+    auto row = query.step();
+    if (!row) return unexpected(describe(row.error()));
+    if (!*row) break;
+    (query.text_at(0).empty() ? wide : narrow) = rollback_from_json(query.text_at(1));
+  }
+  if (workflow.empty()) return wide;
+  return calls::Rollback::merged(wide, narrow);
+}
+
 Result<calls::Rollback, std::string> read(Database& db_, const std::string& workflow) {
-  auto wide = read_scope(db_, "");
-  if (!wide) return unexpected(describe(wide.error()));
-  if (workflow.empty()) return *wide;
-  auto narrow = read_scope(db_, workflow);
-  if (!narrow) return unexpected(describe(narrow.error()));
-  return calls::Rollback::merged(*wide, *narrow);
+  auto query = db_.prepare(read_query);
+  if (!query) return unexpected(describe(query.error()));
+  return read_prepared(*query, workflow);
 }
 
 Result<std::vector<RollbackScope>, std::string> scopes(Database& db_) {

@@ -48,6 +48,11 @@ calls::Rollback rollback_from_json(std::string_view text);
 // The repository's work on a connection its owner guards: the CLI's RollbackStore below, and the
 // daemon's CallStore, which keeps every connection to the file it may have to reopen.
 namespace rollback_sql {
+// The settings for every workflow and for one (?1), in one read; for a prepared statement.
+inline constexpr std::string_view read_query =
+    "SELECT workflow, settings FROM rollback_state WHERE workflow IN ('', ?1)";
+// What applies to `workflow`, through `query` (prepared from read_query); leaves it reset.
+Result<calls::Rollback, std::string> read_prepared(Statement& query, const std::string& workflow);
 Result<calls::Rollback, std::string> read(Database& db, const std::string& workflow);
 Result<std::vector<RollbackScope>, std::string> scopes(Database& db);
 Result<RollbackEntry, std::string> apply(Database& db, const RollbackChange& change);
