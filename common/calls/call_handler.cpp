@@ -26,6 +26,16 @@ Reply goodbye(const std::string& text) {
   return reply;
 }
 
+Reply handoff(const std::string& say, const std::string& destination, const std::string& number) {
+  Reply reply;
+  reply.actions.emplace_back(engine::Say{say});
+  reply.actions.emplace_back(engine::Transfer{destination, number, {}});
+  reply.actions.emplace_back(engine::Say{"Sorry, nobody could pick up. Please call us back."});
+  reply.actions.emplace_back(engine::EndCall{});
+  reply.unattended_transfer = true;
+  return reply;
+}
+
 CallHandler::CallHandler(std::vector<Workflow> workflows, SessionStore& sessions, ToolRunner& tools,
                          Messenger& messenger, Clock clock, Observer* observer,
                          RollbackView* rollback)
@@ -91,14 +101,9 @@ Reply CallHandler::human_fallback(const std::string& call_id, const std::string&
   const bool staffed = destination && engine::staffed_now(*destination, business);
   if (staffed && destination->kind.value == contract::DestinationKind::phone &&
       !destination->number.value.empty()) {
-    Reply reply;
-    reply.actions.emplace_back(engine::Say{
-        "Sorry, something went wrong on our side. Let me get you to someone who can help."});
-    reply.actions.emplace_back(engine::Transfer{destination->id, destination->number.value, {}});
-    reply.actions.emplace_back(engine::Say{"Sorry, nobody could pick up. Please call us back."});
-    reply.actions.emplace_back(engine::EndCall{});
-    reply.unattended_transfer = true;
-    return reply;
+    return handoff(
+        "Sorry, something went wrong on our side. Let me get you to someone who can help.",
+        destination->id, destination->number.value);
   }
   return goodbye(business ? "Sorry, something went wrong on our side. Please call us back in a "
                             "few minutes."

@@ -75,17 +75,17 @@ class CallHandler {
   Reply arrive(const CallInput& input, Writes& writes);
   Reply run_turn(const CallInput& input, Writes& writes);
   Reply still_transferring(const Workflow& workflow, const engine::CallState& state) const;
-  // Rollback (calls/rollback_turns.cpp): what applies to the workflow, if anything; the turn
-  // it takes over, if any, before the engine (forward-all, after-hours-only) or after the engine
-  // chose a disabled intent.
+  // Rollback (calls/rollback_turns.cpp): what applies to the workflow, read once a turn; the
+  // turn it takes over, if any, before the engine (forward-all, after-hours-only) or after the
+  // engine chose a disabled intent.
   std::optional<Rollback> rollback_of(const std::string& call_id,
                                       const std::string& workflow) const;
-  std::optional<Reply> rolled_back(const Workflow& workflow, engine::CallState& state,
-                                   const engine::Event& event, std::chrono::sys_seconds now,
-                                   TurnRecord& record);
-  std::optional<Reply> intent_disabled(const Workflow& workflow, engine::CallState& state,
-                                       std::size_t escalations_before, std::chrono::sys_seconds now,
-                                       TurnRecord& record);
+  std::optional<Reply> rolled_back(const Rollback& rollback, const Workflow& workflow,
+                                   engine::CallState& state, const engine::Event& event,
+                                   std::chrono::sys_seconds now, TurnRecord& record);
+  std::optional<Reply> intent_disabled(const Rollback& rollback, const Workflow& workflow,
+                                       engine::CallState& state, std::size_t escalations_before,
+                                       std::chrono::sys_seconds now, TurnRecord& record);
   void observe_fallback(FallbackReason reason, const std::string& call_id,
                         const std::string& workflow, std::string detail) const;
 

@@ -185,10 +185,10 @@ Reply CallHandler::run_turn(const CallInput& input, Writes& writes) {
     for (; recorded < actions.size(); ++recorded) record_action(record, actions[recorded]);
   };
 
-  // The record of a turn the rollback state took over from the engine.
-  const auto rolled_back_turn = [&](Reply reply) {
-    if (arriving && (record.events.empty() || record.events.front().kind != "started"))
-      record.events.insert(record.events.begin(), {"started", workflow_id});
+  // Every turn ends here, the engine's or one the rollback took over: the call's start, what it
+  // used (for its cost: the one count the store and the test-pack runner share), the record.
+  const auto finish_turn = [&](Reply reply) {
+    if (arriving) record.events.insert(record.events.begin(), {"started", workflow_id});
     if (std::holds_alternative<engine::SpeechHeard>(event) ||
         std::holds_alternative<engine::NoInput>(event))
       ++state.speech_requests;
@@ -202,12 +202,18 @@ Reply CallHandler::run_turn(const CallInput& input, Writes& writes) {
     writes.push_back(std::move(record));
     return reply;
   };
-  if (auto reply = rolled_back(*workflow, state, event, now, record))
-    return rolled_back_turn(std::move(*reply));
+  const std::optional<Rollback> rollback =
+      hanging_up ? std::nullopt : rollback_of(call_id, workflow_id);
+  if (rollback) {
+    if (auto reply = rolled_back(*rollback, *workflow, state, event, now, record))
+      return finish_turn(std::move(*reply));
+  }
 
   std::vector<engine::Action> actions = dialogue.handle(state, event, now);
-  if (auto reply = intent_disabled(*workflow, state, escalations_before, now, record))
-    return rolled_back_turn(std::move(*reply));
+  if (rollback) {
+    if (auto reply = intent_disabled(*rollback, *workflow, state, escalations_before, now, record))
+      return finish_turn(std::move(*reply));
+  }
   for (int round = 0; round < max_tool_rounds && !actions.empty() &&
                       std::holds_alternative<engine::CallTool>(actions.back());
        ++round) {
@@ -234,21 +240,7 @@ Reply CallHandler::run_turn(const CallInput& input, Writes& writes) {
             : std::string("unknown");
     record.events.push_back({"escalation", trigger});
   }
-  if (arriving) record.events.insert(record.events.begin(), {"started", workflow_id});
-
-  // What the call used, for its cost: the one count the store and the test-pack runner share.
-  if (std::holds_alternative<engine::SpeechHeard>(event) ||
-      std::holds_alternative<engine::NoInput>(event))
-    ++state.speech_requests;
-  for (const TranscriptLine& line : record.lines) {
-    if (line.speaker == "agent") state.spoken_characters += static_cast<long>(line.text.size());
-  }
-  record.blob = engine::serialize(state);
-  record.summary = dialogue.summary(state);
-  Reply reply{std::move(actions), state.last_prompt, false};
-  record.state = std::move(state);
-  writes.push_back(std::move(record));
-  return reply;
+  return finish_turn(Reply{std::move(actions), {}, false});
 }
 
 }  // namespace voiceops::calls

@@ -19,5 +19,8 @@ struct Reply {
 
 // Says `text` (if any) and hangs up.
 Reply goodbye(const std::string& text);
+// Says `say` and dials a staff destination, nothing waiting for the result; an apology and a
+// hang-up when nobody picks up. The human fallback's way to people, and rollback's.
+Reply handoff(const std::string& say, const std::string& destination, const std::string& number);
 
 }  // namespace voiceops::calls

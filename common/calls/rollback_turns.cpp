@@ -35,8 +35,8 @@ std::optional<calls::Rollback> CallHandler::rollback_of(const std::string& call_
   return std::move(*rollback);
 }
 
-std::optional<Reply> CallHandler::rolled_back(const Workflow& workflow, engine::CallState& state,
-                                              const engine::Event& event,
+std::optional<Reply> CallHandler::rolled_back(const Rollback& rollback, const Workflow& workflow,
+                                              engine::CallState& state, const engine::Event& event,
                                               std::chrono::sys_seconds now, TurnRecord& record) {
   const bool arriving = std::holds_alternative<engine::CallArrived>(event);
   // A hang-up ends the call anyway; a transfer's result, or a call already with a person, is
@@ -45,18 +45,16 @@ std::optional<Reply> CallHandler::rolled_back(const Workflow& workflow, engine::
       std::holds_alternative<engine::TransferResult>(event) ||
       state.phase == engine::Phase::transfer)
     return std::nullopt;
-  const auto rollback = rollback_of(state.call_id, workflow.contract->workflow.id.value);
-  if (!rollback) return std::nullopt;
   const contract::Contract& c = *workflow.contract;
 
   std::optional<std::string> number;
   std::string why;
   std::string say;
-  if (rollback->forward_to && (arriving || rollback->move_calls_in_progress)) {
-    number = rollback->forward_to;
+  if (rollback.forward_to && (arriving || rollback.move_calls_in_progress)) {
+    number = rollback.forward_to;
     why = "forward_all";
     if (!arriving) say = "I'm transferring you now.";
-  } else if (arriving && rollback->after_hours_only &&
+  } else if (arriving && rollback.after_hours_only &&
              engine::in_business_hours(c.hours, now).value_or(false)) {
     const contract::Destination* people = c.destination(c.workflow.human_fallback.value);
     if (people && people->kind.value == contract::DestinationKind::phone &&
@@ -73,7 +71,6 @@ std::optional<Reply> CallHandler::rolled_back(const Workflow& workflow, engine::
     state.to = arrived.to;
     state.started_at = now.time_since_epoch().count();
     state.after_hours = !engine::in_business_hours(c.hours, now).value_or(false);
-    record.events.push_back({"started", state.workflow});
   }
   state.phase = engine::Phase::ended;
   state.outcome = engine::Outcome::escalated;
@@ -91,11 +88,9 @@ std::optional<Reply> CallHandler::rolled_back(const Workflow& workflow, engine::
   return reply;
 }
 
-std::optional<Reply> CallHandler::intent_disabled(const Workflow& workflow,
-                                                  engine::CallState& state,
-                                                  std::size_t escalations_before,
-                                                  std::chrono::sys_seconds now,
-                                                  TurnRecord& record) {
+std::optional<Reply> CallHandler::intent_disabled(
+    const Rollback& rollback, const Workflow& workflow, engine::CallState& state,
+    std::size_t escalations_before, std::chrono::sys_seconds now, TurnRecord& record) {
   // On any turn of a call whose intent is disabled, including the turn that chose it and a call
   // already under way when the operator disabled it.
   if (state.intent.empty()) return std::nullopt;
@@ -106,8 +101,7 @@ std::optional<Reply> CallHandler::intent_disabled(const Workflow& workflow,
       state.phase == engine::Phase::transfer || state.phase == engine::Phase::safety_check ||
       state.phase == engine::Phase::take_message)
     return std::nullopt;
-  const auto rollback = rollback_of(state.call_id, workflow.contract->workflow.id.value);
-  if (!rollback || !rollback->disables(state.intent)) return std::nullopt;
+  if (!rollback.disables(state.intent)) return std::nullopt;
   const contract::Contract& c = *workflow.contract;
   const contract::Destination* people = c.destination(c.workflow.human_fallback.value);
   const bool business = engine::in_business_hours(c.hours, now).value_or(false);
@@ -118,11 +112,7 @@ std::optional<Reply> CallHandler::intent_disabled(const Workflow& workflow,
   if (people && engine::staffed_now(*people, business) &&
       people->kind.value == contract::DestinationKind::phone && !people->number.value.empty()) {
     const std::string promise = handoff_promise(c);
-    reply.actions.emplace_back(engine::Say{promise});
-    reply.actions.emplace_back(engine::Transfer{people->id, people->number.value, {}});
-    reply.actions.emplace_back(engine::Say{"Sorry, nobody could pick up. Please call us back."});
-    reply.actions.emplace_back(engine::EndCall{});
-    reply.unattended_transfer = true;
+    reply = handoff(promise, people->id, people->number.value);
     state.transfer_destination = people->id;
     record.lines.push_back({"agent", promise});
     record.events.push_back({"transfer", people->id});

@@ -38,34 +38,14 @@ Result<std::unique_ptr<CallStore>, StoreError> CallStore::open(const std::string
 
 Result<bool, StoreError> CallStore::open_connections() {
   const std::string& path = path_;
-  auto db = Database::open(path, Database::Mode::read_write_create);
-  if (!db) {
-    return unexpected(
-        StoreError{StoreError::Kind::cannot_open,
-                   fmt::format("cannot open the store {}: {}", path, describe(db.error()))});
-  }
   // WAL keeps readers off the writer's back; NORMAL survives a killed process (finished calls are
-  // written with FULL, see finish()). The WAL is kept so read-only tools can open the file; its
-  // size is bounded once checkpointed.
+  // written with FULL, see finish()). The WAL's size is bounded once checkpointed.
   const std::string size_limit =
       fmt::format("PRAGMA journal_size_limit = {}", options_.wal_size_limit_bytes);
-  for (std::string_view pragma :
-       {std::string_view("PRAGMA journal_mode = WAL"),
-        std::string_view("PRAGMA synchronous = NORMAL"),
-        std::string_view("PRAGMA foreign_keys = ON"), std::string_view(size_limit)}) {
-    if (auto done = db->exec(pragma); !done) {
-      return unexpected(
-          StoreError{StoreError::Kind::cannot_open,
-                     fmt::format("cannot use the store {}: {}", path, describe(done.error()))});
-    }
-  }
-  int persist_wal = 1;
-  sqlite3_file_control(db->handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
-  if (auto migrated = migrate(*db); !migrated) {
-    StoreError error = migrated.error();
-    error.message = path + ": " + error.message;
-    return unexpected(std::move(error));
-  }
+  auto db =
+      open_writing_connection(path, {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                                     "PRAGMA foreign_keys = ON", size_limit});
+  if (!db) return unexpected(std::move(db.error()));
 
   auto reader = Database::open(path, Database::Mode::read_write);
   if (!reader) {

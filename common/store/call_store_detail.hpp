@@ -57,6 +57,11 @@ inline CallRow read_call(const Statement& row) {
   return call;
 }
 
+// Opens (creating) the store file as a writing connection: `pragmas` run, the WAL kept when the
+// connection closes last (read-only tools open the file by it), and the schema migrated.
+inline Result<Database, StoreError> open_writing_connection(
+    const std::string& path, std::initializer_list<std::string_view> pragmas);
+
 inline Result<bool, StoreError> migrate(Database& db) {
   auto version_query = db.prepare("PRAGMA user_version");
   if (!version_query)
@@ -104,6 +109,31 @@ inline Result<bool, StoreError> migrate(Database& db) {
     }
   }
   return true;
+}
+
+inline Result<Database, StoreError> open_writing_connection(
+    const std::string& path, std::initializer_list<std::string_view> pragmas) {
+  auto db = Database::open(path, Database::Mode::read_write_create);
+  if (!db) {
+    return unexpected(
+        StoreError{StoreError::Kind::cannot_open,
+                   fmt::format("cannot open the store {}: {}", path, describe(db.error()))});
+  }
+  for (std::string_view pragma : pragmas) {
+    if (auto done = db->exec(pragma); !done) {
+      return unexpected(
+          StoreError{StoreError::Kind::cannot_open,
+                     fmt::format("cannot use the store {}: {}", path, describe(done.error()))});
+    }
+  }
+  int persist_wal = 1;
+  sqlite3_file_control(db->handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
+  if (auto migrated = migrate(*db); !migrated) {
+    StoreError error = migrated.error();
+    error.message = path + ": " + error.message;
+    return unexpected(std::move(error));
+  }
+  return std::move(*db);
 }
 
 inline Result<std::vector<Statement>, StoreError> prepare_all(

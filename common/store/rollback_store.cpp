@@ -98,30 +98,11 @@ calls::Rollback rollback_from_json(std::string_view text) {
 }
 
 Result<std::unique_ptr<RollbackStore>, StoreError> RollbackStore::open(const std::string& path) {
-  auto db = Database::open(path, Database::Mode::read_write_create);
-  if (!db) {
-    return unexpected(
-        StoreError{StoreError::Kind::cannot_open,
-                   fmt::format("cannot open the store {}: {}", path, describe(db.error()))});
-  }
+  auto db =
+      open_writing_connection(path, {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"});
+  if (!db) return unexpected(std::move(db.error()));
   // Another operator's change, or the daemon's checkpoint, holds the lock for milliseconds: wait.
   sqlite3_busy_timeout(db->handle(), 5000);
-  for (std::string_view pragma : {std::string_view("PRAGMA journal_mode = WAL"),
-                                  std::string_view("PRAGMA synchronous = FULL")}) {
-    if (auto done = db->exec(pragma); !done) {
-      return unexpected(
-          StoreError{StoreError::Kind::cannot_open,
-                     fmt::format("cannot use the store {}: {}", path, describe(done.error()))});
-    }
-  }
-  // Like the daemon's connections: the WAL stays when this one closes last, for read-only tools.
-  int persist_wal = 1;
-  sqlite3_file_control(db->handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
-  if (auto migrated = migrate(*db); !migrated) {
-    StoreError error = migrated.error();
-    error.message = path + ": " + error.message;
-    return unexpected(std::move(error));
-  }
   return std::unique_ptr<RollbackStore>(new RollbackStore(std::move(*db)));
 }
 
