@@ -13,6 +13,8 @@ void add_calls_commands(CLI::App& app, Context& context);
 void add_contract_commands(CLI::App& app, Context& context);
 void add_daemon_commands(CLI::App& app, Context& context);
 void add_directory_commands(CLI::App& app, Context& context);
+void add_export_commands(CLI::App& app, Context& context);
+void add_export_odoo_command(CLI::App& export_group, Context& context);
 void add_rollback_commands(CLI::App& app, Context& context);
 void add_testcalls_commands(CLI::App& app, Context& context);
 void add_twilio_commands(CLI::App& app, Context& context);

@@ -14,9 +14,7 @@ void complain(const std::string& message, const std::string& hint) {
   if (!hint.empty()) std::fprintf(stderr, "    hint: %s\n", hint.c_str());
 }
 
-Result<nlohmann::json, ExitStatus> ask_daemon(const Context& context,
-                                              const control::Request& request,
-                                              std::chrono::milliseconds timeout) {
+Result<config::Config, ExitStatus> load_cli_config(const Context& context) {
   const auto environment = config::process_environment();
   auto loaded = config::load_config(config::locate_config(context.config_file, environment));
   if (!loaded) {
@@ -24,6 +22,14 @@ Result<nlohmann::json, ExitStatus> ask_daemon(const Context& context,
     complain("bad configuration in " + loaded.error().file() + "; see voiceops.toml(5)");
     return unexpected(ExitStatus::config);
   }
+  return std::move(*loaded);
+}
+
+Result<nlohmann::json, ExitStatus> ask_daemon(const Context& context,
+                                              const control::Request& request,
+                                              std::chrono::milliseconds timeout) {
+  auto loaded = load_cli_config(context);
+  if (!loaded) return unexpected(loaded.error());
   auto answer =
       control::send_request(loaded->server.control_socket, control::encode(request), timeout);
   if (!answer) {

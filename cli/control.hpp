@@ -6,12 +6,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/context.hpp"
-#include "control/requests.hpp"
 #include "base/exit_status.hpp"
 #include "base/result.hpp"
+#include "cli/context.hpp"
+#include "config/config.hpp"
+#include "control/requests.hpp"
 
 namespace voiceops::cli {
+
+// The configuration (--config, $VOICEOPS_CONFIG, the default); on failure its diagnostics are
+// printed and the error is 78.
+Result<config::Config, ExitStatus> load_cli_config(const Context& context);
 
 // Prints why on stderr when it fails; the error is the exit status to use.
 Result<nlohmann::json, ExitStatus> ask_daemon(

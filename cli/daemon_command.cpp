@@ -40,6 +40,26 @@ ExitStatus run_status(const Context& context, const std::string& format) {
   std::printf("active calls   %d\n", s.value("active_calls", 0));
   std::printf("export queue   %d pending, %d dead\n", queue.value("pending", 0),
               queue.value("dead", 0));
+  const json odoo = s.value("odoo", json());
+  if (!odoo.is_object()) {
+    std::printf("odoo           not configured\n");
+  } else {
+    const std::string state = odoo.value("state", "?");
+    std::string protocol = odoo.value("protocol", "");
+    std::printf("odoo           %s, %s (%s)%s\n", state.c_str(), odoo.value("url", "?").c_str(),
+                protocol.empty() ? "protocol not known yet" : protocol.c_str(),
+                odoo.contains("oldest_pending_age_s")
+                    ? (", oldest call waiting " +
+                       std::to_string(odoo.value("oldest_pending_age_s", 0L)) + " s")
+                          .c_str()
+                    : "");
+    if (odoo.contains("last_error"))
+      std::printf("odoo error     %s\n", odoo.value("last_error", "").c_str());
+    std::string waiting;
+    for (const auto& w : odoo.value("workflows_affected", json::array()))
+      if (w.is_string()) waiting += (waiting.empty() ? "" : ", ") + w.get<std::string>();
+    if (!waiting.empty()) std::printf("records wait   %s\n", waiting.c_str());
+  }
   if (!s.value("signature_validation", true))
     std::printf("warning        signature validation is OFF\n");
   if (s.value("scripted_integrations", false))

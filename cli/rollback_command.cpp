@@ -46,13 +46,8 @@ struct Setting {
 };
 
 Result<Setting, ExitStatus> load_setting(const Context& context) {
-  const auto environment = config::process_environment();
-  auto loaded = config::load_config(config::locate_config(context.config_file, environment));
-  if (!loaded) {
-    print_diagnostics(loaded.error(), Style{color_enabled(stderr, context.no_color)}, stderr);
-    complain("bad configuration in " + loaded.error().file() + "; see voiceops.toml(5)");
-    return unexpected(ExitStatus::config);
-  }
+  auto loaded = load_cli_config(context);
+  if (!loaded) return unexpected(loaded.error());
   Setting setting{std::move(*loaded), {}, {}};
   auto workflows = host::load_workflows(setting.config.contracts.paths);
   if (workflows) {

@@ -7,13 +7,14 @@ _voiceops() {
         w=${COMP_WORDS[i]}
         if ((skip)); then skip=0; continue; fi
         case "$cmd:$w" in
-            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_contract_try:--at"|"voiceops_contract_try:--intent"|"voiceops_contract_try:--step"|"voiceops_contract_try:--from"|"voiceops_contract_try:--confidence"|"voiceops_contract_try:--format"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_run:--target"|"voiceops_testcalls_run:--public-url"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_rollback_status:--workflow"|"voiceops_rollback_status:--format"|"voiceops_rollback_history:--limit"|"voiceops_rollback_history:--format"|"voiceops_rollback_plan:--workflow"|"voiceops_rollback_intents:--workflow"|"voiceops_rollback_forward-all:--reason"|"voiceops_rollback_forward-all:--workflow"|"voiceops_rollback_disable-intent:--reason"|"voiceops_rollback_disable-intent:--workflow"|"voiceops_rollback_enable-intent:--reason"|"voiceops_rollback_enable-intent:--workflow"|"voiceops_rollback_after-hours-only:--reason"|"voiceops_rollback_after-hours-only:--workflow"|"voiceops_rollback_clear:--reason"|"voiceops_rollback_clear:--workflow"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
+            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_contract_try:--at"|"voiceops_contract_try:--intent"|"voiceops_contract_try:--step"|"voiceops_contract_try:--from"|"voiceops_contract_try:--confidence"|"voiceops_contract_try:--format"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_run:--target"|"voiceops_testcalls_run:--public-url"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_rollback_status:--workflow"|"voiceops_rollback_status:--format"|"voiceops_rollback_history:--limit"|"voiceops_rollback_history:--format"|"voiceops_rollback_plan:--workflow"|"voiceops_rollback_intents:--workflow"|"voiceops_rollback_forward-all:--reason"|"voiceops_rollback_forward-all:--workflow"|"voiceops_rollback_disable-intent:--reason"|"voiceops_rollback_disable-intent:--workflow"|"voiceops_rollback_enable-intent:--reason"|"voiceops_rollback_enable-intent:--workflow"|"voiceops_rollback_after-hours-only:--reason"|"voiceops_rollback_after-hours-only:--workflow"|"voiceops_rollback_clear:--reason"|"voiceops_rollback_clear:--workflow"|"voiceops_export_calls:--since"|"voiceops_export_calls:--until"|"voiceops_export_calls:--workflow"|"voiceops_export_calls:--format"|"voiceops_export_calls:--fields"|"voiceops_export_calls:--output"|"voiceops_export_calls:-o"|"voiceops_export_calls:--store"|"voiceops_export_odoo:--retry-dead"|"voiceops_export_odoo:--format"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
             "voiceops:contract") cmd=voiceops_contract ;;
             "voiceops:directory") cmd=voiceops_directory ;;
             "voiceops:testcalls") cmd=voiceops_testcalls ;;
             "voiceops:daemon") cmd=voiceops_daemon ;;
             "voiceops:calls") cmd=voiceops_calls ;;
             "voiceops:rollback") cmd=voiceops_rollback ;;
+            "voiceops:export") cmd=voiceops_export ;;
             "voiceops:twilio") cmd=voiceops_twilio ;;
             "voiceops:version") cmd=voiceops_version ;;
             "voiceops_contract:validate") cmd=voiceops_contract_validate ;;
@@ -37,6 +38,8 @@ _voiceops() {
             "voiceops_rollback:enable-intent") cmd=voiceops_rollback_enable-intent ;;
             "voiceops_rollback:after-hours-only") cmd=voiceops_rollback_after-hours-only ;;
             "voiceops_rollback:clear") cmd=voiceops_rollback_clear ;;
+            "voiceops_export:calls") cmd=voiceops_export_calls ;;
+            "voiceops_export:odoo") cmd=voiceops_export_odoo ;;
             "voiceops_twilio:sign") cmd=voiceops_twilio_sign ;;
             "voiceops_twilio:verify") cmd=voiceops_twilio_verify ;;
         esac
@@ -120,6 +123,24 @@ _voiceops() {
             COMPREPLY=(); return ;;
         "voiceops_rollback_clear:--workflow")
             COMPREPLY=(); return ;;
+        "voiceops_export_calls:--since")
+            COMPREPLY=(); return ;;
+        "voiceops_export_calls:--until")
+            COMPREPLY=(); return ;;
+        "voiceops_export_calls:--workflow")
+            COMPREPLY=(); return ;;
+        "voiceops_export_calls:--format")
+            COMPREPLY=($(compgen -W "csv tsv jsonl" -- "$cur")); return ;;
+        "voiceops_export_calls:--fields")
+            COMPREPLY=(); return ;;
+        "voiceops_export_calls:--output"|"voiceops_export_calls:-o")
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        "voiceops_export_calls:--store")
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        "voiceops_export_odoo:--retry-dead")
+            COMPREPLY=(); return ;;
+        "voiceops_export_odoo:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         "voiceops_twilio_sign:--url")
             COMPREPLY=(); return ;;
         "voiceops_twilio_sign:--param")
@@ -141,7 +162,7 @@ _voiceops() {
     esac
     local options="" commands="" files=0 words=""
     case "$cmd" in
-        voiceops) options="--help -h --version --config --no-color"; commands="contract directory testcalls daemon calls rollback twilio version"; files=0 ;;
+        voiceops) options="--help -h --version --config --no-color"; commands="contract directory testcalls daemon calls rollback export twilio version"; files=0 ;;
         voiceops_contract) options="--help -h"; commands="validate show init try"; files=0 ;;
         voiceops_contract_validate) options="--help -h --format --strict"; commands=""; files=1 ;;
         voiceops_contract_show) options="--help -h --format"; commands=""; files=1 ;;
@@ -169,6 +190,9 @@ _voiceops() {
         voiceops_rollback_enable-intent) options="--help -h --reason --workflow --yes -y --direct"; commands=""; files=0; words="voiceops rollback intents" ;;
         voiceops_rollback_after-hours-only) options="--help -h --reason --workflow --yes -y --direct"; commands=""; files=0 ;;
         voiceops_rollback_clear) options="--help -h --reason --workflow --yes -y --direct"; commands=""; files=0 ;;
+        voiceops_export) options="--help -h"; commands="calls odoo"; files=0 ;;
+        voiceops_export_calls) options="--help -h --since --until --workflow --format --fields --output -o --store"; commands=""; files=0 ;;
+        voiceops_export_odoo) options="--help -h --setup --check --dry-run --status --dead-letters --retry-dead --format"; commands=""; files=0 ;;
         voiceops_twilio) options="--help -h"; commands="sign verify"; files=0 ;;
         voiceops_twilio_sign) options="--help -h --url --param --body --json"; commands=""; files=0 ;;
         voiceops_twilio_verify) options="--help -h --url --param --body --json --signature --format"; commands=""; files=0 ;;

@@ -10,7 +10,7 @@ function __voiceops_path
             continue
         end
         switch "$cmd:$w"
-            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_contract_try:--at' 'voiceops_contract_try:--intent' 'voiceops_contract_try:--step' 'voiceops_contract_try:--from' 'voiceops_contract_try:--confidence' 'voiceops_contract_try:--format' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_run:--target' 'voiceops_testcalls_run:--public-url' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_rollback_status:--workflow' 'voiceops_rollback_status:--format' 'voiceops_rollback_history:--limit' 'voiceops_rollback_history:--format' 'voiceops_rollback_plan:--workflow' 'voiceops_rollback_intents:--workflow' 'voiceops_rollback_forward-all:--reason' 'voiceops_rollback_forward-all:--workflow' 'voiceops_rollback_disable-intent:--reason' 'voiceops_rollback_disable-intent:--workflow' 'voiceops_rollback_enable-intent:--reason' 'voiceops_rollback_enable-intent:--workflow' 'voiceops_rollback_after-hours-only:--reason' 'voiceops_rollback_after-hours-only:--workflow' 'voiceops_rollback_clear:--reason' 'voiceops_rollback_clear:--workflow' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
+            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_contract_try:--at' 'voiceops_contract_try:--intent' 'voiceops_contract_try:--step' 'voiceops_contract_try:--from' 'voiceops_contract_try:--confidence' 'voiceops_contract_try:--format' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_run:--target' 'voiceops_testcalls_run:--public-url' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_rollback_status:--workflow' 'voiceops_rollback_status:--format' 'voiceops_rollback_history:--limit' 'voiceops_rollback_history:--format' 'voiceops_rollback_plan:--workflow' 'voiceops_rollback_intents:--workflow' 'voiceops_rollback_forward-all:--reason' 'voiceops_rollback_forward-all:--workflow' 'voiceops_rollback_disable-intent:--reason' 'voiceops_rollback_disable-intent:--workflow' 'voiceops_rollback_enable-intent:--reason' 'voiceops_rollback_enable-intent:--workflow' 'voiceops_rollback_after-hours-only:--reason' 'voiceops_rollback_after-hours-only:--workflow' 'voiceops_rollback_clear:--reason' 'voiceops_rollback_clear:--workflow' 'voiceops_export_calls:--since' 'voiceops_export_calls:--until' 'voiceops_export_calls:--workflow' 'voiceops_export_calls:--format' 'voiceops_export_calls:--fields' 'voiceops_export_calls:--output' 'voiceops_export_calls:-o' 'voiceops_export_calls:--store' 'voiceops_export_odoo:--retry-dead' 'voiceops_export_odoo:--format' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
                 set skip 1
             case 'voiceops:contract'
                 set cmd voiceops_contract
@@ -24,6 +24,8 @@ function __voiceops_path
                 set cmd voiceops_calls
             case 'voiceops:rollback'
                 set cmd voiceops_rollback
+            case 'voiceops:export'
+                set cmd voiceops_export
             case 'voiceops:twilio'
                 set cmd voiceops_twilio
             case 'voiceops:version'
@@ -70,6 +72,10 @@ function __voiceops_path
                 set cmd voiceops_rollback_after-hours-only
             case 'voiceops_rollback:clear'
                 set cmd voiceops_rollback_clear
+            case 'voiceops_export:calls'
+                set cmd voiceops_export_calls
+            case 'voiceops_export:odoo'
+                set cmd voiceops_export_odoo
             case 'voiceops_twilio:sign'
                 set cmd voiceops_twilio_sign
             case 'voiceops_twilio:verify'
@@ -86,6 +92,7 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a testcalls -d 'Run
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a daemon -d 'Ask the running voiceopsd (over its control socket)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a calls -d 'The calls voiceopsd has kept (over its control socket)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a rollback -d 'Return calls to people: forward, disable an intent, after hours only, clear'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a export -d 'Export calls: for shell scripts, and to Odoo'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a twilio -d 'Compute or check the carrier'\''s request signatures (X-Twilio-Signature)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a version -d 'Print the version and the contract schema it reads'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -l help -s h -d 'Print this help message and exit'
@@ -206,6 +213,25 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_clear' -l re
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_clear' -l workflow -x -d 'Only this workflow (default: all)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_clear' -l yes -s y -d 'Do not ask for confirmation on a terminal'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback_clear' -l direct -d 'Write the store directly, without asking voiceopsd (when it is wedged)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export' -a calls -d 'Stream the stored calls as CSV (RFC 4180), TSV or JSON Lines, oldest first'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export' -a odoo -d 'Send finished calls to Odoo now, or set up, check and inspect the export'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_calls' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_calls' -l since -x -d 'Calls started at or after: 7d, 24h, 2026-11-22, 2026-11-22T09:30:00-05:00'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_calls' -l until -x -d 'Calls started before TIME'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_calls' -l workflow -x -d 'Only this workflow'\''s calls'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_calls' -l format -x -a 'csv tsv jsonl' -d 'csv (default), tsv or jsonl'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_calls' -l fields -x -d 'Columns to write, comma-separated (default: every column)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_calls' -l output -s o -r -F -d 'Write to FILE (complete or not at all) instead of standard output'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_calls' -l store -r -F -d 'The store to read (default: [store] path)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_odoo' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_odoo' -l setup -d 'Create x_voiceops_call, its fields and access rights in Odoo (safe to repeat)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_odoo' -l check -d 'Connect and check the user'\''s rights on every model the contracts use'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_odoo' -l dry-run -d 'Print the next batch'\''s request; send nothing'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_odoo' -l status -d 'The outbox: pending, oldest, sent, dead, last error'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_odoo' -l dead-letters -d 'List the exports given up on'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_odoo' -l retry-dead -x -d 'Send dead letters again: the IDs given, or every one'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_odoo' -l format -x -a 'text json' -d 'text (default) or json'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a sign -d 'Print the X-Twilio-Signature the carrier would send for a request'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a verify -d 'Check an X-Twilio-Signature: exit 0 when valid, 1 when not'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -l help -s h -d 'Print this help message and exit'

@@ -10,8 +10,8 @@
 #   5. the fuzzers for a bounded time, each seeded from the shipped files: contracts, webhook
 #      forms, call scripts and TwiML, what callers say, turn by turn, to the dialogue, stored call
 #      state, the VoiceopsIntegrations parameter and the config file, the control socket's JSON,
-#      and what a daemon answers `testcalls run --target`.
-# FUZZ_SECONDS (default 119, 17 s per fuzzer) bounds step 5 as a whole, split evenly between the fuzzers;
+#      what a daemon answers `testcalls run --target`, and what Odoo answers the export.
+# FUZZ_SECONDS (default 119, 14 s per fuzzer) bounds step 5 as a whole, split evenly between the fuzzers;
 # FUZZ_SEED (default 1) keeps the CI run reproducible; SKIP_SANITIZERS=1 or SKIP_FUZZ=1 skip steps 2 and 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,12 +44,13 @@ fi
 # VOICEOPS_FUZZ loses the toml++ 'unreachable' skip (CMake drops the repeated
 # -fno-sanitize=unreachable, and the later -fsanitize=undefined turns the check back on).
 if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
-  fuzzers=(contract form testcalls dialogue stored_input control target)
+  fuzzers=(contract form testcalls dialogue stored_input control target odoo_reply)
   fuzz_total=${FUZZ_SECONDS:-119}
   fuzz_each=$((fuzz_total / ${#fuzzers[@]}))
   ((fuzz_each > 0)) || fuzz_each=1
   echo "== fuzz for ${fuzz_total} s (libFuzzer): contracts, webhook forms, call scripts and TwiML, dialogue,"
-  echo "   stored call state, scripted integrations and config, the control socket, --target answers"
+  echo "   stored call state, scripted integrations and config, the control socket, --target answers,"
+  echo "   Odoo's answers"
   CXX=clang++-14 BUILD_DIR=build-fuzz BUILD_TARGETS="${fuzzers[*]/%/_fuzzer}" \
     bash scripts/build.sh -DBUILD_TESTING=OFF -DVOICEOPS_FUZZ=ON -DVOICEOPS_BUILD_DAEMON=OFF \
     -DVOICEOPS_BUILD_BENCH=OFF
@@ -62,6 +63,7 @@ if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
   cp fuzz/seeds/stored/* build-fuzz/corpus-stored_input/
   cp fuzz/seeds/control/* build-fuzz/corpus-control/
   cp fuzz/seeds/target/* build-fuzz/corpus-target/
+  cp fuzz/seeds/odoo/* build-fuzz/corpus-odoo_reply/
   for target in "${fuzzers[@]}"; do
     build-fuzz/fuzz/${target}_fuzzer -seed="${FUZZ_SEED:-1}" -max_total_time="$fuzz_each" -max_len=65536 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 "build-fuzz/corpus-$target" 2>&1 | tail -n 6

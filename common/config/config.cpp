@@ -221,9 +221,10 @@ void read_contracts(const toml::table& node, Diagnostics& diagnostics, Contracts
 }
 
 void read_odoo(const toml::table& node, Diagnostics& diagnostics, OdooConfig& odoo) {
-  TableReader table(
-      node, "odoo", diagnostics,
-      {"url", "database", "user", "api_key_file", "api_key", "key", "password", "secret", "token"});
+  TableReader table(node, "odoo", diagnostics,
+                    {"url", "database", "user", "api_key_file", "protocol", "connect_timeout_ms",
+                     "timeout_ms", "ca_file", "batch_size", "max_attempts", "retry_first_s",
+                     "retry_max_s", "api_key", "key", "password", "secret", "token"});
   ConfigReader r{table};
   r.refuse_secrets({"api_key", "key", "password", "secret", "token"}, "api_key_file",
                    "ODOO_API_KEY", "Odoo API key");
@@ -239,6 +240,28 @@ void read_odoo(const toml::table& node, Diagnostics& diagnostics, OdooConfig& od
   r.string_into("user", "\"voiceops@example.com\"", odoo.user);
   r.string_into("api_key_file", "\"/run/credentials/voiceopsd.service/odoo-key\"",
                 odoo.api_key_file);
+  if (auto protocol = r.string("protocol", "\"auto\"")) {
+    if (protocol->value != "auto" && protocol->value != "jsonrpc" && protocol->value != "json2") {
+      r.bad_value(*protocol, "protocol", "not auto, jsonrpc or json2",
+                  "auto probes the JSON-2 API (Odoo 19 and later) once and falls back to "
+                  "/jsonrpc; write protocol = \"auto\"");
+    } else {
+      odoo.protocol = protocol->value;
+    }
+  }
+  if (auto ms = table.integer("connect_timeout_ms", Need::optional, 100, 60000))
+    odoo.connect_timeout_ms = static_cast<int>(ms->value);
+  if (auto ms = table.integer("timeout_ms", Need::optional, 500, 300000))
+    odoo.timeout_ms = static_cast<int>(ms->value);
+  r.string_into("ca_file", "\"/etc/ssl/private-ca.pem\"", odoo.ca_file);
+  if (auto size = table.integer("batch_size", Need::optional, 1, 500))
+    odoo.batch_size = static_cast<int>(size->value);
+  if (auto attempts = table.integer("max_attempts", Need::optional, 1, 100))
+    odoo.max_attempts = static_cast<int>(attempts->value);
+  if (auto seconds = table.integer("retry_first_s", Need::optional, 1, 86400))
+    odoo.retry_first_s = static_cast<int>(seconds->value);
+  if (auto seconds = table.integer("retry_max_s", Need::optional, 1, 7 * 86400))
+    odoo.retry_max_s = static_cast<int>(seconds->value);
   if (table.has("url")) {
     if (!table.has("database")) table.missing("database", "\"prod\"");
     if (!table.has("user")) table.missing("user", "\"voiceops@example.com\"");

@@ -56,7 +56,15 @@ struct OdooConfig {
   std::string url;  // empty: no Odoo export configured
   std::string database;
   std::string user;
-  std::string api_key_file;  // empty: $ODOO_API_KEY
+  std::string api_key_file;       // empty: $ODOO_API_KEY
+  std::string protocol = "auto";  // auto (probe JSON-2 once, else /jsonrpc), jsonrpc or json2
+  int connect_timeout_ms = 3000;
+  int timeout_ms = 10000;  // one request to Odoo, connecting included (the outbox, the CLI)
+  std::string ca_file;     // PEM to trust instead of the system's CAs (a private CA)
+  int batch_size = 50;     // finished calls per `load` request
+  int max_attempts = 12;   // an export still failing after this many tries is a dead letter
+  int retry_first_s = 30;  // the wait after a first failed export, doubled after each one...
+  int retry_max_s = 3600;  // ...up to this
 };
 
 struct TestingConfig {

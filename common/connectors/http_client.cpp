@@ -1,6 +1,7 @@
 // One server's HTTP exchanges through a kept libcurl easy handle.
 #include "connectors/http_client.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -114,9 +115,11 @@ Result<ClientResponse, HttpError> HttpClient::send(const ClientRequest& request)
   curl.easy_setopt(easy, CURLOPT_URL, url.c_str());
   curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: safe in threads
+  const auto total = request.timeout.count() > 0 ? std::min(request.timeout, options_.total_timeout)
+                                                 : options_.total_timeout;
   curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options_.connect_timeout.count()));
-  curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
+                   static_cast<long>(std::min(options_.connect_timeout, total).count()));
+  curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
   curl.easy_setopt(easy, CURLOPT_NOPROXY, no_proxy.c_str());
   if (!options_.ca_file.empty()) curl.easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
   curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, error_text);

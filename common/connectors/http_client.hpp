@@ -54,6 +54,9 @@ struct ClientRequest {
   std::string target;  // path and query, e.g. "/twilio/voice"
   Headers headers;     // Host and Content-Length are added
   std::string body;
+  // Shorter than the client's total_timeout for this exchange only (a tool call's own budget);
+  // zero: the client's.
+  std::chrono::milliseconds timeout{0};
 };
 
 struct ClientResponse {

@@ -64,7 +64,37 @@ std::string DaemonCore::status_json() {
   } else {
     j["store_error"] = stats.error();
   }
+  j["odoo"] = odoo_status();
   return dump(j);
+}
+
+json DaemonCore::odoo_status() {
+  if (!exporter_) return nullptr;
+  const ExportHealth health = exporter_->health();
+  const std::int64_t now = clock_().time_since_epoch().count();
+  json j = {{"url", config_.odoo.url},
+            {"database", config_.odoo.database},
+            {"state", health.reachable ? "ok" : "unreachable"},
+            {"protocol", health.protocol},
+            {"sent", health.sent},
+            {"failed", health.failed},
+            {"dead", health.dead},
+            {"requests", health.requests}};
+  if (!health.last_error.empty()) {
+    j["last_error"] = health.last_error;
+    j["last_error_kind"] = health.last_error_kind;
+  }
+  if (health.last_success_at) j["last_success_at"] = *health.last_success_at;
+  if (auto outbox = store_->outbox_status(now)) {
+    if (outbox->oldest_pending_at) j["oldest_pending_age_s"] = now - *outbox->oldest_pending_at;
+    j["due"] = outbox->due;
+  }
+  // Which workflows' records wait: every workflow's calls are exported, so all of them.
+  json affected = json::array();
+  std::lock_guard lock(reload_mutex_);
+  if (contract_ids_ && !health.reachable) affected = *contract_ids_;
+  j["workflows_affected"] = affected;
+  return j;
 }
 
 std::string DaemonCore::handle_control(std::string_view line) {

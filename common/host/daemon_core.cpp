@@ -10,6 +10,7 @@
 #include "host/core_helpers.hpp"
 #include "host/live_systems.hpp"
 #include "host/workflow_loader.hpp"
+#include "ops/odoo_settings.hpp"
 
 namespace voiceops::host {
 
@@ -107,6 +108,17 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
   core->store_->health().on_change([raw = core.get()](bool writable, const std::string& cause) {
     raw->store_health_changed(writable, cause);
   });
+  if (!config.odoo.url.empty()) {
+    auto settings = ops::odoo_settings(config, environment);
+    if (!settings) return unexpected(StartupError{ExitStatus::config, {settings.error().message}});
+    auto client = connectors::odoo::Client::make(std::move(*settings));
+    if (!client) return unexpected(StartupError{ExitStatus::config, {client.error().message}});
+    core->exporter_ = std::make_unique<ExportWorker>(*core->store_, std::move(*client),
+                                                     ops::export_policy(config.odoo), log,
+                                                     core->clock_, std::chrono::milliseconds(1000));
+    log.info(fmt::format("odoo export to {} (database {}) started", config.odoo.url,
+                         config.odoo.database));
+  }
   core->tools_ = std::make_unique<Tools>(*core);
   core->messages_ = std::make_unique<Messages>(*core);
 
@@ -180,8 +192,16 @@ Answer DaemonCore::readiness() {
   if (contracts_loaded_ == 0) problems += "no contracts loaded\n";
   if (auto writable = store_->check_writable(); !writable)
     problems += "store not writable: " + writable.error() + "\n";
+  // Unreachable systems are named, but the daemon stays ready: calls still take the contracts'
+  // failure paths, and only a store it cannot write makes it unready.
+  std::string notes;
+  if (exporter_) {
+    const ExportHealth odoo = exporter_->health();
+    if (!odoo.reachable) notes += "odoo unreachable: " + odoo.last_error + "\n";
+  }
   Answer answer;
-  answer.response = problems.empty() ? text_response(200, "ready\n") : text_response(503, problems);
+  answer.response = problems.empty() ? text_response(200, "ready\n" + notes)
+                                     : text_response(503, problems + notes);
   return answer;
 }
 
@@ -192,6 +212,13 @@ Gauges DaemonCore::gauges() {
     g.active_calls = stats->active_calls;
     g.outbox_pending = stats->outbox_pending;
     g.outbox_dead = stats->outbox_dead;
+  }
+  if (exporter_) {
+    const std::int64_t now = clock_().time_since_epoch().count();
+    if (auto outbox = store_->outbox_status(now); outbox && outbox->oldest_pending_at)
+      g.outbox_oldest_age_s = std::max<std::int64_t>(0, now - *outbox->oldest_pending_at);
+    const ExportHealth odoo = exporter_->health();
+    g.odoo = OdooGauges{odoo.reachable, odoo.sent, odoo.failed, odoo.dead, odoo.requests};
   }
   g.store_writable = static_cast<bool>(store_->check_writable());
   return g;

@@ -15,11 +15,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "base/exit_status.hpp"
 #include "base/result.hpp"
 #include "carrier/webhooks.hpp"
 #include "config/config.hpp"
 #include "control/requests.hpp"
+#include "host/export_worker.hpp"
 #include "host/live_events.hpp"
 #include "host/log.hpp"
 #include "host/metrics.hpp"
@@ -133,6 +136,8 @@ class DaemonCore final : public calls::Observer {
   Answer readiness();
   Answer testing_call_state(const carrier::HttpRequest& request);
   Gauges gauges();
+  // The Odoo export's state for `daemon status` (null without [odoo]).
+  nlohmann::json odoo_status();
 
   config::Config config_;
   Log& log_;
@@ -140,6 +145,7 @@ class DaemonCore final : public calls::Observer {
   std::string auth_token_;
   std::string events_token_;
   std::unique_ptr<store::CallStore> store_;
+  std::unique_ptr<ExportWorker> exporter_;  // null without [odoo]; stops before the store closes
   std::unique_ptr<Tools> tools_;
   std::unique_ptr<Messages> messages_;
   Metrics metrics_;

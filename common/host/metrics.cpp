@@ -184,6 +184,21 @@ std::string Metrics::render(const Gauges& gauges) const {
   header(out, "voiceops_export_queue", "gauge", "Finished calls waiting in the export outbox.");
   out += fmt::format("voiceops_export_queue{{state=\"pending\"}} {}\n", gauges.outbox_pending);
   out += fmt::format("voiceops_export_queue{{state=\"dead\"}} {}\n", gauges.outbox_dead);
+  header(out, "voiceops_export_oldest_age_seconds", "gauge",
+         "Age of the oldest finished call not yet exported (0 when none waits).");
+  out += fmt::format("voiceops_export_oldest_age_seconds {}\n", gauges.outbox_oldest_age_s);
+  if (gauges.odoo) {
+    const OdooGauges& odoo = *gauges.odoo;
+    header(out, "voiceops_odoo_up", "gauge", "1 when the last exchange with Odoo worked.");
+    out += fmt::format("voiceops_odoo_up {}\n", odoo.reachable ? 1 : 0);
+    header(out, "voiceops_export_calls_total", "counter",
+           "Finished calls sent to Odoo, failed (to be tried again) and given up (dead letters).");
+    out += fmt::format("voiceops_export_calls_total{{result=\"sent\"}} {}\n", odoo.sent);
+    out += fmt::format("voiceops_export_calls_total{{result=\"failed\"}} {}\n", odoo.failed);
+    out += fmt::format("voiceops_export_calls_total{{result=\"dead\"}} {}\n", odoo.dead);
+    header(out, "voiceops_export_requests_total", "counter", "Requests the export sent to Odoo.");
+    out += fmt::format("voiceops_export_requests_total {}\n", odoo.requests);
+  }
   header(out, "voiceops_store_writable", "gauge", "1 when the store accepted a write probe.");
   out += fmt::format("voiceops_store_writable {}\n", gauges.store_writable ? 1 : 0);
   header(out, "voiceops_start_time_seconds", "gauge", "When the daemon started (Unix time).");

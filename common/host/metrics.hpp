@@ -6,10 +6,17 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
 namespace voiceops::host {
+
+// What the Odoo export worker has done since the daemon started (counters) and last saw.
+struct OdooGauges {
+  bool reachable = true;
+  std::uint64_t sent = 0, failed = 0, dead = 0, requests = 0;
+};
 
 struct Gauges {
   int active_calls = 0;
@@ -17,6 +24,8 @@ struct Gauges {
   int outbox_pending = 0;
   int outbox_dead = 0;
   bool store_writable = true;
+  std::int64_t outbox_oldest_age_s = 0;  // of the oldest row not yet sent; 0 when none
+  std::optional<OdooGauges> odoo;        // none without [odoo]
 };
 
 class Metrics {

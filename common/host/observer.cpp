@@ -45,6 +45,7 @@ void DaemonCore::on_event(const calls::Observation& event) {
     case Kind::call_finalized:
       metrics_.call_finalized(event.detail);
       live_events_.publish("finalized", event.call_id, event.workflow, event.detail, at);
+      if (exporter_) exporter_->wake();  // its outbox row is in (or about to be)
       break;
     case Kind::fallback:
       metrics_.fallback(calls::to_string(event.reason));

@@ -58,14 +58,15 @@ Result<bool, StoreError> CallStore::open_connections() {
       {
           "INSERT INTO calls (id, workflow, caller, called, started_at, updated_at, after_hours, "
           "intent,"
-          " phase, outcome, event, escalation, destination, turns, spoken_chars, summary)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+          " phase, outcome, event, escalation, destination, turns, spoken_chars, summary, slots)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
           " ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at,"
           " intent = excluded.intent, phase = excluded.phase, outcome = excluded.outcome,"
           " event = excluded.event, escalation = COALESCE(calls.escalation, excluded.escalation),"
           " destination = COALESCE(excluded.destination, calls.destination), turns = "
           "excluded.turns,"
-          " spoken_chars = excluded.spoken_chars, summary = excluded.summary",
+          " spoken_chars = excluded.spoken_chars, summary = excluded.summary, slots = "
+          "excluded.slots",
           "INSERT INTO sessions (call_id, state, updated_at) VALUES (?1, ?2, ?3)"
           " ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, updated_at = "
           "excluded.updated_at",

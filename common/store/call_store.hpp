@@ -20,27 +20,12 @@
 #include "base/result.hpp"
 #include "calls/rollback.hpp"
 #include "calls/session_store.hpp"
+#include "store/call_row.hpp"
+#include "store/outbox.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_health.hpp"
 
 namespace voiceops::store {
-
-struct StoreError {
-  enum class Kind { cannot_open, newer_schema, failed };
-  Kind kind = Kind::failed;
-  std::string message;
-};
-
-struct CallRow {
-  std::string id, workflow, caller, called, status, phase;
-  std::int64_t started_at = 0, updated_at = 0;
-  std::optional<std::int64_t> ended_at, duration_s;
-  bool after_hours = false;
-  std::optional<std::string> intent, outcome, event, escalation, destination;
-  int turns = 0;
-  std::string summary;
-  std::optional<double> cost;
-};
 
 struct StoredLine {
   std::int64_t at = 0;
@@ -90,7 +75,7 @@ struct StoreOptions {
 struct RollbackChange;  // store/rollback_store.hpp
 struct RollbackEntry;
 
-class CallStore final : public calls::SessionStore, public calls::RollbackView {
+class CallStore final : public calls::SessionStore, public calls::RollbackView, public Outbox {
  public:
   // Opens (creating if needed) and migrates the store. A schema newer than this build knows is
   // refused: running an old binary on a new store would lose data.
@@ -123,6 +108,17 @@ class CallStore final : public calls::SessionStore, public calls::RollbackView {
   // from a shared-memory fault reopens them too: read on every call, changed through the daemon.
   Result<calls::Rollback, std::string> rollback_for(const std::string& workflow) override;
   Result<RollbackEntry, std::string> apply_rollback(const RollbackChange& change);
+
+  // The outbox (store/outbox.hpp) on this store's own connections, for the export worker.
+  Result<std::vector<OutboxItem>, std::string> due(std::int64_t now, int limit) override;
+  Result<std::vector<ExportCall>, std::string> calls_for(
+      const std::vector<std::string>& call_ids) override;
+  Result<bool, std::string> record(const std::vector<OutboxSent>& sent,
+                                   const std::vector<OutboxFailure>& failed,
+                                   std::int64_t now) override;
+  Result<OutboxStatus, std::string> outbox_status(std::int64_t now);
+  Result<std::vector<OutboxItem>, std::string> dead_letters(int limit);
+  Result<int, std::string> retry_dead(const std::vector<std::int64_t>& ids, std::int64_t now);
 
   const std::string& path() const { return path_; }
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <future>
 
+#include <nlohmann/json.hpp>
+
 #include "store/call_store.hpp"
 #include "store/call_store_detail.hpp"
 
@@ -165,6 +167,17 @@ void CallStore::note_write(const DbError& error) {
                 fmt::format("writing to the store {} failed: {}", path_, describe(error)));
 }
 
+namespace {
+
+// The call's answers as the calls.slots column keeps them: {"slot": "value", ...}.
+std::string slots_json(const engine::CallState& state) {
+  nlohmann::json slots = nlohmann::json::object();
+  for (const auto& [name, slot] : state.slots) slots[name] = slot.value;
+  return slots.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 DbResult<Done> CallStore::write_turn(const calls::TurnRecord& turn) {
   const engine::CallState& s = turn.state;
   const long spoken = s.spoken_characters;  // counted in the state by the turn loop
@@ -180,7 +193,7 @@ DbResult<Done> CallStore::write_turn(const calls::TurnRecord& turn) {
       s.call_id, s.workflow, s.from, s.to, s.started_at, turn.at, s.after_hours,
       optional_text(s.intent), std::string_view(engine::to_string(s.phase)), outcome,
       optional_text(s.event), escalation, optional_text(s.transfer_destination), s.turns,
-      std::int64_t{spoken}, turn.summary);
+      std::int64_t{spoken}, turn.summary, slots_json(s));
   if (done) done = sql_->upsert_call.run();
   if (done) done = sql_->upsert_session.bind(s.call_id, turn.blob, turn.at);
   if (done) done = sql_->upsert_session.run();

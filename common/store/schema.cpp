@@ -120,7 +120,19 @@ CREATE TABLE rollback_history (
 );
 )sql";
 
-constexpr std::array<std::string_view, 3> all_migrations = {version_1, version_2, version_3};
+// Exports: each call's answers (slot name to value, JSON) so `voiceops export calls` and the Odoo
+// record carry them without decoding engine state, the Odoo records a call created during the call
+// (model to id, JSON) to link its export to, and the outbox's outcome per row.
+constexpr std::string_view version_4 = R"sql(
+ALTER TABLE calls ADD COLUMN slots TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE calls ADD COLUMN records TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE outbox ADD COLUMN sent_at INTEGER;
+ALTER TABLE outbox ADD COLUMN remote_id INTEGER;
+CREATE INDEX outbox_dead ON outbox(created_at) WHERE state = 'dead';
+)sql";
+
+constexpr std::array<std::string_view, 4> all_migrations = {version_1, version_2, version_3,
+                                                            version_4};
 
 }  // namespace
 

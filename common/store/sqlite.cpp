@@ -110,6 +110,19 @@ std::optional<std::string> Statement::optional_text_at(int column) const {
   return text_at(column);
 }
 
+std::string_view Statement::text_view_at(int column) const {
+  const auto* text = sqlite3_column_text(stmt_.get(), column);
+  const int size = sqlite3_column_bytes(stmt_.get(), column);
+  return text
+             ? std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size))
+             : std::string_view();
+}
+
+bool Statement::is_number(int column) const {
+  const int type = sqlite3_column_type(stmt_.get(), column);
+  return type == SQLITE_INTEGER || type == SQLITE_FLOAT;
+}
+
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
 }

@@ -72,7 +72,10 @@ class Statement {
   double real_at(int column) const;
   std::string text_at(int column) const;
   std::optional<std::string> optional_text_at(int column) const;
+  // Valid until the next step() or reset(): for streaming rows out without copying them.
+  std::string_view text_view_at(int column) const;
   bool is_null(int column) const;
+  bool is_number(int column) const;  // stored as an INTEGER or a REAL
 
   void reset();
 

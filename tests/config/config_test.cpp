@@ -189,6 +189,25 @@ TEST_CASE("config: typed values, located", "[config]") {
         std::vector<std::string>{"2:18 bad-value"});
   CHECK(errors("[odoo]\nurl = \"https://odoo.example.com\"\n") ==
         std::vector<std::string>{"1:1 missing-field", "1:1 missing-field"});
+  // The export's own settings, each in its range.
+  CHECK(errors("[odoo]\nprotocol = \"xmlrpc\"\n") == std::vector<std::string>{"2:12 bad-value"});
+  CHECK(errors("[odoo]\nbatch_size = 0\n").size() == 1);
+  CHECK(errors("[odoo]\nbatch_size = 501\n").size() == 1);
+  CHECK(errors("[odoo]\ntimeout_ms = 10\n").size() == 1);
+  CHECK(errors("[odoo]\nmax_attempts = \"5\"\n").size() == 1);
+  auto tuned = parse_config(
+      "[odoo]\nprotocol = \"json2\"\nbatch_size = 200\nmax_attempts = 3\ntimeout_ms = 4000\n"
+      "connect_timeout_ms = 500\nretry_first_s = 5\nretry_max_s = 60\nca_file = \"/etc/ca.pem\"\n",
+      "f");
+  REQUIRE(tuned);
+  CHECK(tuned->odoo.protocol == "json2");
+  CHECK(tuned->odoo.batch_size == 200);
+  CHECK(tuned->odoo.max_attempts == 3);
+  CHECK(tuned->odoo.timeout_ms == 4000);
+  CHECK(tuned->odoo.connect_timeout_ms == 500);
+  CHECK(tuned->odoo.retry_first_s == 5);
+  CHECK(tuned->odoo.retry_max_s == 60);
+  CHECK(tuned->odoo.ca_file == "/etc/ca.pem");
   // Several problems are all reported, top to bottom.
   CHECK(errors("[server]\nlisten = 1\n[twilio]\nvalidate_signature = true\n") ==
         std::vector<std::string>{"2:10 wrong-type", "4:1 unknown-key"});
