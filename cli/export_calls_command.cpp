@@ -144,6 +144,11 @@ ExitStatus run_calls(const Context& context, const CallsOptions& options) {
     return ExitStatus::io_error;
   }
 
+  // One read transaction: the slot columns and the rows come from the same snapshot.
+  if (auto began = db->exec("BEGIN"); !began) {
+    complain("cannot read the store " + store_path + ": " + began.error().message);
+    return ExitStatus::io_error;
+  }
   std::vector<std::string> slots;
   if (config) {
     if (auto named = contract_slots(*config, options.workflow)) slots = std::move(*named);

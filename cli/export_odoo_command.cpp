@@ -2,6 +2,7 @@
 // (the daemon does this by itself; this is for a cron job or a daemon that is down). --setup and
 // --check prepare and check the Odoo database; --status, --dead-letters and --retry-dead read and
 // reset the outbox in the store; --dry-run prints the requests without sending anything.
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <memory>
@@ -157,7 +158,7 @@ ExitStatus run_retry_dead(const config::Config& config, const OdooOptions& optio
                "the ids are the first column of --dead-letters");
       return ExitStatus::usage;
     }
-    ids.push_back(id);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   }
   auto retried = (*outbox)->retry_dead(ids, unix_now());
   if (!retried) {
@@ -240,7 +241,7 @@ ExitStatus run_dry_run(const config::Config& config) {
   if (!client) return client.error();
   auto outbox = open_outbox(config);
   if (!outbox) return outbox.error();
-  auto due = (*outbox)->due(unix_now(), config.odoo.batch_size);
+  auto due = (*outbox)->peek(unix_now(), config.odoo.batch_size);
   if (!due) {
     complain("reading the outbox: " + due.error());
     return ExitStatus::io_error;

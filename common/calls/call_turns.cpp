@@ -220,10 +220,16 @@ Reply CallHandler::run_turn(const CallInput& input, Writes& writes) {
     const engine::CallTool tool = std::get<engine::CallTool>(actions.back());
     actions.pop_back();
     record_actions(actions);
-    const engine::ToolResult result = tools_.run(state, tool, input.tools);
+    calls::ToolContext context = input.tools;
+    context.contract = workflow->contract.get();
+    context.summary = dialogue.summary(state);
+    const engine::ToolResult result = tools_.run(state, tool, context);
     const std::string outcome = engine::to_string(result.status);
     record.lines.push_back({"tool", tool.name + ": " + outcome});
     record.events.push_back({"tool", tool.name + " " + outcome});
+    // What it made or found, for the call's export to link to: "record helpdesk.ticket 42".
+    for (const auto& made : result.records)
+      record.events.push_back({"record", made.model + " " + std::to_string(made.id)});
     auto more = dialogue.handle(state, result, now);
     actions.insert(actions.end(), more.begin(), more.end());
   }

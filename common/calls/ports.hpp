@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "contract/model.hpp"
 #include "engine/call_state.hpp"
 #include "engine/events.hpp"
 
@@ -17,6 +18,10 @@ struct ToolContext {
   // Staging only: the test call's scripted outcomes for every system (calls/scripted_tools.hpp,
   // encoded); nullopt when the request carries none.
   std::optional<std::string> scripted_integrations;
+  // Filled by the turn loop for the tool call at hand: the call's contract, and the staff summary
+  // as of now (what a record written during the call describes).
+  const contract::Contract* contract = nullptr;
+  std::string summary;
 };
 
 // Runs the systems' operations a contract's call steps name ("odoo.helpdesk.ticket.create").

@@ -41,6 +41,12 @@ const Concept* Contract::concept_named(std::string_view id) const {
   return find_by_id(concepts, id);
 }
 
+const ToolCallMapping* Contract::tool_call(std::string_view call) const {
+  for (const auto& mapping : tool_calls)
+    if (mapping.call == call) return &mapping;
+  return nullptr;
+}
+
 int default_priority(Trigger trigger) {
   switch (trigger) {
     case Trigger::safety: return 10;

@@ -267,6 +267,17 @@ struct OdooMapping {
   TextList fields;
 };
 
+// [tool_calls."<system>.<operation>"]: how a call step reaches Odoo on a live call. Templates
+// name the call's answers and facts in braces: "{callback_number}", "{summary}".
+struct ToolCallMapping {
+  std::string call;  // the steps' call name, "odoo.helpdesk.ticket.create"
+  SourceLocation where;
+  Text operation;  // create (a record, keyed to the call), find (one record), outbox (the export)
+  Text model;      // create, find: the Odoo model
+  std::vector<std::pair<Text, Text>> values;  // create: field -> template
+  std::vector<std::array<Text, 3>> domain;    // find: field, operator, template
+};
+
 struct Contract {
   std::string file;
   int schema_version = 0;
@@ -287,6 +298,7 @@ struct Contract {
   Identification identification;
   std::vector<Role> roles;
   OdooMapping odoo;
+  std::vector<ToolCallMapping> tool_calls;
   TextList lexicon_files;         // as written, relative to the contract's folder
   std::vector<Concept> concepts;  // the contract's own and those of its lexicon files
 
@@ -296,6 +308,7 @@ struct Contract {
   const Intent* intent(std::string_view id) const;
   const Step* step(std::string_view id) const;
   const Concept* concept_named(std::string_view id) const;
+  const ToolCallMapping* tool_call(std::string_view call) const;
 };
 
 const char* to_string(Hours hours);

@@ -7,11 +7,12 @@ namespace voiceops::contract {
 Contract ContractParser::parse(const std::string& file) {
   Contract contract;
   contract.file = file;
-  TableReader top(root_, "", diagnostics_,
-                  {"schema_version", "workflow",   "answers",   "hours",         "destinations",
-                   "owners",         "systems",    "questions", "intents",       "out_of_scope",
-                   "steps",          "escalation", "recording", "rollback",      "cost",
-                   "identification", "roles",      "odoo",      "lexicon_files", "concepts"});
+  TableReader top(
+      root_, "", diagnostics_,
+      {"schema_version", "workflow",      "answers", "hours",          "destinations", "owners",
+       "systems",        "questions",     "intents", "out_of_scope",   "steps",        "escalation",
+       "recording",      "rollback",      "cost",    "identification", "roles",        "odoo",
+       "tool_calls",     "lexicon_files", "concepts"});
   if (auto t = top.table("workflow", Need::required)) parse_workflow(*t, contract.workflow);
   if (auto t = top.table("answers", Need::required)) parse_answers(*t, contract.answers);
   if (auto t = top.table("hours", Need::required)) parse_hours(*t, contract.hours);
@@ -51,6 +52,17 @@ Contract ContractParser::parse(const std::string& file) {
     contract.roles.push_back(parse_role(t, std::move(id)));
   });
   if (auto t = top.table("odoo", Need::optional)) parse_odoo(*t, contract.odoo);
+  // Keyed by the steps' call names, which hold dots: [tool_calls."odoo.helpdesk.ticket.create"].
+  if (const toml::table* calls = top.table("tool_calls", Need::optional)) {
+    for (const auto& [name, value] : *calls) {
+      if (const auto* t = value.as_table()) {
+        contract.tool_calls.push_back(parse_tool_call(*t, std::string(name.str())));
+      } else {
+        top.wrong_type("tool_calls." + std::string(name.str()), value, "a table",
+                       "write it as a [tool_calls.\"" + std::string(name.str()) + "\"] section");
+      }
+    }
+  }
   contract.lexicon_files = top.text_list("lexicon_files", Need::optional).value_or(TextList{});
   parse_concepts(top, file, contract.concepts);
   return contract;
@@ -64,8 +76,7 @@ Text ContractParser::enum_text(TableReader& r, std::string_view key, Need need,
 }
 
 Text ContractParser::enum_text(TableReader& r, std::string_view key, Need need,
-                               std::span<const std::string_view> allowed,
-                               std::string fallback) {
+                               std::span<const std::string_view> allowed, std::string fallback) {
   auto value = r.text(key, need);
   if (!value) return {std::move(fallback), r.key_location(key)};
   if (std::find(allowed.begin(), allowed.end(), value->value) == allowed.end()) {

@@ -159,4 +159,52 @@ void ContractParser::parse_odoo(const toml::table& t, OdooMapping& o) {
   o.system = r.text("system", Need::nonempty).value_or(Text{});
 }
 
+ToolCallMapping ContractParser::parse_tool_call(const toml::table& t, std::string call) {
+  const std::string path = "tool_calls.\"" + call + "\"";
+  TableReader r(t, path, diagnostics_, {"operation", "model", "values", "domain"});
+  ToolCallMapping mapping;
+  mapping.call = std::move(call);
+  mapping.where = r.where();
+  mapping.operation = r.text("operation", Need::nonempty).value_or(Text{});
+  mapping.model = r.text("model", Need::optional).value_or(Text{});
+  if (const toml::table* values = r.table("values", Need::optional)) {
+    for (const auto& [key, node] : *values) {
+      const SourceLocation at = location_of(node.source());
+      if (const auto* text = node.as_string()) {
+        mapping.values.emplace_back(Text{std::string(key.str()), location_of(key.source())},
+                                    Text{text->get(), at});
+      } else {
+        diagnostics_.error("wrong-type", at,
+                           path + ".values." + std::string(key.str()) + " is " +
+                               toml_type_name(node) + ", not a string",
+                           "write the field's value as a string template, e.g. \"{caller_name}\"");
+      }
+    }
+  }
+  if (const toml::node* domain = r.node("domain")) {
+    const auto* rows = domain->as_array();
+    bool ok = rows != nullptr;
+    if (rows) {
+      for (const auto& row : *rows) {
+        const auto* leaf = row.as_array();
+        if (!leaf || leaf->size() != 3 || !(*leaf)[0].is_string() || !(*leaf)[1].is_string() ||
+            !(*leaf)[2].is_string()) {
+          ok = false;
+          break;
+        }
+        std::array<Text, 3> triple;
+        for (std::size_t i = 0; i < 3; ++i)
+          triple[i] = Text{*(*leaf)[i].value<std::string>(), location_of((*leaf)[i].source())};
+        mapping.domain.push_back(std::move(triple));
+      }
+    }
+    if (!ok) {
+      r.wrong_type("domain", *domain, "an array of [field, operator, value] string triples",
+                   "domain = [[\"phone\", \"=\", \"{caller}\"]]");
+      mapping.domain.clear();
+    }
+  }
+  return mapping;
+}
+
 }  // namespace voiceops::contract

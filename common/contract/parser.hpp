@@ -114,6 +114,8 @@ class ContractParser {
 
   void parse_odoo(const toml::table& t, OdooMapping& o);
 
+  ToolCallMapping parse_tool_call(const toml::table& t, std::string call);
+
   const toml::table& root_;
   Diagnostics& diagnostics_;
 };

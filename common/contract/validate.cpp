@@ -22,6 +22,7 @@ void Validator::run() {
   check_time_zone();
   check_rollback();
   check_odoo();
+  check_tool_calls();
   check_ops_line();
   validate_lexicon(c_, d_);
 }

@@ -100,6 +100,7 @@ class Validator {
   void check_time_zone();
   void check_rollback();
   void check_odoo();
+  void check_tool_calls();
 
   // the Ops line
   void check_ops_line();

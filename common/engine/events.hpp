@@ -1,5 +1,6 @@
 #pragma once
 // What happens on a call (events in) and what the agent does about it (actions out).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -30,10 +31,18 @@ struct NoInput {};
 
 enum class ToolStatus { ok, error, timeout, duplicate, malformed };
 
+// A record a tool call made or found in another system ("helpdesk.ticket", 42), for the call's
+// export to link to.
+struct ToolRecord {
+  std::string model;
+  std::int64_t id = 0;
+};
+
 struct ToolResult {
   std::string name;  // "odoo.helpdesk.ticket.create"
   ToolStatus status = ToolStatus::ok;
   std::string detail;  // e.g. a record id, or the error text
+  std::vector<ToolRecord> records;
 };
 
 enum class TransferStatus { completed, busy, no_answer, failed, canceled };

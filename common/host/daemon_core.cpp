@@ -31,6 +31,7 @@ DaemonCore::DaemonCore(config::Config config, Log& log, Clock clock)
 // stopped, and the store closed, while every member is still here.
 DaemonCore::~DaemonCore() {
   drop_waiting();
+  if (exporter_) exporter_->stop();  // its thread uses the store: joined before the store goes
   if (store_) {
     store_->health().on_change({});  // waits for a health callback in progress
     store_->flush();
@@ -111,6 +112,7 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
   if (!config.odoo.url.empty()) {
     auto settings = ops::odoo_settings(config, environment);
     if (!settings) return unexpected(StartupError{ExitStatus::config, {settings.error().message}});
+    core->odoo_tools_ = std::make_unique<ops::OdooTools>(*settings);
     auto client = connectors::odoo::Client::make(std::move(*settings));
     if (!client) return unexpected(StartupError{ExitStatus::config, {client.error().message}});
     core->exporter_ = std::make_unique<ExportWorker>(*core->store_, std::move(*client),

@@ -26,6 +26,7 @@
 #include "host/live_events.hpp"
 #include "host/log.hpp"
 #include "host/metrics.hpp"
+#include "ops/odoo_tools.hpp"
 #include "store/call_store.hpp"
 #include "store/rollback_store.hpp"
 
@@ -146,6 +147,7 @@ class DaemonCore final : public calls::Observer {
   std::string events_token_;
   std::unique_ptr<store::CallStore> store_;
   std::unique_ptr<ExportWorker> exporter_;  // null without [odoo]; stops before the store closes
+  std::unique_ptr<ops::OdooTools> odoo_tools_;  // live tool calls; null without [odoo]
   std::unique_ptr<Tools> tools_;
   std::unique_ptr<Messages> messages_;
   Metrics metrics_;

@@ -20,8 +20,13 @@ ExportWorker::ExportWorker(store::CallStore& store, connectors::odoo::Client odo
 }
 
 ExportWorker::~ExportWorker() {
+  stop();
+}
+
+void ExportWorker::stop() {
   thread_.request_stop();
   woken_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
 }
 
 void ExportWorker::wake() {
@@ -40,7 +45,12 @@ ExportHealth ExportWorker::health() const {
 void ExportWorker::run(std::stop_token stop) {
   while (!stop.stop_requested()) {
     const std::int64_t now = clock_().time_since_epoch().count();
-    const ops::ExportRun run = exporter_.run(now);
+    ops::ExportRun run;
+    try {
+      run = exporter_.run(now, stop);
+    } catch (const std::exception& e) {  // a bug, not Odoo's doing: keep the daemon answering
+      run.store_error = std::string("the export failed unexpectedly: ") + e.what();
+    }
     note(run, now);
     std::unique_lock lock(mutex_);
     // A full run may leave more due rows: go again at once, unless Odoo just failed.
@@ -51,9 +61,10 @@ void ExportWorker::run(std::stop_token stop) {
 }
 
 void ExportWorker::note(const ops::ExportRun& run, std::int64_t now) {
-  if (!run.store_error.empty())
-    log_.warning("odoo export: the outbox could not be used: " + run.store_error);
   std::lock_guard lock(mutex_);
+  if (run.store_error != last_store_error_ && !run.store_error.empty())
+    log_.warning("odoo export: the outbox could not be used: " + run.store_error);
+  last_store_error_ = run.store_error;
   health_.sent += static_cast<std::uint64_t>(run.sent);
   health_.failed += static_cast<std::uint64_t>(run.failed);
   health_.dead += static_cast<std::uint64_t>(run.dead);

@@ -39,6 +39,8 @@ class ExportWorker {
 
   // A call ended: look at the outbox now rather than at the next poll.
   void wake();
+  // Stops the thread (between two requests to Odoo) and waits for it; wake() stays harmless.
+  void stop();
   ExportHealth health() const;
 
  private:
@@ -58,7 +60,8 @@ class ExportWorker {
   std::condition_variable_any woken_cv_;
   bool woken_ = false;
   ExportHealth health_;
-  std::jthread thread_;  // last: stops (and joins) before the rest goes
+  std::string last_store_error_;  // logged once until it changes
+  std::jthread thread_;           // last: stops (and joins) before the rest goes
 };
 
 }  // namespace voiceops::host

@@ -10,16 +10,17 @@
 
 namespace voiceops::host {
 
-// Tool calls on live calls. Connectors to real systems come with their own issue; until then a
-// tool call fails and the contract's tool-failure row takes over (the caller hears its promise).
+// Tool calls on live calls: the contract's [tool_calls] entry carried out against Odoo when
+// [odoo] is configured (ops/odoo_tools.hpp), within the step's timeout and never past the
+// carrier's 15 s; a call with no entry, or no Odoo, fails and the contract's on_error path (or
+// tool-failure row) takes over, so the caller hears its promise.
 class DaemonCore::Tools final : public calls::ToolRunner {
  public:
   explicit Tools(DaemonCore& core) : core_(core) {}
 
-  // Whether a tool call may wait on the network. Not yet: no connector to a real system exists,
-  // and scripted outcomes answer at once. Connectors will make this true, and webhooks then run
-  // off the event loop.
-  bool may_block() const { return false; }
+  // Whether a tool call may wait on the network: with Odoo configured, webhooks run off the
+  // event loop (on the handler pool), so a slow Odoo never stalls other calls.
+  bool may_block() const { return core_.odoo_tools_ != nullptr; }
 
   engine::ToolResult run(const engine::CallState& call, const engine::CallTool& tool,
                          const calls::ToolContext& context) override {
@@ -34,11 +35,27 @@ class DaemonCore::Tools final : public calls::ToolRunner {
         }
       }
     }
-    core_.log_.warning(
-        fmt::format("call {}: no connector for {} is configured; following the "
-                    "tool-failure path",
-                    short_id(call.call_id), tool.name));
-    return {tool.name, engine::ToolStatus::error, "no connector configured"};
+    const contract::ToolCallMapping* mapping =
+        context.contract ? context.contract->tool_call(tool.name) : nullptr;
+    if (!core_.odoo_tools_ || !mapping) {
+      core_.log_.warning(
+          fmt::format("call {}: no connector for {} ({}); following the tool-failure path",
+                      short_id(call.call_id), tool.name,
+                      core_.odoo_tools_ ? "no [tool_calls] entry in the contract"
+                                        : "[odoo] is not configured"));
+      return {tool.name, engine::ToolStatus::error, "no connector configured", {}};
+    }
+    // The step's own budget, never past what leaves the webhook time inside the carrier's 15 s.
+    constexpr int default_ms = 8000, most_ms = 12000;
+    const int budget_ms = std::min(tool.timeout_ms > 0 ? tool.timeout_ms : default_ms, most_ms);
+    engine::ToolResult result = core_.odoo_tools_->run(*mapping, call, context.summary,
+                                                       std::chrono::milliseconds(budget_ms));
+    if (result.status != engine::ToolStatus::ok) {
+      core_.log_.warning(fmt::format("call {}: {} {}: {}", short_id(call.call_id), tool.name,
+                                     engine::to_string(result.status),
+                                     mask_numbers_in(result.detail)));
+    }
+    return result;
   }
 
  private:

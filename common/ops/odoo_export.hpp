@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <stop_token>
 #include <string>
 
 #include "connectors/odoo/odoo_client.hpp"
@@ -61,7 +62,8 @@ class OdooExporter {
 
   // Sends every row due at `now`, a batch at a time, until none is left, a batch fails as a
   // whole (Odoo is down: stop, don't hammer it), or max_batches ran.
-  ExportRun run(std::int64_t now);
+  // `stop` is looked at between requests (the daemon shutting down).
+  ExportRun run(std::int64_t now, std::stop_token stop = {});
 
   // The fields x_voiceops_call has in Odoo (asked once, and again after a failure).
   std::optional<std::set<std::string, std::less<>>> known_fields() const { return fields_; }
@@ -73,6 +75,9 @@ class OdooExporter {
                                      connectors::odoo::Error error, std::int64_t now,
                                      ExportRun& run);
   bool ensure_fields(ExportRun& run);
+  bool record_sent(const std::vector<store::OutboxItem>& sending, const LoadVerdict& verdict,
+                   std::int64_t now, ExportRun& run);
+  std::int64_t lease_seconds() const;
   bool send_one_by_one(const std::vector<store::OutboxItem>& sending,
                        const std::vector<std::string>& columns, const connectors::odoo::Json& data,
                        std::int64_t now, ExportRun& run);
@@ -82,6 +87,8 @@ class OdooExporter {
   ExportPolicy policy_;
   Random random_;
   std::optional<std::set<std::string, std::less<>>> fields_;
+  std::chrono::steady_clock::time_point fields_at_;
+  std::stop_token stop_;
 };
 
 }  // namespace voiceops::ops

@@ -63,8 +63,10 @@ Result<std::vector<SetupStep>, Error> set_up_call_model(Client& odoo) {
                            Json::array({"id"}));
   if (!found) return unexpected(std::move(found.error()));
   std::int64_t model_id = 0;
-  if (found->is_array() && !found->empty() && (*found)[0].value("id", 0) > 0) {
-    model_id = (*found)[0]["id"].get<std::int64_t>();
+  const Json* first = found->is_array() && !found->empty() ? &(*found)[0] : nullptr;
+  if (first && first->is_object() && first->contains("id") && (*first)["id"].is_number_integer() &&
+      (*first)["id"].get<std::int64_t>() > 0) {
+    model_id = (*first)["id"].get<std::int64_t>();
     steps.push_back({"model " + model, "present", {}});
   } else {
     auto id = create(odoo, "ir.model",
@@ -121,19 +123,26 @@ Result<std::vector<SetupStep>, Error> set_up_call_model(Client& odoo) {
   if (access->is_array() && !access->empty()) {
     steps.push_back({"access rights on " + model, "present", {}});
   } else {
+    // Never a rule without a group: that one would cover portal and public users too.
     const auto group = internal_users_group(odoo);
-    Json values = {{"name", "voiceops: " + model},
-                   {"model_id", model_id},
-                   {"group_id", group ? Json(*group) : Json(false)},
-                   {"perm_read", true},
-                   {"perm_write", true},
-                   {"perm_create", true},
+    if (!group) {
+      return unexpected(Error{ErrorKind::not_found,
+                              "cannot find the internal users' group (base.group_user) to give "
+                              "access to x_voiceops_call; the user needs read access to "
+                              "ir.model.data",
+                              {},
+                              {},
+                              0,
+                              false});
+    }
+    Json values = {{"name", "voiceops: " + model}, {"model_id", model_id},
+                   {"group_id", *group},           {"perm_read", true},
+                   {"perm_write", true},           {"perm_create", true},
                    {"perm_unlink", false}};
     if (auto id = create(odoo, "ir.model.access", std::move(values)); !id)
       return unexpected(std::move(id.error()));
     steps.push_back(
-        {"access rights on " + model, "created",
-         group ? "read, write, create for internal users" : "read, write, create for every user"});
+        {"access rights on " + model, "created", "read, write, create for internal users"});
   }
   return steps;
 }

@@ -6,5 +6,6 @@ target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/odoo_export.cpp
   ${CMAKE_CURRENT_LIST_DIR}/odoo_settings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/odoo_setup.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/odoo_tools.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rollback.cpp
 )

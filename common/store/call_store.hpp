@@ -110,12 +110,15 @@ class CallStore final : public calls::SessionStore, public calls::RollbackView, 
   Result<RollbackEntry, std::string> apply_rollback(const RollbackChange& change);
 
   // The outbox (store/outbox.hpp) on this store's own connections, for the export worker.
-  Result<std::vector<OutboxItem>, std::string> due(std::int64_t now, int limit) override;
+  Result<std::vector<OutboxItem>, std::string> due(std::int64_t now, int limit,
+                                                   std::int64_t lease_s) override;
   Result<std::vector<ExportCall>, std::string> calls_for(
       const std::vector<std::string>& call_ids) override;
   Result<bool, std::string> record(const std::vector<OutboxSent>& sent,
                                    const std::vector<OutboxFailure>& failed,
                                    std::int64_t now) override;
+  Result<bool, std::string> release(const std::vector<std::int64_t>& ids,
+                                    std::int64_t now) override;
   Result<OutboxStatus, std::string> outbox_status(std::int64_t now);
   Result<std::vector<OutboxItem>, std::string> dead_letters(int limit);
   Result<int, std::string> retry_dead(const std::vector<std::int64_t>& ids, std::int64_t now);

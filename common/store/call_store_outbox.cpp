@@ -10,10 +10,11 @@ namespace {
 const std::string recovering = "the store is recovering from a fault";
 }
 
-Result<std::vector<OutboxItem>, std::string> CallStore::due(std::int64_t now, int limit) {
-  std::lock_guard lock(reader_mutex_);
-  if (!reader_) return unexpected(recovering);
-  return outbox_sql::due(reader_->db, now, limit);
+Result<std::vector<OutboxItem>, std::string> CallStore::due(std::int64_t now, int limit,
+                                                            std::int64_t lease_s) {
+  std::lock_guard lock(mutex_);  // a claim is a write (a few rows)
+  if (!db_ || shared_memory_faulted()) return unexpected(recovering);
+  return outbox_sql::due(*db_, now, limit, lease_s);
 }
 
 Result<std::vector<ExportCall>, std::string> CallStore::calls_for(
@@ -29,6 +30,13 @@ Result<bool, std::string> CallStore::record(const std::vector<OutboxSent>& sent,
   std::lock_guard lock(mutex_);
   if (!db_ || shared_memory_faulted()) return unexpected(recovering);
   return outbox_sql::record(*db_, sent, failed, now);
+}
+
+Result<bool, std::string> CallStore::release(const std::vector<std::int64_t>& ids,
+                                             std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  if (!db_ || shared_memory_faulted()) return unexpected(recovering);
+  return outbox_sql::release(*db_, ids, now);
 }
 
 Result<OutboxStatus, std::string> CallStore::outbox_status(std::int64_t now) {

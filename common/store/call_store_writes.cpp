@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/statvfs.h>
 
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -204,6 +205,17 @@ DbResult<Done> CallStore::write_turn(const calls::TurnRecord& turn) {
   for (const auto& event : turn.events) {
     if (done) done = sql_->insert_event.bind(s.call_id, turn.at, event.kind, event.detail);
     if (done) done = sql_->insert_event.run();
+    if (event.kind == "record") {  // "helpdesk.ticket 42": the export links the call to it
+      const std::size_t space = event.detail.find(' ');
+      const std::string model = event.detail.substr(0, space);
+      std::int64_t id = 0;
+      if (space != std::string::npos) {
+        const std::string digits = event.detail.substr(space + 1);
+        std::from_chars(digits.data(), digits.data() + digits.size(), id);
+      }
+      if (done && id > 0) done = sql_->link_record.bind(s.call_id, "$.\"" + model + "\"", id);
+      if (done && id > 0) done = sql_->link_record.run();
+    }
   }
   return done;
 }

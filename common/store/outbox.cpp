@@ -43,12 +43,30 @@ Result<std::vector<OutboxItem>, std::string> items(Database& db, const std::stri
 
 namespace outbox_sql {
 
-Result<std::vector<OutboxItem>, std::string> due(Database& db, std::int64_t now, int limit) {
+Result<std::vector<OutboxItem>, std::string> peek(Database& db, std::int64_t now, int limit) {
   return items(db,
                fmt::format("SELECT {} FROM outbox WHERE state = 'pending' AND next_attempt_at <= "
                            "?1 ORDER BY next_attempt_at, id LIMIT ?2",
                            item_columns),
                now, limit);
+}
+
+Result<std::vector<OutboxItem>, std::string> due(Database& db, std::int64_t now, int limit,
+                                                 std::int64_t lease_s) {
+  auto transaction = Transaction::begin(db);
+  if (!transaction) return unexpected(describe(transaction.error()));
+  auto claimed = peek(db, now, limit);
+  if (!claimed) return claimed;
+  auto lease = db.prepare("UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1");
+  if (!lease) return unexpected(describe(lease.error()));
+  DbResult<Done> done = Done{};
+  for (const auto& item : *claimed) {
+    if (done) done = lease->bind(item.id, now + lease_s);
+    if (done) done = lease->run();
+  }
+  if (done) done = transaction->commit();
+  if (!done) return unexpected(describe(done.error()));
+  return claimed;
 }
 
 Result<std::vector<ExportCall>, std::string> calls_for(Database& db,
@@ -89,6 +107,23 @@ Result<bool, std::string> record(Database& db, const std::vector<OutboxSent>& se
   for (const auto& row : failed) {
     if (done) done = failed_sql->bind(row.id, row.error, row.next_attempt_at, row.dead);
     if (done) done = failed_sql->run();
+  }
+  if (done) done = transaction->commit();
+  if (!done) return unexpected(describe(done.error()));
+  return true;
+}
+
+Result<bool, std::string> release(Database& db, const std::vector<std::int64_t>& ids,
+                                  std::int64_t now) {
+  auto transaction = Transaction::begin(db);
+  if (!transaction) return unexpected(describe(transaction.error()));
+  auto update =
+      db.prepare("UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1 AND state = 'pending'");
+  if (!update) return unexpected(describe(update.error()));
+  DbResult<Done> done = Done{};
+  for (std::int64_t id : ids) {
+    if (done) done = update->bind(id, now);
+    if (done) done = update->run();
   }
   if (done) done = transaction->commit();
   if (!done) return unexpected(describe(done.error()));
@@ -160,9 +195,19 @@ Result<std::unique_ptr<OutboxStore>, StoreError> OutboxStore::open(const std::st
   return std::unique_ptr<OutboxStore>(new OutboxStore(std::move(*db)));
 }
 
-Result<std::vector<OutboxItem>, std::string> OutboxStore::due(std::int64_t now, int limit) {
+Result<std::vector<OutboxItem>, std::string> OutboxStore::due(std::int64_t now, int limit,
+                                                              std::int64_t lease_s) {
   std::lock_guard lock(mutex_);
-  return outbox_sql::due(db_, now, limit);
+  return outbox_sql::due(db_, now, limit, lease_s);
+}
+Result<bool, std::string> OutboxStore::release(const std::vector<std::int64_t>& ids,
+                                               std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  return outbox_sql::release(db_, ids, now);
+}
+Result<std::vector<OutboxItem>, std::string> OutboxStore::peek(std::int64_t now, int limit) {
+  std::lock_guard lock(mutex_);
+  return outbox_sql::peek(db_, now, limit);
 }
 Result<std::vector<ExportCall>, std::string> OutboxStore::calls_for(
     const std::vector<std::string>& call_ids) {

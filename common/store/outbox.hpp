@@ -59,23 +59,34 @@ struct OutboxStatus {
 class Outbox {
  public:
   virtual ~Outbox() = default;
-  // Pending rows whose next attempt is due at `now`, oldest first.
-  virtual Result<std::vector<OutboxItem>, std::string> due(std::int64_t now, int limit) = 0;
+  // Claims up to `limit` pending rows due at `now`, oldest first: their next attempt moves
+  // `lease_s` ahead, so a second sender (the CLI beside the daemon) does not take them meanwhile,
+  // and a sender killed mid-send leaves them due again that soon.
+  virtual Result<std::vector<OutboxItem>, std::string> due(std::int64_t now, int limit,
+                                                           std::int64_t lease_s) = 0;
   virtual Result<std::vector<ExportCall>, std::string> calls_for(
       const std::vector<std::string>& call_ids) = 0;
   // Every row's attempt is counted; sent rows are done, failed ones wait or die.
   virtual Result<bool, std::string> record(const std::vector<OutboxSent>& sent,
                                            const std::vector<OutboxFailure>& failed,
                                            std::int64_t now) = 0;
+  // Gives claimed rows back, due at `now` and their attempts uncounted (not theirs the fault).
+  virtual Result<bool, std::string> release(const std::vector<std::int64_t>& ids,
+                                            std::int64_t now) = 0;
 };
 
 // The repository's statements on a connection its owner guards.
 namespace outbox_sql {
-Result<std::vector<OutboxItem>, std::string> due(Database& db, std::int64_t now, int limit);
+Result<std::vector<OutboxItem>, std::string> due(Database& db, std::int64_t now, int limit,
+                                                 std::int64_t lease_s);
+// The rows due, claiming nothing (for --dry-run).
+Result<std::vector<OutboxItem>, std::string> peek(Database& db, std::int64_t now, int limit);
 Result<std::vector<ExportCall>, std::string> calls_for(Database& db,
                                                        const std::vector<std::string>& call_ids);
 Result<bool, std::string> record(Database& db, const std::vector<OutboxSent>& sent,
                                  const std::vector<OutboxFailure>& failed, std::int64_t now);
+Result<bool, std::string> release(Database& db, const std::vector<std::int64_t>& ids,
+                                  std::int64_t now);
 Result<OutboxStatus, std::string> status(Database& db, std::int64_t now);
 Result<std::vector<OutboxItem>, std::string> dead_letters(Database& db, int limit);
 // Makes dead rows pending and due now, their attempts reset: `ids`, or every one when empty.
@@ -89,12 +100,16 @@ class OutboxStore final : public Outbox {
  public:
   static Result<std::unique_ptr<OutboxStore>, StoreError> open(const std::string& path);
 
-  Result<std::vector<OutboxItem>, std::string> due(std::int64_t now, int limit) override;
+  Result<std::vector<OutboxItem>, std::string> due(std::int64_t now, int limit,
+                                                   std::int64_t lease_s) override;
   Result<std::vector<ExportCall>, std::string> calls_for(
       const std::vector<std::string>& call_ids) override;
   Result<bool, std::string> record(const std::vector<OutboxSent>& sent,
                                    const std::vector<OutboxFailure>& failed,
                                    std::int64_t now) override;
+  Result<bool, std::string> release(const std::vector<std::int64_t>& ids,
+                                    std::int64_t now) override;
+  Result<std::vector<OutboxItem>, std::string> peek(std::int64_t now, int limit);
   Result<OutboxStatus, std::string> status(std::int64_t now);
   Result<std::vector<OutboxItem>, std::string> dead_letters(int limit);
   Result<int, std::string> retry_dead(const std::vector<std::int64_t>& ids, std::int64_t now);

@@ -11,3 +11,12 @@ TEST_CASE("phone numbers are masked but distinguishable", "[mask]") {
   CHECK(masked.substr(masked.size() - 2) == "23");
   CHECK(voiceops::mask_phone("123") == "***");
 }
+
+TEST_CASE("numbers quoted in another system's message are masked") {
+  CHECK(voiceops::mask_numbers_in("Invalid phone +15125550142 for partner 42") ==
+        "Invalid phone " + voiceops::mask_phone("+15125550142") + " for partner 42");
+  CHECK(voiceops::mask_numbers_in("ticket 1234567 and 123456") ==
+        "ticket " + voiceops::mask_phone("1234567") + " and 123456");
+  CHECK(voiceops::mask_numbers_in("") == "");
+  CHECK(voiceops::mask_numbers_in("+") == "+");
+}

@@ -64,6 +64,7 @@ EMPTY_READ = {"integer": 0, "float": 0.0, "monetary": 0.0, "many2many": []}
 # model: (description, "name:ttype[:relation][!]..." where ! marks a required field)
 SEED_MODELS = {
     "res.users": ("User", "login:char! name:char!"),
+    "res.groups": ("Access Groups", "name:char!"),
     "res.partner": ("Contact", "name:char phone:char mobile:char email:char"),
     "helpdesk.ticket": ("Helpdesk Ticket", "name:char! description:text"
                         " partner_id:many2one:res.partner partner_phone:char partner_name:char"
@@ -328,6 +329,10 @@ class Database:
         self.insert("res.users", {"id": UID, "login": login, "name": "VoiceOps Bot"})
         self.insert("res.partner", {"name": "Maria Lopez", "phone": "+15125550142"})
         self.insert("res.partner", {"name": "James Carter", "mobile": "+15125550177"})
+        # The internal users' group, found by its external id as Odoo's own modules find it.
+        group = self.insert("res.groups", {"name": "Internal User"})
+        self.insert("ir.model.data", {"module": "base", "name": "group_user",
+                                      "model": "res.groups", "res_id": group})
 
     @contextlib.contextmanager
     def transaction(self):

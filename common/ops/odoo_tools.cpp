@@ -1,0 +1,237 @@
+#include "ops/odoo_tools.hpp"
+
+#include <algorithm>
+
+#include "ops/call_record.hpp"
+#include "ops/odoo_export.hpp"
+
+namespace voiceops::ops {
+namespace {
+
+using connectors::odoo::Error;
+using connectors::odoo::ErrorKind;
+using connectors::odoo::Json;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t max_partners_remembered = 4096;
+
+std::chrono::milliseconds left(Clock::time_point deadline) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return std::max(ms, std::chrono::milliseconds(1));
+}
+
+engine::ToolResult failed(const std::string& name, const Error& error) {
+  const bool timed_out = error.kind == ErrorKind::timeout;
+  return {name,
+          timed_out ? engine::ToolStatus::timeout : engine::ToolStatus::error,
+          std::string(connectors::odoo::kind_name(error.kind)) + ": " + error.message,
+          {}};
+}
+
+std::string odoo_time(std::int64_t unix_seconds) {
+  return odoo_datetime(unix_seconds);
+}
+
+// "odoo.helpdesk.ticket.create" -> "odoo_helpdesk_ticket_create", for an external ID.
+std::string id_part(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    out += plain ? c : '_';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string fill_template(std::string_view text,
+                          const std::function<std::string(std::string_view)>& lookup) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t open = text.find('{', at);
+    const std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
+    if (close == std::string_view::npos) {
+      out += text.substr(at);
+      break;
+    }
+    out += text.substr(at, open - at);
+    out += lookup(text.substr(open + 1, close - open - 1));
+    at = close + 1;
+  }
+  return out;
+}
+
+struct OdooTools::Lease {
+  OdooTools& pool;
+  std::unique_ptr<Client> client;
+  ~Lease() {
+    if (client) pool.give_back(std::move(client));
+  }
+};
+
+OdooTools::OdooTools(connectors::odoo::Settings settings) : settings_(std::move(settings)) {}
+
+OdooTools::Lease OdooTools::borrow() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto client = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease{*this, std::move(client)};
+    }
+  }
+  auto made = Client::make(settings_);
+  return Lease{*this, made ? std::make_unique<Client>(std::move(*made)) : nullptr};
+}
+
+void OdooTools::give_back(std::unique_ptr<Client> client) {
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(client));
+}
+
+engine::ToolResult OdooTools::run(const contract::ToolCallMapping& mapping,
+                                  const engine::CallState& call, const std::string& summary,
+                                  std::chrono::milliseconds budget) {
+  const std::string& operation = mapping.operation.value;
+  if (operation == "outbox")
+    return {mapping.call, engine::ToolStatus::ok, "the call's record goes with its export", {}};
+  const auto deadline = Clock::now() + budget;
+  Lease lease = borrow();
+  if (!lease.client) {
+    return {
+        mapping.call, engine::ToolStatus::error, "config: the Odoo settings are incomplete", {}};
+  }
+  if (operation == "create") return create(*lease.client, mapping, call, summary, deadline);
+  if (operation == "find") return find(*lease.client, mapping, call, summary, deadline);
+  return {mapping.call, engine::ToolStatus::error, "no such operation: " + operation, {}};
+}
+
+std::optional<std::int64_t> OdooTools::partner_of(Client& odoo, const engine::CallState& call,
+                                                  Clock::time_point deadline) {
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto it = partners_.find(call.call_id); it != partners_.end()) return it->second;
+  }
+  if (call.from.empty()) return std::nullopt;
+  auto found = odoo.call("res.partner", "search_read",
+                         Json{{"domain", Json::array({"|", Json::array({"phone", "=", call.from}),
+                                                      Json::array({"mobile", "=", call.from})})},
+                              {"fields", Json::array({"id"})},
+                              {"limit", 1}},
+                         left(deadline));
+  std::optional<std::int64_t> partner;
+  if (found && found->is_array() && !found->empty() && (*found)[0].is_object()) {
+    const Json& id = (*found)[0]["id"];
+    if (id.is_number_integer()) partner = id.get<std::int64_t>();
+  }
+  if (!found) return std::nullopt;  // not remembered: the next step may find Odoo back
+  std::lock_guard lock(mutex_);
+  if (partners_.size() >= max_partners_remembered) partners_.clear();
+  partners_[call.call_id] = partner;
+  return partner;
+}
+
+std::function<std::string(std::string_view)> OdooTools::values_of(
+    Client& odoo, const engine::CallState& call, const std::string& summary,
+    Clock::time_point deadline, std::vector<engine::ToolRecord>& found) {
+  return [this, &odoo, &call, &summary, deadline, &found](std::string_view name) -> std::string {
+    if (name == "caller") return call.from;
+    if (name == "called") return call.to;
+    if (name == "call_id") return call.call_id;
+    if (name == "intent") return call.intent;
+    if (name == "summary") return summary;
+    if (name == "workflow") return call.workflow;
+    if (name == "started_at") return odoo_time(call.started_at);
+    if (name == "partner_id") {
+      const auto partner = partner_of(odoo, call, deadline);
+      if (!partner) return {};
+      if (std::none_of(found.begin(), found.end(),
+                       [](const auto& r) { return r.model == "res.partner"; }))
+        found.push_back({"res.partner", *partner});
+      return std::to_string(*partner);
+    }
+    const auto slot = call.slots.find(std::string(name));
+    return slot == call.slots.end() ? std::string() : slot->second.value;
+  };
+}
+
+std::vector<std::string> OdooTools::many2one_fields(Client& odoo, const std::string& model,
+                                                    Clock::time_point deadline) {
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto it = fields_.find(model); it != fields_.end()) return it->second;
+  }
+  auto answer =
+      odoo.call(model, "fields_get", Json{{"attributes", Json::array({"type"})}}, left(deadline));
+  if (!answer || !answer->is_object()) return {};
+  std::vector<std::string> many2one;
+  for (const auto& [name, field] : answer->items())
+    if (field.is_object() && field.contains("type") && field["type"].is_string() &&
+        field["type"].get<std::string>() == "many2one")
+      many2one.push_back(name);
+  std::lock_guard lock(mutex_);
+  fields_[model] = many2one;
+  return many2one;
+}
+
+engine::ToolResult OdooTools::create(Client& odoo, const contract::ToolCallMapping& mapping,
+                                     const engine::CallState& call, const std::string& summary,
+                                     Clock::time_point deadline) {
+  const std::string& model = mapping.model.value;
+  std::vector<engine::ToolRecord> records;
+  const auto value_of = values_of(odoo, call, summary, deadline, records);
+  const std::vector<std::string> many2one = many2one_fields(odoo, model, deadline);
+  Json columns = Json::array({"id"});
+  Json row = Json::array({std::string(external_id_module) + ".call_" + id_part(call.call_id) + "_" +
+                          id_part(mapping.call)});
+  for (const auto& [field, text] : mapping.values) {
+    const bool link = std::find(many2one.begin(), many2one.end(), field.value) != many2one.end();
+    columns.push_back(link ? field.value + "/.id" : field.value);
+    row.push_back(fill_template(text.value, value_of));
+  }
+  // Datetimes go as UTC: without a time zone in the context, Odoo reads them in the user's.
+  auto answer = odoo.call(
+      model, "load",
+      Json{{"fields", columns}, {"data", Json::array({row})}, {"context", {{"tz", "UTC"}}}},
+      left(deadline));
+  if (!answer) return failed(mapping.call, answer.error());
+  const auto verdict = read_load_answer(*answer, 1);
+  if (!verdict || !verdict->refused.empty() || !verdict->unplaced.empty() ||
+      verdict->ids.size() != 1 || verdict->ids[0] <= 0) {
+    std::string why = "load's answer is not {ids, messages}";
+    if (verdict && !verdict->refused.empty()) why = verdict->refused.begin()->second;
+    if (verdict && !verdict->unplaced.empty()) why = verdict->unplaced;
+    return {mapping.call, engine::ToolStatus::error, "validation: Odoo refused the record: " + why,
+            records};
+  }
+  records.push_back({model, verdict->ids[0]});
+  return {mapping.call, engine::ToolStatus::ok, model + " " + std::to_string(verdict->ids[0]),
+          records};
+}
+
+engine::ToolResult OdooTools::find(Client& odoo, const contract::ToolCallMapping& mapping,
+                                   const engine::CallState& call, const std::string& summary,
+                                   Clock::time_point deadline) {
+  const std::string& model = mapping.model.value;
+  std::vector<engine::ToolRecord> records;
+  const auto value_of = values_of(odoo, call, summary, deadline, records);
+  Json domain = Json::array();
+  for (const auto& leaf : mapping.domain)
+    domain.push_back(
+        Json::array({leaf[0].value, leaf[1].value, fill_template(leaf[2].value, value_of)}));
+  auto answer = odoo.call(model, "search_read",
+                          Json{{"domain", domain}, {"fields", Json::array({"id"})}, {"limit", 1}},
+                          left(deadline));
+  if (!answer) return failed(mapping.call, answer.error());
+  if (!answer->is_array() || answer->empty() || !(*answer)[0].is_object() ||
+      !(*answer)[0]["id"].is_number_integer()) {
+    return {mapping.call, engine::ToolStatus::error, "not found: no " + model + " matches",
+            records};
+  }
+  const std::int64_t id = (*answer)[0]["id"].get<std::int64_t>();
+  records.push_back({model, id});
+  return {mapping.call, engine::ToolStatus::ok, model + " " + std::to_string(id), records};
+}
+
+}  // namespace voiceops::ops
