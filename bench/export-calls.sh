@@ -39,7 +39,7 @@ SELECT printf('CA%032d', i), CASE i % 3 WHEN 0 THEN 'after-hours-service'
 FROM n;
 SQL
 
-# The export's own query, as the shell would run it (from the export's column definitions).
+# The export's own columns as SQL, for the shell to run the same work.
 export_query="SELECT id, workflow, strftime('%Y-%m-%dT%H:%M:%S+00:00', started_at, 'unixepoch'),
   strftime('%Y-%m-%dT%H:%M:%S+00:00', ended_at, 'unixepoch'), duration_s, status, after_hours, caller,
   called, intent, outcome, event, escalation, destination, turns, ROUND(cost, 4), summary,

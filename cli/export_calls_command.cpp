@@ -153,7 +153,7 @@ ExitStatus run_calls(const Context& context, const CallsOptions& options) {
   if (config) {
     if (auto named = contract_slots(*config, options.workflow)) slots = std::move(*named);
   }
-  if (slots.empty()) {
+  if (slots.empty() && options.fields.empty()) {  // --fields names its slot columns itself
     auto found = store::slot_names_in(*db, range);
     if (!found) {
       complain("reading the store " + store_path + ": " + found.error());

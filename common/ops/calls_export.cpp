@@ -37,8 +37,16 @@ class Output {
   std::string error_;
 };
 
+// Whether RFC 4180 needs the field quoted. A plain loop: string_view::find_first_of calls memchr
+// once per character of the field, the export's biggest cost on a million calls.
+bool needs_quotes(std::string_view text) {
+  for (char c : text)
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
+  return false;
+}
+
 void csv_cell(Output& out, std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+  if (!needs_quotes(text)) {
     out.put(text);
     return;
   }
@@ -105,6 +113,7 @@ void header(Output& out, const std::vector<std::string>& columns, ExportFormat f
 
 void row(Output& out, const store::CallExportQuery& query, const std::vector<std::string>& columns,
          ExportFormat format) {
+  using Kind = store::CallExportQuery::Kind;
   const int n = query.columns();
   if (format == ExportFormat::jsonl) {
     out.put('{');
@@ -112,23 +121,25 @@ void row(Output& out, const store::CallExportQuery& query, const std::vector<std
       if (i > 0) out.put(',');
       json_string(out, columns[static_cast<std::size_t>(i)]);
       out.put(':');
-      if (query.null(i))
+      const auto cell = query.cell(i);
+      if (cell.kind == Kind::none)
         out.put("null");
-      else if (query.number(i))
-        out.put(query.text(i));
+      else if (cell.kind == Kind::number)
+        out.put(cell.text);
       else
-        json_string(out, query.text(i));
+        json_string(out, cell.text);
     }
     out.put("}\n");
     return;
   }
   for (int i = 0; i < n; ++i) {
     if (i > 0) out.put(format == ExportFormat::csv ? ',' : '\t');
-    if (query.null(i)) continue;
+    const auto cell = query.cell(i);
+    if (cell.kind == Kind::none) continue;
     if (format == ExportFormat::csv)
-      csv_cell(out, query.text(i));
+      csv_cell(out, cell.text);
     else
-      tsv_cell(out, query.text(i));
+      tsv_cell(out, cell.text);
   }
   out.put(format == ExportFormat::csv ? "\r\n" : "\n");
 }
