@@ -14,19 +14,34 @@ std::string mask_phone(std::string_view number) {
 }
 
 std::string mask_numbers_in(std::string_view text) {
+  // A number as people and systems write it: digits, with spaces, dashes, dots and brackets
+  // between them ("+1 (512) 555-0161").
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto separator = [](char c) {
+    return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
+  };
   std::string out;
   std::size_t i = 0;
   while (i < text.size()) {
-    const bool plus = text[i] == '+';
-    std::size_t end = i + (plus ? 1 : 0);
-    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
-    const std::size_t digits = end - i - (plus ? 1 : 0);
-    if (digits >= 7) {
-      out += mask_phone(text.substr(i, end - i));
-      i = end;
+    if (!digit(text[i]) && !(text[i] == '+' && i + 1 < text.size())) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t end = i + (text[i] == '+' ? 1 : 0), last_digit = i;
+    std::string digits = text[i] == '+' ? "+" : "";
+    while (end < text.size() && (digit(text[end]) || separator(text[end]))) {
+      if (digit(text[end])) {
+        digits += text[end];
+        last_digit = end;
+      }
+      ++end;
+    }
+    const std::size_t count = digits.size() - (digits.starts_with('+') ? 1 : 0);
+    if (count >= 7) {
+      out += mask_phone(digits);
+      i = last_digit + 1;  // separators after the last digit stay as they were
     } else {
-      out += text[i];
-      ++i;
+      out += text[i++];
     }
   }
   return out;

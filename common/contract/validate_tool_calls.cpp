@@ -72,6 +72,20 @@ void Validator::check_tool_calls() {
                  suggest(mapping.call, std::vector<std::string>(called.begin(), called.end()),
                          "name it after a step's call, or remove it"));
     }
+    // Each operation's own keys; another's would be ignored without a word.
+    const auto refuse = [&](bool present, const SourceLocation& at, std::string_view key) {
+      if (!present) return;
+      d_.error(
+          "bad-value", at,
+          path + " has " + std::string(key) + ", which operation '" + operation + "' does not use",
+          operation == "outbox" ? "an outbox step sends nothing during the call: remove it"
+                                : "values are for create, domain for find");
+    };
+    refuse(operation == "outbox" && !mapping.model.value.empty(), mapping.model.where, "model");
+    refuse(operation != "create" && !mapping.values.empty(),
+           mapping.values.empty() ? mapping.where : mapping.values.front().first.where, "values");
+    refuse(operation != "find" && !mapping.domain.empty(),
+           mapping.domain.empty() ? mapping.where : mapping.domain.front()[0].where, "domain");
     if (operation == "outbox") continue;
     if (!plausible_model(mapping.model.value)) {
       d_.error(mapping.model.value.empty() ? "missing-field" : "bad-value",
@@ -89,21 +103,26 @@ void Validator::check_tool_calls() {
       d_.error("missing-field", mapping.where, path + " finds a record with no domain",
                "add domain = [[\"phone\", \"=\", \"{caller}\"]]");
     }
-    if (operation == "find" && !mapping.values.empty()) {
-      d_.error("bad-value", mapping.values.front().first.where,
-               path + " finds a record and has values", "values are for operation = \"create\"");
-    }
+    const auto field_name = [](std::string_view name) {
+      return plausible_model(name) && name.find('.') == std::string_view::npos && name != "id";
+    };
     for (const auto& [field, value] : mapping.values) {
-      if (!plausible_model(field.value) || field.value.find('.') != std::string::npos) {
+      if (!field_name(field.value)) {
         d_.error("bad-value", field.where,
                  path + ".values: '" + field.value + "' is not an Odoo field name",
-                 "field names are lower_snake_case, e.g. partner_phone");
+                 "field names are lower_snake_case, e.g. partner_phone; id is voiceops' own "
+                 "(the record's external ID)");
       }
       check_template(value, path + ".values." + field.value);
     }
-    static constexpr std::array<std::string_view, 12> operators = {
-        "=", "!=", "<", "<=", ">", ">=", "like", "ilike", "=like", "=ilike", "in", "not in"};
+    static constexpr std::array<std::string_view, 10> operators = {
+        "=", "!=", "<", "<=", ">", ">=", "like", "ilike", "=like", "=ilike"};
     for (const auto& leaf : mapping.domain) {
+      if (!field_name(leaf[0].value)) {
+        d_.error("bad-value", leaf[0].where,
+                 path + ".domain: '" + leaf[0].value + "' is not an Odoo field name",
+                 "name a field of the model, e.g. [\"phone\", \"=\", \"{caller}\"]");
+      }
       if (std::find(operators.begin(), operators.end(), leaf[1].value) == operators.end()) {
         d_.error("bad-value", leaf[1].where,
                  path + ".domain: '" + leaf[1].value + "' is not an Odoo domain operator",

@@ -82,6 +82,8 @@ OdooExporter::OdooExporter(store::Outbox& outbox, connectors::odoo::Client& odoo
 ExportRun OdooExporter::run(std::int64_t now, std::stop_token stop) {
   ExportRun run;
   stop_ = std::move(stop);
+  run_now_ = now;
+  run_started_ = std::chrono::steady_clock::now();
   while (run.batches < policy_.max_batches && !stop_.stop_requested() && send_batch(now, run)) {
   }
   return run;
@@ -142,7 +144,9 @@ bool OdooExporter::record_sent(const std::vector<store::OutboxItem>& sending,
   return true;
 }
 
-bool OdooExporter::send_batch(std::int64_t now, ExportRun& run) {
+bool OdooExporter::send_batch(std::int64_t run_now, ExportRun& run) {
+  (void)run_now;
+  const std::int64_t now = clock_now();  // a run of many batches takes a while
   auto due = outbox_.due(now, policy_.batch_size, lease_seconds());
   if (!due) {
     run.store_error = due.error();
@@ -151,7 +155,17 @@ bool OdooExporter::send_batch(std::int64_t now, ExportRun& run) {
   if (due->empty()) return false;
   ++run.batches;
   if (!ensure_fields(run)) {
-    fail_batch(*due, *run.error, now, run);
+    if (run.error->kind != ErrorKind::not_found) {  // Odoo down: an attempt like any other
+      fail_batch(*due, *run.error, now, run);
+      return false;
+    }
+    // x_voiceops_call is not set up yet: the rows wait, their attempts uncounted, so a backlog
+    // from before --setup runs never becomes dead letters.
+    std::vector<std::int64_t> ids;
+    for (const auto& item : *due) ids.push_back(item.id);
+    if (auto released = outbox_.release(ids, now + policy_.first_delay.count()); !released)
+      run.store_error = released.error();
+    run.failed += static_cast<int>(ids.size());
     return false;
   }
   std::vector<std::string> ids;
@@ -250,6 +264,12 @@ bool OdooExporter::send_one_by_one(const std::vector<store::OutboxItem>& sending
   for (std::size_t i = 0; i < sending.size(); ++i) {
     const std::vector<store::OutboxItem> one = {sending[i]};
     if (stop_.stop_requested()) return false;  // the rest stays due, leased for a moment
+    // Each row's lease is renewed before its own request: a batch narrowed row by row takes
+    // longer than the one lease taken for it.
+    if (auto held = outbox_.release({sending[i].id}, clock_now() + lease_seconds()); !held) {
+      run.store_error = held.error();
+      return false;
+    }
     ++run.requests;
     auto answer =
         odoo_.call(call_record_model, "load", load_arguments(columns, Json::array({data[i]})));
@@ -282,6 +302,12 @@ bool OdooExporter::send_one_by_one(const std::vector<store::OutboxItem>& sending
     ++run.dead;
   }
   return true;
+}
+
+std::int64_t OdooExporter::clock_now() const {
+  return run_now_ + std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::steady_clock::now() - run_started_)
+                        .count();
 }
 
 std::int64_t OdooExporter::lease_seconds() const {

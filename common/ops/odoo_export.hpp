@@ -78,6 +78,8 @@ class OdooExporter {
   bool record_sent(const std::vector<store::OutboxItem>& sending, const LoadVerdict& verdict,
                    std::int64_t now, ExportRun& run);
   std::int64_t lease_seconds() const;
+  // The run's clock: its start time, plus the time it has taken since.
+  std::int64_t clock_now() const;
   bool send_one_by_one(const std::vector<store::OutboxItem>& sending,
                        const std::vector<std::string>& columns, const connectors::odoo::Json& data,
                        std::int64_t now, ExportRun& run);
@@ -89,6 +91,8 @@ class OdooExporter {
   std::optional<std::set<std::string, std::less<>>> fields_;
   std::chrono::steady_clock::time_point fields_at_;
   std::stop_token stop_;
+  std::int64_t run_now_ = 0;
+  std::chrono::steady_clock::time_point run_started_;
 };
 
 }  // namespace voiceops::ops

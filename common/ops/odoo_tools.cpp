@@ -81,12 +81,20 @@ OdooTools::Lease OdooTools::borrow() {
       return Lease{*this, std::move(client)};
     }
   }
-  auto made = Client::make(settings_);
+  connectors::odoo::Settings settings;
+  {
+    std::lock_guard lock(mutex_);
+    settings = settings_;
+  }
+  auto made = Client::make(std::move(settings));
   return Lease{*this, made ? std::make_unique<Client>(std::move(*made)) : nullptr};
 }
 
 void OdooTools::give_back(std::unique_ptr<Client> client) {
   std::lock_guard lock(mutex_);
+  // A protocol one client found is the one the next new client uses: no second probe.
+  if (const auto known = client->known_protocol())
+    settings_.protocol = std::string(connectors::odoo::protocol_name(*known));
   idle_.push_back(std::move(client));
 }
 
@@ -114,18 +122,25 @@ std::optional<std::int64_t> OdooTools::partner_of(Client& odoo, const engine::Ca
     if (const auto it = partners_.find(call.call_id); it != partners_.end()) return it->second;
   }
   if (call.from.empty()) return std::nullopt;
+  // The caller's number as Odoo may hold it: phone, mobile (gone from res.partner in Odoo 19),
+  // and phone_sanitized (E.164, where phone_validation is installed).
+  const auto fields = fields_of(odoo, "res.partner", deadline);
+  Json leaves = Json::array({Json::array({"phone", "=", call.from})});
+  if (fields && fields->has("mobile")) leaves.push_back(Json::array({"mobile", "=", call.from}));
+  if (fields && fields->has("phone_sanitized"))
+    leaves.push_back(Json::array({"phone_sanitized", "=", call.from}));
+  Json domain = Json::array();
+  for (std::size_t i = 1; i < leaves.size(); ++i) domain.push_back("|");
+  for (auto& leaf : leaves) domain.push_back(std::move(leaf));
   auto found = odoo.call("res.partner", "search_read",
-                         Json{{"domain", Json::array({"|", Json::array({"phone", "=", call.from}),
-                                                      Json::array({"mobile", "=", call.from})})},
-                              {"fields", Json::array({"id"})},
-                              {"limit", 1}},
+                         Json{{"domain", domain}, {"fields", Json::array({"id"})}, {"limit", 1}},
                          left(deadline));
   std::optional<std::int64_t> partner;
   if (found && found->is_array() && !found->empty() && (*found)[0].is_object()) {
     const Json& id = (*found)[0]["id"];
     if (id.is_number_integer()) partner = id.get<std::int64_t>();
   }
-  if (!found) return std::nullopt;  // not remembered: the next step may find Odoo back
+  // Remembered for the call either way: a failed lookup is not worth a second wait.
   std::lock_guard lock(mutex_);
   if (partners_.size() >= max_partners_remembered) partners_.clear();
   partners_[call.call_id] = partner;
@@ -156,23 +171,29 @@ std::function<std::string(std::string_view)> OdooTools::values_of(
   };
 }
 
-std::vector<std::string> OdooTools::many2one_fields(Client& odoo, const std::string& model,
-                                                    Clock::time_point deadline) {
+bool OdooTools::Fields::has(std::string_view name) const {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::optional<OdooTools::Fields> OdooTools::fields_of(Client& odoo, const std::string& model,
+                                                      Clock::time_point deadline) {
   {
     std::lock_guard lock(mutex_);
     if (const auto it = fields_.find(model); it != fields_.end()) return it->second;
   }
   auto answer =
       odoo.call(model, "fields_get", Json{{"attributes", Json::array({"type"})}}, left(deadline));
-  if (!answer || !answer->is_object()) return {};
-  std::vector<std::string> many2one;
-  for (const auto& [name, field] : answer->items())
+  if (!answer || !answer->is_object()) return std::nullopt;
+  Fields fields;
+  for (const auto& [name, field] : answer->items()) {
+    fields.names.push_back(name);
     if (field.is_object() && field.contains("type") && field["type"].is_string() &&
         field["type"].get<std::string>() == "many2one")
-      many2one.push_back(name);
+      fields.many2one.push_back(name);
+  }
   std::lock_guard lock(mutex_);
-  fields_[model] = many2one;
-  return many2one;
+  fields_[model] = fields;
+  return fields;
 }
 
 engine::ToolResult OdooTools::create(Client& odoo, const contract::ToolCallMapping& mapping,
@@ -181,10 +202,18 @@ engine::ToolResult OdooTools::create(Client& odoo, const contract::ToolCallMappi
   const std::string& model = mapping.model.value;
   std::vector<engine::ToolRecord> records;
   const auto value_of = values_of(odoo, call, summary, deadline, records);
-  const std::vector<std::string> many2one = many2one_fields(odoo, model, deadline);
+  // Without the model's field types a many-to-one value would be read as a record's name.
+  auto answer_fields = fields_of(odoo, model, deadline);
+  if (!answer_fields) {
+    return {mapping.call, engine::ToolStatus::error,
+            "cannot read the fields of " + model + " in Odoo", records};
+  }
+  const std::vector<std::string>& many2one = answer_fields->many2one;
   Json columns = Json::array({"id"});
-  Json row = Json::array({std::string(external_id_module) + ".call_" + id_part(call.call_id) + "_" +
-                          id_part(mapping.call)});
+  // One record per call and step: a retry of the step updates it, another step makes its own.
+  const std::string& step = call.step.empty() ? mapping.call : call.step;
+  Json row = Json::array(
+      {std::string(external_id_module) + ".call_" + id_part(call.call_id) + "_" + id_part(step)});
   for (const auto& [field, text] : mapping.values) {
     const bool link = std::find(many2one.begin(), many2one.end(), field.value) != many2one.end();
     columns.push_back(link ? field.value + "/.id" : field.value);
@@ -217,17 +246,28 @@ engine::ToolResult OdooTools::find(Client& odoo, const contract::ToolCallMapping
   std::vector<engine::ToolRecord> records;
   const auto value_of = values_of(odoo, call, summary, deadline, records);
   Json domain = Json::array();
-  for (const auto& leaf : mapping.domain)
-    domain.push_back(
-        Json::array({leaf[0].value, leaf[1].value, fill_template(leaf[2].value, value_of)}));
+  for (const auto& leaf : mapping.domain) {
+    std::string value = fill_template(leaf[2].value, value_of);
+    // "name ilike ''" matches every record: a lookup by an answer the call lacks finds nothing.
+    if (value.empty()) {
+      return {mapping.call, engine::ToolStatus::error,
+              "not found: the call has no value for " + leaf[2].value, records};
+    }
+    domain.push_back(Json::array({leaf[0].value, leaf[1].value, std::move(value)}));
+  }
   auto answer = odoo.call(model, "search_read",
-                          Json{{"domain", domain}, {"fields", Json::array({"id"})}, {"limit", 1}},
+                          Json{{"domain", domain}, {"fields", Json::array({"id"})}, {"limit", 2}},
                           left(deadline));
   if (!answer) return failed(mapping.call, answer.error());
   if (!answer->is_array() || answer->empty() || !(*answer)[0].is_object() ||
       !(*answer)[0]["id"].is_number_integer()) {
     return {mapping.call, engine::ToolStatus::error, "not found: no " + model + " matches",
             records};
+  }
+  // Two matches: which one the caller meant is not known, so none is taken.
+  if (answer->size() > 1) {
+    return {mapping.call, engine::ToolStatus::error,
+            "ambiguous: more than one " + model + " matches", records};
   }
   const std::int64_t id = (*answer)[0]["id"].get<std::int64_t>();
   records.push_back({model, id});

@@ -54,14 +54,19 @@ class OdooTools {
       std::chrono::steady_clock::time_point deadline, std::vector<engine::ToolRecord>& found);
   std::optional<std::int64_t> partner_of(Client& odoo, const engine::CallState& call,
                                          std::chrono::steady_clock::time_point deadline);
-  // The many-to-one fields of `model` (asked once; empty when Odoo would not say).
-  std::vector<std::string> many2one_fields(Client& odoo, const std::string& model,
-                                           std::chrono::steady_clock::time_point deadline);
+  // The fields `model` has, and which of them are many-to-one (asked once per model; nullopt
+  // when Odoo would not say, and asked again next time).
+  struct Fields {
+    std::vector<std::string> names, many2one;
+    bool has(std::string_view name) const;
+  };
+  std::optional<Fields> fields_of(Client& odoo, const std::string& model,
+                                  std::chrono::steady_clock::time_point deadline);
 
   connectors::odoo::Settings settings_;
   std::mutex mutex_;  // guards idle_, fields_ and partners_
   std::vector<std::unique_ptr<Client>> idle_;
-  std::map<std::string, std::vector<std::string>> fields_;       // model -> many2one fields
+  std::map<std::string, Fields> fields_;                         // by model
   std::map<std::string, std::optional<std::int64_t>> partners_;  // call id -> partner
 };
 

@@ -74,6 +74,13 @@ DbResult<Done> bind_range(Statement& statement, const CallExportRange& range) {
 // "2026-12-06T17:52:25+00:00" into `out`; the length written. By hand (a day count to a civil
 // date, as date::year_month_day does), since a big export formats two of these per call.
 std::size_t format_time(std::int64_t unix_seconds, std::array<char, 32>& out) {
+  // Years 0000 to 9999 only (and no day count overflowing on the way there): anything else is
+  // written as the number it is.
+  constexpr std::int64_t first = -62167219200, last = 253402300799;
+  if (unix_seconds < first || unix_seconds > last) {
+    const auto end = fmt::format_to_n(out.data(), out.size(), "{}", unix_seconds);
+    return std::min(end.size, out.size());
+  }
   const date::sys_seconds at{std::chrono::seconds(unix_seconds)};
   const auto day = std::chrono::floor<date::days>(at);
   const date::year_month_day ymd{day};

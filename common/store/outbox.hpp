@@ -70,7 +70,8 @@ class Outbox {
   virtual Result<bool, std::string> record(const std::vector<OutboxSent>& sent,
                                            const std::vector<OutboxFailure>& failed,
                                            std::int64_t now) = 0;
-  // Gives claimed rows back, due at `now` and their attempts uncounted (not theirs the fault).
+  // Sets when claimed rows are next due, `at`, their attempts uncounted: now to give them back
+  // (not theirs the fault), later to hold them a while longer or to wait without an attempt.
   virtual Result<bool, std::string> release(const std::vector<std::int64_t>& ids,
                                             std::int64_t now) = 0;
 };

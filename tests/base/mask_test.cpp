@@ -20,3 +20,9 @@ TEST_CASE("numbers quoted in another system's message are masked") {
   CHECK(voiceops::mask_numbers_in("") == "");
   CHECK(voiceops::mask_numbers_in("+") == "+");
 }
+
+TEST_CASE("numbers written with separators are masked too") {
+  CHECK(voiceops::mask_numbers_in("phone +1 (512) 555-0161 is invalid") ==
+        "phone " + voiceops::mask_phone("+15125550161") + " is invalid");
+  CHECK(voiceops::mask_numbers_in("ticket 42 (3 lines)") == "ticket 42 (3 lines)");
+}

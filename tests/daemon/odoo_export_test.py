@@ -352,7 +352,7 @@ class LiveToolCallTest(OdooCase):
         self.assertEqual(ticket["partner_id"], partner["id"])
         self.assertEqual(ticket["partner_phone"], "+15125550142")
         self.assertIn("4106 Elm Street", ticket["description"])
-        self.assertIsNotNone(self.fake.xmlid("voiceops.call_CAlive1_odoo_helpdesk_ticket_create"))
+        self.assertIsNotNone(self.fake.xmlid("voiceops.call_CAlive1_create_ticket"))  # its step
         finish(d, "CAlive1")
         self.assertTrue(eventually(lambda: len(exported(self.fake)) == 1, 15), d.log())
         record = exported(self.fake)[0]

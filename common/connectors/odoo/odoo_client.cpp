@@ -94,11 +94,15 @@ Result<Json, Error> Client::jsonrpc(std::string_view service, std::string_view m
 }
 
 Result<Protocol, Error> Client::protocol() {
+  return protocol_within({});
+}
+
+Result<Protocol, Error> Client::protocol_within(std::chrono::milliseconds timeout) {
   if (protocol_) return *protocol_;
   // res.users/context_get exists on every Odoo 19+ and needs no arguments; an Odoo without
   // JSON-2 answers its route 404.
   auto probe = post(json2_target(url_.path, "res.users", "context_get"), "{}",
-                    json2_headers(settings_.api_key), {}, true);
+                    json2_headers(settings_.api_key), timeout, true);
   if (probe) {
     protocol_ = Protocol::json2;
   } else if (probe.error().kind == ErrorKind::not_found) {
@@ -136,20 +140,28 @@ Result<Json, Error> Client::call(std::string_view model, std::string_view method
         "not an Odoo model and method: '" + std::string(model) + "." + std::string(method) + "'";
     return unexpected(std::move(error));
   }
-  auto in_use = protocol();
+  // One budget for the whole call: the probe and the login, when still to do, spend from it too.
+  using Steady = std::chrono::steady_clock;
+  const auto deadline = timeout.count() > 0 ? Steady::now() + timeout : Steady::time_point::max();
+  const auto left = [&]() -> std::chrono::milliseconds {
+    if (timeout.count() <= 0) return {};
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now());
+    return std::max(ms, std::chrono::milliseconds(1));
+  };
+  auto in_use = protocol_within(left());
   if (!in_use) return unexpected(std::move(in_use.error()));
   if (*in_use == Protocol::json2) {
     return post(json2_target(url_.path, model, method),
                 named.dump(-1, ' ', false, Json::error_handler_t::replace),
-                json2_headers(settings_.api_key), timeout, true);
+                json2_headers(settings_.api_key), left(), true);
   }
-  auto user = uid(timeout);
+  auto user = uid(left());
   if (!user) return unexpected(std::move(user.error()));
   ExecuteArgs split = execute_args(named);
   auto answer = jsonrpc("object", "execute_kw",
                         Json::array({settings_.database, *user, settings_.api_key, model, method,
                                      std::move(split.args), std::move(split.kwargs)}),
-                        timeout);
+                        left());
   // A key revoked since we authenticated: authenticate again next time.
   if (!answer && answer.error().kind == ErrorKind::access_denied) uid_.reset();
   return answer;

@@ -67,6 +67,7 @@ class Client {
   Result<Json, Error> jsonrpc(std::string_view service, std::string_view method, const Json& args,
                               std::chrono::milliseconds timeout);
   Result<std::int64_t, Error> uid(std::chrono::milliseconds timeout);
+  Result<Protocol, Error> protocol_within(std::chrono::milliseconds timeout);
   std::string jsonrpc_target() const;
   Headers json2_headers(std::string_view key) const;
 
