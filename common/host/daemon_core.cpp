@@ -112,7 +112,9 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
   if (!config.odoo.url.empty()) {
     auto settings = ops::odoo_settings(config, environment);
     if (!settings) return unexpected(StartupError{ExitStatus::config, {settings.error().message}});
-    core->odoo_tools_ = std::make_unique<ops::OdooTools>(*settings);
+    // Half the handler threads at most wait on Odoo: the rest keep answering other calls.
+    core->odoo_tools_ =
+        std::make_unique<ops::OdooTools>(*settings, config.server.handler_threads / 2);
     auto client = connectors::odoo::Client::make(std::move(*settings));
     if (!client) return unexpected(StartupError{ExitStatus::config, {client.error().message}});
     core->exporter_ = std::make_unique<ExportWorker>(*core->store_, std::move(*client),

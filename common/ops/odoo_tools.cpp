@@ -70,7 +70,8 @@ struct OdooTools::Lease {
   }
 };
 
-OdooTools::OdooTools(connectors::odoo::Settings settings) : settings_(std::move(settings)) {}
+OdooTools::OdooTools(connectors::odoo::Settings settings, int max_waiting)
+    : settings_(std::move(settings)), max_waiting_(std::max(1, max_waiting)) {}
 
 OdooTools::Lease OdooTools::borrow() {
   {
@@ -105,6 +106,23 @@ engine::ToolResult OdooTools::run(const contract::ToolCallMapping& mapping,
   if (operation == "outbox")
     return {mapping.call, engine::ToolStatus::ok, "the call's record goes with its export", {}};
   const auto deadline = Clock::now() + budget;
+  {
+    std::lock_guard lock(mutex_);
+    if (waiting_ >= max_waiting_) {
+      return {mapping.call,
+              engine::ToolStatus::error,
+              "busy: " + std::to_string(waiting_) + " calls already wait on Odoo",
+              {}};
+    }
+    ++waiting_;
+  }
+  struct Done {
+    OdooTools& tools;
+    ~Done() {
+      std::lock_guard lock(tools.mutex_);
+      --tools.waiting_;
+    }
+  } done{*this};
   Lease lease = borrow();
   if (!lease.client) {
     return {

@@ -30,7 +30,9 @@ std::string fill_template(std::string_view text,
 
 class OdooTools {
  public:
-  explicit OdooTools(connectors::odoo::Settings settings);
+  // At most `max_waiting` calls wait on Odoo at once; another fails at once (its on_error path),
+  // so a hanging Odoo cannot take every thread that answers webhooks, safety calls' included.
+  OdooTools(connectors::odoo::Settings settings, int max_waiting);
 
   // Carries out `mapping` for `call` within `budget` (connecting included).
   engine::ToolResult run(const contract::ToolCallMapping& mapping, const engine::CallState& call,
@@ -64,7 +66,9 @@ class OdooTools {
                                   std::chrono::steady_clock::time_point deadline);
 
   connectors::odoo::Settings settings_;
-  std::mutex mutex_;  // guards idle_, fields_ and partners_
+  const int max_waiting_;
+  std::mutex mutex_;  // guards waiting_, idle_, fields_ and partners_
+  int waiting_ = 0;
   std::vector<std::unique_ptr<Client>> idle_;
   std::map<std::string, Fields> fields_;                         // by model
   std::map<std::string, std::optional<std::int64_t>> partners_;  // call id -> partner

@@ -396,6 +396,31 @@ class LiveToolCallTest(OdooCase):
         self.assertIn("helpdesk.ticket", d.log())
 
 
+    def test_calls_waiting_on_odoo_never_take_every_handler_thread(self):
+        d = self.live_daemon()
+        with open(d.config) as f:
+            text = f.read()
+        with open(d.config, "w") as f:  # 4 threads answer webhooks: 2 at most wait on Odoo
+            f.write(text.replace("[server]\n", "[server]\nhandler_threads = 4\n", 1))
+        d.start()
+        self.fake.hang_seconds = 30
+        self.fake.fail("hang", count=10, model="helpdesk.ticket", method="load")
+        slow = [threading.Thread(target=self.walk_to_the_ticket, args=(d, "CAwait%d" % i))
+                for i in range(2)]
+        for thread in slow:
+            thread.start()
+        self.assertTrue(eventually(
+            lambda: self.fake.count_requests("helpdesk.ticket", "load") >= 2, 20))
+        # A third caller reaching the step is not made to wait: the failure path at once.
+        status, body, took = self.walk_to_the_ticket(d, "CAthird")
+        self.assertEqual(status, 200)
+        self.assertLess(took, 3.0)
+        self.assertIn("call you back", body)
+        self.assertIn("busy", d.log())
+        for thread in slow:
+            thread.join(30)
+
+
 class ExportCallsTest(unittest.TestCase):
     def setUp(self):
         self.d = Daemon()
