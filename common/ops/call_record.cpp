@@ -139,13 +139,24 @@ std::span<const RecordField> call_record_fields() {
   return fields;
 }
 
-std::string call_external_id(std::string_view call_id) {
+std::string call_external_id(std::string_view call_id, std::string_view part) {
   std::string id = std::string(external_id_module) + ".call_";
-  for (char c : call_id) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    id += plain ? c : '_';
+  const auto append = [&](std::string_view text) {
+    for (char c : text) {
+      const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      id += plain ? c : '_';
+    }
+  };
+  append(call_id);
+  if (!part.empty()) {
+    id += '_';
+    append(part);
   }
   return id;
+}
+
+Json load_arguments(const std::vector<std::string>& columns, Json data) {
+  return Json{{"fields", columns}, {"data", std::move(data)}, {"context", {{"tz", "UTC"}}}};
 }
 
 std::string odoo_datetime(std::int64_t unix_seconds) {

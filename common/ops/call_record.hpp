@@ -29,9 +29,10 @@ struct RecordField {
 // Every field of x_voiceops_call, in the order exports send them.
 std::span<const RecordField> call_record_fields();
 
-// "voiceops.call_CA123...": the call's external ID (characters other than letters, digits and
-// '_' become '_').
-std::string call_external_id(std::string_view call_id);
+// "voiceops.call_CA123...": the call's external ID, and with `part` that of a record one of its
+// steps made ("voiceops.call_CA123_create_ticket"). Characters other than letters and digits
+// become '_'.
+std::string call_external_id(std::string_view call_id, std::string_view part = {});
 
 // "2026-12-06 17:52:25": Odoo's datetime format, UTC.
 std::string odoo_datetime(std::int64_t unix_seconds);
@@ -39,6 +40,10 @@ std::string odoo_datetime(std::int64_t unix_seconds);
 // The columns of a `load` of calls: "id", then each field in `present` (the fields the Odoo
 // database has; a many2one as "<field>/.id", its database id).
 std::vector<std::string> load_columns(const std::set<std::string, std::less<>>& present);
+
+// `load`'s named arguments. Datetimes go as UTC: without a time zone in the context, Odoo reads
+// them in the API user's.
+nlohmann::json load_arguments(const std::vector<std::string>& columns, nlohmann::json data);
 
 // One call as a `load` row for `columns`, every value a string as `load` takes them (empty for
 // none).

@@ -26,17 +26,6 @@ Error malformed(std::string message) {
   return Error{ErrorKind::malformed, std::move(message), {}, {}, 200, true};
 }
 
-// Datetimes go as UTC: without a time zone in the context, Odoo reads them in the user's.
-Json load_arguments(const std::vector<std::string>& columns, Json data) {
-  return Json{{"fields", columns}, {"data", std::move(data)}, {"context", {{"tz", "UTC"}}}};
-}
-
-bool all_created(const LoadVerdict& verdict, std::size_t rows) {
-  return verdict.refused.empty() && verdict.unplaced.empty() && verdict.ids.size() == rows &&
-         std::all_of(verdict.ids.begin(), verdict.ids.end(),
-                     [](std::int64_t id) { return id > 0; });
-}
-
 }  // namespace
 
 std::optional<LoadVerdict> read_load_answer(const Json& answer, std::size_t rows) {
@@ -67,6 +56,12 @@ std::optional<LoadVerdict> read_load_answer(const Json& answer, std::size_t rows
   return verdict;
 }
 
+bool all_created(const LoadVerdict& verdict, std::size_t rows) {
+  return verdict.refused.empty() && verdict.unplaced.empty() && verdict.ids.size() == rows &&
+         std::all_of(verdict.ids.begin(), verdict.ids.end(),
+                     [](std::int64_t id) { return id > 0; });
+}
+
 std::int64_t backoff_seconds(int attempts, const ExportPolicy& policy, double random01) {
   const double first = static_cast<double>(policy.first_delay.count());
   const double cap = static_cast<double>(policy.max_delay.count());
@@ -84,7 +79,7 @@ ExportRun OdooExporter::run(std::int64_t now, std::stop_token stop) {
   stop_ = std::move(stop);
   run_now_ = now;
   run_started_ = std::chrono::steady_clock::now();
-  while (run.batches < policy_.max_batches && !stop_.stop_requested() && send_batch(now, run)) {
+  while (run.batches < policy_.max_batches && !stop_.stop_requested() && send_batch(run)) {
   }
   return run;
 }
@@ -144,8 +139,7 @@ bool OdooExporter::record_sent(const std::vector<store::OutboxItem>& sending,
   return true;
 }
 
-bool OdooExporter::send_batch(std::int64_t run_now, ExportRun& run) {
-  (void)run_now;
+bool OdooExporter::send_batch(ExportRun& run) {
   const std::int64_t now = clock_now();  // a run of many batches takes a while
   auto due = outbox_.due(now, policy_.batch_size, lease_seconds());
   if (!due) {

@@ -43,6 +43,8 @@ struct LoadVerdict {
   std::string unplaced;
 };
 std::optional<LoadVerdict> read_load_answer(const connectors::odoo::Json& answer, std::size_t rows);
+// Whether `load` created or updated every one of `rows` rows: no refusal, a real id for each.
+bool all_created(const LoadVerdict& verdict, std::size_t rows);
 
 struct ExportRun {
   int sent = 0;      // rows Odoo took
@@ -70,7 +72,7 @@ class OdooExporter {
 
  private:
   // One batch; false when the run should stop.
-  bool send_batch(std::int64_t now, ExportRun& run);
+  bool send_batch(ExportRun& run);
   connectors::odoo::Error fail_batch(const std::vector<store::OutboxItem>& due,
                                      connectors::odoo::Error error, std::int64_t now,
                                      ExportRun& run);

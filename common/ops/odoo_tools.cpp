@@ -32,16 +32,6 @@ std::string odoo_time(std::int64_t unix_seconds) {
   return odoo_datetime(unix_seconds);
 }
 
-// "odoo.helpdesk.ticket.create" -> "odoo_helpdesk_ticket_create", for an external ID.
-std::string id_part(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    out += plain ? c : '_';
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string fill_template(std::string_view text,
@@ -230,22 +220,17 @@ engine::ToolResult OdooTools::create(Client& odoo, const contract::ToolCallMappi
   Json columns = Json::array({"id"});
   // One record per call and step: a retry of the step updates it, another step makes its own.
   const std::string& step = call.step.empty() ? mapping.call : call.step;
-  Json row = Json::array(
-      {std::string(external_id_module) + ".call_" + id_part(call.call_id) + "_" + id_part(step)});
+  Json row = Json::array({call_external_id(call.call_id, step)});
   for (const auto& [field, text] : mapping.values) {
     const bool link = std::find(many2one.begin(), many2one.end(), field.value) != many2one.end();
     columns.push_back(link ? field.value + "/.id" : field.value);
     row.push_back(fill_template(text.value, value_of));
   }
-  // Datetimes go as UTC: without a time zone in the context, Odoo reads them in the user's.
-  auto answer = odoo.call(
-      model, "load",
-      Json{{"fields", columns}, {"data", Json::array({row})}, {"context", {{"tz", "UTC"}}}},
-      left(deadline));
+  auto answer =
+      odoo.call(model, "load", load_arguments(columns, Json::array({row})), left(deadline));
   if (!answer) return failed(mapping.call, answer.error());
   const auto verdict = read_load_answer(*answer, 1);
-  if (!verdict || !verdict->refused.empty() || !verdict->unplaced.empty() ||
-      verdict->ids.size() != 1 || verdict->ids[0] <= 0) {
+  if (!verdict || !all_created(*verdict, 1)) {
     std::string why = "load's answer is not {ids, messages}";
     if (verdict && !verdict->refused.empty()) why = verdict->refused.begin()->second;
     if (verdict && !verdict->unplaced.empty()) why = verdict->unplaced;
