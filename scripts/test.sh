@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command (2): set up a fresh Debian 12 machine, build, and run every test:
 #   1. the unit, CLI and man-page tests (CTest) in a normal build;
-#   2. the same tests under AddressSanitizer and UndefinedBehaviorSanitizer (clang);
+#   2. the same tests under AddressSanitizer and UndefinedBehaviorSanitizer (clang), in the build
+#      that also carries the fuzzers;
 #   3. the shipped five-call packs with the built CLI, as a user's CI would (JUnit XML in
 #      build/testcalls.xml, transcripts in build/transcripts/);
 #   4. the development corpora of calls written from callers (tests/corpus/, corpus-safety/,
@@ -32,41 +33,47 @@ python3 scripts/corpus_figures.py --require-no-missed --min-slots-pct 98 --min-f
 echo "== understanding: the held-out corpus (for information; never tuned to)"
 python3 scripts/corpus_figures.py tests/heldout/*/
 
+fuzzers=(contract form testcalls dialogue stored_input control target odoo_reply)
+# One clang build carries ASan + UBSan for the tests and libFuzzer's coverage for the fuzzers, so
+# the core is compiled once for both (CMakeLists.txt gives the flags as one list).
+if [[ ${SKIP_SANITIZERS:-0} != 1 || ${SKIP_FUZZ:-0} != 1 ]]; then
+  echo "== build under ASan + UBSan (clang), with the fuzzers"
+  clang_targets=""
+  [[ ${SKIP_SANITIZERS:-0} == 1 ]] && clang_targets="${fuzzers[*]/%/_fuzzer}"
+  fuzz_option=ON
+  [[ ${SKIP_FUZZ:-0} == 1 ]] && fuzz_option=OFF
+  CXX=clang++-14 BUILD_DIR=build-asan BUILD_TARGETS="$clang_targets" bash scripts/build.sh \
+    -DBUILD_TESTING=ON -DVOICEOPS_SANITIZE=ON -DVOICEOPS_FUZZ=$fuzz_option -DVOICEOPS_BUILD_DAEMON=OFF \
+    -DVOICEOPS_BUILD_BENCH=OFF
+fi
+
 if [[ ${SKIP_SANITIZERS:-0} != 1 ]]; then
-  echo "== build and test under ASan + UBSan (clang)"
-  CXX=clang++-14 BUILD_DIR=build-asan bash scripts/build.sh -DBUILD_TESTING=ON -DVOICEOPS_SANITIZE=ON \
-    -DVOICEOPS_BUILD_DAEMON=OFF -DVOICEOPS_BUILD_BENCH=OFF
+  echo "== test under ASan + UBSan (clang)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j 2
 fi
 
-# The fuzzers get their own build: configuring one build with both VOICEOPS_SANITIZE and
-# VOICEOPS_FUZZ loses the toml++ 'unreachable' skip (CMake drops the repeated
-# -fno-sanitize=unreachable, and the later -fsanitize=undefined turns the check back on).
 if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
-  fuzzers=(contract form testcalls dialogue stored_input control target odoo_reply)
   fuzz_total=${FUZZ_SECONDS:-119}
   fuzz_each=$((fuzz_total / ${#fuzzers[@]}))
   ((fuzz_each > 0)) || fuzz_each=1
   echo "== fuzz for ${fuzz_total} s (libFuzzer): contracts, webhook forms, call scripts and TwiML, dialogue,"
   echo "   stored call state, scripted integrations and config, the control socket, --target answers,"
   echo "   Odoo's answers"
-  CXX=clang++-14 BUILD_DIR=build-fuzz BUILD_TARGETS="${fuzzers[*]/%/_fuzzer}" \
-    bash scripts/build.sh -DBUILD_TESTING=OFF -DVOICEOPS_FUZZ=ON -DVOICEOPS_BUILD_DAEMON=OFF \
-    -DVOICEOPS_BUILD_BENCH=OFF
-  for target in "${fuzzers[@]}"; do mkdir -p "build-fuzz/corpus-$target"; done
-  find contracts tests/contract/fixtures -name '*.toml' -exec cp {} build-fuzz/corpus-contract/ \;
-  cp fuzz/seeds/form/* build-fuzz/corpus-form/
-  find testcalls -name '*.toml' -exec cp {} build-fuzz/corpus-testcalls/ \;
-  cp fuzz/seeds/twiml/* build-fuzz/corpus-testcalls/
-  python3 fuzz/dialogue_seeds.py build-fuzz/corpus-dialogue testcalls/*/*.toml tests/corpus/*/*.toml
-  cp fuzz/seeds/stored/* build-fuzz/corpus-stored_input/
-  cp fuzz/seeds/control/* build-fuzz/corpus-control/
-  cp fuzz/seeds/target/* build-fuzz/corpus-target/
-  cp fuzz/seeds/odoo/* build-fuzz/corpus-odoo_reply/
+  corpora=build-asan/fuzz-corpora
+  for target in "${fuzzers[@]}"; do mkdir -p "$corpora/$target"; done
+  find contracts tests/contract/fixtures -name '*.toml' -exec cp {} $corpora/contract/ \;
+  cp fuzz/seeds/form/* $corpora/form/
+  find testcalls -name '*.toml' -exec cp {} $corpora/testcalls/ \;
+  cp fuzz/seeds/twiml/* $corpora/testcalls/
+  python3 fuzz/dialogue_seeds.py $corpora/dialogue testcalls/*/*.toml tests/corpus/*/*.toml
+  cp fuzz/seeds/stored/* $corpora/stored_input/
+  cp fuzz/seeds/control/* $corpora/control/
+  cp fuzz/seeds/target/* $corpora/target/
+  cp fuzz/seeds/odoo/* $corpora/odoo_reply/
   for target in "${fuzzers[@]}"; do
-    build-fuzz/fuzz/${target}_fuzzer -seed="${FUZZ_SEED:-1}" -max_total_time="$fuzz_each" -max_len=65536 -timeout=10 \
-      -rss_limit_mb=2048 -print_final_stats=1 "build-fuzz/corpus-$target" 2>&1 | tail -n 6
+    build-asan/fuzz/${target}_fuzzer -seed="${FUZZ_SEED:-1}" -max_total_time="$fuzz_each" -max_len=65536 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 "$corpora/$target" 2>&1 | tail -n 6
   done
   echo "fuzz: no crash in ${fuzz_total} s"
 fi

@@ -3,6 +3,7 @@
 target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/atomic_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/diagnostic.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/fmt_implementation.cpp
   ${CMAKE_CURRENT_LIST_DIR}/input_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mask.cpp
   ${CMAKE_CURRENT_LIST_DIR}/spelling.cpp
