@@ -187,17 +187,21 @@ ExitStatus run_setup(const config::Config& config) {
   return ExitStatus::ok;
 }
 
-std::vector<std::string> contract_tools(const config::Config& config) {
+// The rights the export and the loaded contracts' tool steps need.
+std::vector<ops::NeededRight> contract_rights(const config::Config& config) {
   std::vector<std::string> tools;
+  std::vector<contract::ToolCallMapping> mappings;
   auto loaded = host::load_workflows(config.contracts.paths);
   if (!loaded) {
     complain("the contracts do not load; checking only what the export needs");
-    return tools;
+    return ops::rights_needed(tools, mappings);
   }
-  for (const auto& w : loaded->workflows)
+  for (const auto& w : loaded->workflows) {
     for (const auto& step : w.contract->steps)
       if (step.kind == contract::StepKind::call) tools.push_back(step.target.value);
-  return tools;
+    mappings.insert(mappings.end(), w.contract->tool_calls.begin(), w.contract->tool_calls.end());
+  }
+  return ops::rights_needed(tools, mappings);
 }
 
 ExitStatus run_check(const config::Config& config, const OdooOptions& options) {
@@ -206,7 +210,7 @@ ExitStatus run_check(const config::Config& config, const OdooOptions& options) {
   auto protocol = client->protocol();
   if (!protocol) return odoo_failed(protocol.error(), "connecting to " + config.odoo.url);
   const auto version = client->server_version();
-  auto lines = ops::check_rights(*client, ops::rights_needed(contract_tools(config)));
+  auto lines = ops::check_rights(*client, contract_rights(config));
   if (!lines) return odoo_failed(lines.error(), "checking rights");
   int missing = 0;
   for (const auto& line : *lines) missing += line.ok ? 0 : 1;

@@ -20,9 +20,23 @@ std::string mask_numbers_in(std::string_view text) {
   const auto separator = [](char c) {
     return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
   };
+  // A date, "2026-12-08", is a time and not a number: kept as written.
+  const auto date_at = [&](std::size_t at) {
+    if (at + 10 > text.size() || (at > 0 && digit(text[at - 1]))) return false;
+    for (std::size_t k = 0; k < 10; ++k) {
+      const bool dash = k == 4 || k == 7;
+      if (dash ? text[at + k] != '-' : !digit(text[at + k])) return false;
+    }
+    return at + 10 == text.size() || !digit(text[at + 10]);
+  };
   std::string out;
   std::size_t i = 0;
   while (i < text.size()) {
+    if (date_at(i)) {
+      out += text.substr(i, 10);
+      i += 10;
+      continue;
+    }
     if (!digit(text[i]) && !(text[i] == '+' && i + 1 < text.size())) {
       out += text[i++];
       continue;

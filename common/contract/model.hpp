@@ -269,14 +269,44 @@ struct OdooMapping {
 
 // [tool_calls."<system>.<operation>"]: how a call step reaches Odoo on a live call. Templates
 // name the call's answers and facts in braces: "{callback_number}", "{summary}".
+// A named arrival window of a booking calendar: "morning" is 08:00 to 12:00, local time.
+struct ArrivalWindow {
+  Text name;
+  int starts_minute = 0;  // minutes after midnight, local time
+  int ends_minute = 0;    // exclusive
+};
+
 struct ToolCallMapping {
   std::string call;  // the steps' call name, "odoo.helpdesk.ticket.create"
   SourceLocation where;
-  Text operation;  // create (a record, keyed to the call), find (one record), outbox (the export)
-  Text model;      // create, find: the Odoo model
-  std::vector<std::pair<Text, Text>> values;  // create: field -> template
-  std::vector<std::array<Text, 3>> domain;    // find: field, operator, template
+  // create (a record, keyed to the call), find (one record), update (the record the call found),
+  // availability (room in a window), book (a record in a window), move (the record the call
+  // found, to another window), outbox (the export)
+  Text operation;
+  Text model;                                 // every operation but outbox: the Odoo model
+  std::vector<std::pair<Text, Text>> values;  // create, update, book: field -> template
+  // find: the record's conditions; availability, book, move: which records fill a window.
+  // Odoo's Polish notation: a leaf is field, operator, template; a prefix operator ("|", "&",
+  // "!") is a term of its own, in [0] with [1] and [2] empty.
+  std::vector<std::array<Text, 3>> domain;
+  // availability, book, move: the day ("{preferred_date}") and the window's name
+  // ("{arrival_window}") as templates, the windows by name, how many records a window holds,
+  // the weekdays visits are booked on (0 = Monday; empty: the days [hours] opens), and the
+  // model's start and stop fields.
+  Text day, window;
+  std::vector<ArrivalWindow> windows;
+  Located<std::int64_t> capacity{0, {}};
+  std::vector<Located<int>> weekdays;
+  Text start_field, stop_field;  // as written; empty when not given
+  std::string start_name() const { return start_field.value.empty() ? "start" : start_field.value; }
+  std::string stop_name() const { return stop_field.value.empty() ? "stop" : stop_field.value; }
 };
+
+// Whether a domain term is a prefix operator ("|", "&", "!") rather than a leaf.
+inline bool is_domain_operator(const std::array<Text, 3>& term) {
+  return term[1].value.empty() && term[2].value.empty() &&
+         (term[0].value == "|" || term[0].value == "&" || term[0].value == "!");
+}
 
 struct Contract {
   std::string file;

@@ -159,14 +159,64 @@ void ContractParser::parse_odoo(const toml::table& t, OdooMapping& o) {
   o.system = r.text("system", Need::nonempty).value_or(Text{});
 }
 
+// windows = { morning = "08:00-12:00", ... } and days = ["monday", ...] of a booking mapping.
+void ContractParser::parse_arrival_windows(TableReader& r, const std::string& path,
+                                           ToolCallMapping& mapping) {
+  if (const toml::table* windows = r.table("windows", Need::optional)) {
+    for (const auto& [key, node] : *windows) {
+      const SourceLocation at = location_of(node.source());
+      const std::string name = path + ".windows." + std::string(key.str());
+      const auto* text = node.as_string();
+      const std::string_view range = text ? std::string_view(text->get()) : std::string_view();
+      const std::size_t dash = range.find('-');
+      std::optional<int> starts, ends;
+      if (dash != std::string_view::npos) {
+        starts = parse_clock(range.substr(0, dash));
+        ends = parse_clock(range.substr(dash + 1));
+      }
+      if (!starts || !ends || *starts >= *ends) {
+        diagnostics_.error(text ? "bad-value" : "wrong-type", at,
+                           name + " is not a window of the day",
+                           "write \"HH:MM-HH:MM\" in 24-hour local time, start before end, e.g. "
+                           "\"08:00-12:00\"");
+        continue;
+      }
+      mapping.windows.push_back(
+          {Text{std::string(key.str()), location_of(key.source())}, *starts, *ends});
+    }
+  }
+  static constexpr std::array<std::string_view, 7> day_names = {
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+  if (auto days = r.text_list("days", Need::optional)) {
+    for (const auto& day : *days) {
+      const auto it = std::find(day_names.begin(), day_names.end(), day.value);
+      if (it == day_names.end()) {
+        diagnostics_.error("bad-value", day.where,
+                           path + ".days: '" + day.value + "' is not a day of the week",
+                           "write the days in full and in lower case, e.g. \"monday\"");
+        continue;
+      }
+      mapping.weekdays.push_back({static_cast<int>(it - day_names.begin()), day.where});
+    }
+  }
+}
+
 ToolCallMapping ContractParser::parse_tool_call(const toml::table& t, std::string call) {
   const std::string path = "tool_calls.\"" + call + "\"";
-  TableReader r(t, path, diagnostics_, {"operation", "model", "values", "domain"});
+  TableReader r(t, path, diagnostics_,
+                {"operation", "model", "values", "domain", "day", "window", "windows", "capacity",
+                 "days", "start_field", "stop_field"});
   ToolCallMapping mapping;
   mapping.call = std::move(call);
   mapping.where = r.where();
   mapping.operation = r.text("operation", Need::nonempty).value_or(Text{});
   mapping.model = r.text("model", Need::optional).value_or(Text{});
+  mapping.day = r.text("day", Need::optional).value_or(Text{});
+  mapping.window = r.text("window", Need::optional).value_or(Text{});
+  if (auto capacity = r.integer("capacity", Need::optional, 1, 1000)) mapping.capacity = *capacity;
+  mapping.start_field = r.text("start_field", Need::optional).value_or(Text{});
+  mapping.stop_field = r.text("stop_field", Need::optional).value_or(Text{});
+  parse_arrival_windows(r, path, mapping);
   if (const toml::table* values = r.table("values", Need::optional)) {
     for (const auto& [key, node] : *values) {
       const SourceLocation at = location_of(node.source());
@@ -186,6 +236,12 @@ ToolCallMapping ContractParser::parse_tool_call(const toml::table& t, std::strin
     bool ok = rows != nullptr;
     if (rows) {
       for (const auto& row : *rows) {
+        // A prefix operator of Odoo's Polish notation: "|", "&" or "!".
+        if (const auto* op = row.as_string();
+            op && (op->get() == "|" || op->get() == "&" || op->get() == "!")) {
+          mapping.domain.push_back({Text{op->get(), location_of(row.source())}, Text{}, Text{}});
+          continue;
+        }
         const auto* leaf = row.as_array();
         if (!leaf || leaf->size() != 3 || !(*leaf)[0].is_string() || !(*leaf)[1].is_string() ||
             !(*leaf)[2].is_string()) {
@@ -199,8 +255,10 @@ ToolCallMapping ContractParser::parse_tool_call(const toml::table& t, std::strin
       }
     }
     if (!ok) {
-      r.wrong_type("domain", *domain, "an array of [field, operator, value] string triples",
-                   "domain = [[\"phone\", \"=\", \"{caller}\"]]");
+      r.wrong_type(
+          "domain", *domain,
+          "an array of [field, operator, value] string triples and \"|\", \"&\" or \"!\"",
+          "domain = [\"|\", [\"phone\", \"=\", \"{caller}\"], [\"mobile\", \"=\", \"{caller}\"]]");
       mapping.domain.clear();
     }
   }

@@ -115,6 +115,7 @@ class ContractParser {
   void parse_odoo(const toml::table& t, OdooMapping& o);
 
   ToolCallMapping parse_tool_call(const toml::table& t, std::string call);
+  void parse_arrival_windows(TableReader& r, const std::string& path, ToolCallMapping& mapping);
 
   const toml::table& root_;
   Diagnostics& diagnostics_;

@@ -101,6 +101,19 @@ class Validator {
   void check_rollback();
   void check_odoo();
   void check_tool_calls();
+  // How an operation of [tool_calls] uses each group of keys: model, values, domain, and the
+  // booking window's keys (day, window, windows, capacity, days).
+  enum class KeyUse { never, optional, required };
+  struct OperationKeys {
+    KeyUse model, values, domain, window;
+  };
+  static const OperationKeys* keys_of(std::string_view operation);
+  void check_operation_keys(const ToolCallMapping& mapping, const std::string& path,
+                            const OperationKeys& keys);
+  void check_domain_shape(const ToolCallMapping& mapping, const std::string& path);
+  void check_window_keys(
+      const ToolCallMapping& mapping, const std::string& path,
+      const std::function<void(const Text&, const std::string&)>& check_template);
 
   // the Ops line
   void check_ops_line();

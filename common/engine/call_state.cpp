@@ -38,7 +38,7 @@ const char* to_string(Phase phase) {
 
 std::string serialize(const CallState& s) {
   Packer p;
-  p.map(41);
+  p.map(42);
   // Keys in bytewise order, as a JSON object keeps them.
   p.key("ah"), p.boolean(s.after_hours);
   p.key("at"), p.integer(s.attempts);
@@ -69,6 +69,8 @@ std::string serialize(const CallState& s) {
   p.key("ph"), p.integer(static_cast<int>(s.phase));
   p.key("pid"), p.str(s.person_id);
   p.key("pn"), p.str(s.person_name);
+  p.key("rc"), p.map(s.records.size());
+  for (const auto& [model, id] : s.records) p.key(model), p.integer(id);
   p.key("sl"), p.map(s.slots.size());
   for (const auto& [name, slot] : s.slots) {  // std::map: already in bytewise order
     p.key(name);
@@ -230,6 +232,17 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
                (*items < 3 || read_string(k, slot.asked_at));
           for (std::size_t extra = 3; ok && extra < *items; ++extra) ok = in.skip() || bad(k);
           s.slots[std::string(*name)] = std::move(slot);
+        }
+        break;
+      }
+      case key_code("rc"): {
+        auto n = in.map();
+        if (!n) ok = bad(k);
+        for (std::size_t i = 0; ok && n && i < *n; ++i) {
+          auto model = in.str();
+          std::int64_t id = 0;
+          ok = (model || bad(k)) && read_int(k, id);
+          if (ok) s.records[std::string(*model)] = id;
         }
         break;
       }

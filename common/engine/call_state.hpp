@@ -59,7 +59,10 @@ struct CallState {
   std::string transfer_destination;
   std::string transfer_result;  // how the last transfer went: completed, busy, no-answer, ...
   std::vector<std::string> tool_failures;  // "<tool>:<status>"
-  std::string person_id, person_name;      // Ops line: who is calling
+  // The last record of each model a tool call made or found ("calendar.event" -> 42), for a
+  // later step that changes it: the visit found is the visit moved or cancelled.
+  std::map<std::string, std::int64_t> records;
+  std::string person_id, person_name;  // Ops line: who is calling
   int turns = 0;
   // What the call used that is priced per use (engine/cost.hpp), counted by the turn loop: the
   // caller's turns sent to speech recognition (speech or silence) and the characters the agent

@@ -98,6 +98,7 @@ void Dialogue::Turn::tool_result(const ToolResult& result) {
   const Step* step = c_.step(s_.step);
   if (!step) return fallback();
   if (result.status == ToolStatus::ok || result.status == ToolStatus::duplicate) {
+    for (const auto& record : result.records) s_.records[record.model] = record.id;
     return go_to(step->on_ok.value);
   }
   s_.tool_failures.push_back(result.name + ":" + to_string(result.status));

@@ -48,8 +48,9 @@ class DaemonCore::Tools final : public calls::ToolRunner {
     // The step's own budget, never past what leaves the webhook time inside the carrier's 15 s.
     constexpr int default_ms = 8000, most_ms = 12000;
     const int budget_ms = std::min(tool.timeout_ms > 0 ? tool.timeout_ms : default_ms, most_ms);
-    engine::ToolResult result = core_.odoo_tools_->run(*mapping, call, context.summary,
-                                                       std::chrono::milliseconds(budget_ms));
+    engine::ToolResult result =
+        core_.odoo_tools_->run(*mapping, context.contract->hours, call, context.summary,
+                               std::chrono::milliseconds(budget_ms));
     if (result.status != engine::ToolStatus::ok) {
       core_.log_.warning(fmt::format("call {}: {} {}: {}", short_id(call.call_id), tool.name,
                                      engine::to_string(result.status),

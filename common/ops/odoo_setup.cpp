@@ -1,6 +1,7 @@
 #include "ops/odoo_setup.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "ops/call_record.hpp"
@@ -147,13 +148,35 @@ Result<std::vector<SetupStep>, Error> set_up_call_model(Client& odoo) {
   return steps;
 }
 
-std::vector<NeededRight> rights_needed(const std::vector<std::string>& tool_names) {
+std::vector<NeededRight> rights_needed(const std::vector<std::string>& tool_names,
+                                       const std::vector<contract::ToolCallMapping>& mappings) {
   std::vector<NeededRight> rights = {
       {std::string(call_record_model), "create", "the export of every call"},
       {std::string(call_record_model), "write", "the export (a resend updates the record)"},
       {"res.partner", "read", "finding the caller by phone number"},
   };
+  static const std::map<std::string, std::vector<std::string>, std::less<>> by_operation = {
+      {"create", {"create", "write"}},  // a retry updates the record
+      {"find", {"read"}},
+      {"update", {"write"}},
+      {"availability", {"read"}},
+      {"book", {"read", "create", "write", "unlink"}},  // unlink takes a booking back
+      {"move", {"read", "write"}},
+  };
+  for (const auto& mapping : mappings) {
+    const auto operations = by_operation.find(mapping.operation.value);
+    if (operations == by_operation.end() || mapping.model.value.empty()) continue;
+    for (const auto& operation : operations->second) {
+      rights.push_back(
+          {mapping.model.value, operation,
+           "the contracts' step " + mapping.call + " (" + mapping.operation.value + ")"});
+    }
+  }
   for (const auto& name : tool_names) {
+    const bool mapped =
+        std::any_of(mappings.begin(), mappings.end(),
+                    [&](const contract::ToolCallMapping& m) { return m.call == name; });
+    if (mapped) continue;
     // "odoo.helpdesk.ticket.create": the system, the model, the operation.
     if (!name.starts_with("odoo.")) continue;
     const std::string rest = name.substr(5);

@@ -8,6 +8,7 @@
 
 #include "base/result.hpp"
 #include "connectors/odoo/odoo_client.hpp"
+#include "contract/model.hpp"
 
 namespace voiceops::ops {
 
@@ -26,8 +27,11 @@ struct NeededRight {
   std::string model, operation, reason;
 };
 
-// What the contracts' tool steps (call = "odoo.<model>.<operation>") and the export need.
-std::vector<NeededRight> rights_needed(const std::vector<std::string>& tool_names);
+// What the export and the contracts' tool steps need: a step with a [tool_calls] mapping by its
+// operation (book: read, create, and unlink to take a booking back; move: read and write; ...),
+// one without by its name (call = "odoo.<model>.<operation>").
+std::vector<NeededRight> rights_needed(const std::vector<std::string>& tool_names,
+                                       const std::vector<contract::ToolCallMapping>& mappings);
 
 struct CheckLine {
   std::string what;

@@ -18,6 +18,12 @@ TEST_CASE("numbers quoted in another system's message are masked") {
   CHECK(voiceops::mask_numbers_in("ticket 1234567 and 123456") ==
         "ticket " + voiceops::mask_phone("1234567") + " and 123456");
   CHECK(voiceops::mask_numbers_in("") == "");
+  // Dates and times stay readable; a number after them is still masked.
+  CHECK(voiceops::mask_numbers_in("full: 2026-12-08 18:00:00 to 2026-12-08 23:00:00 UTC") ==
+        "full: 2026-12-08 18:00:00 to 2026-12-08 23:00:00 UTC");
+  CHECK(voiceops::mask_numbers_in("2026-12-08 +15125550142") ==
+        "2026-12-08 " + voiceops::mask_phone("+15125550142"));
+  CHECK(voiceops::mask_numbers_in("512-555-0142-1") != "512-555-0142-1");
   CHECK(voiceops::mask_numbers_in("+") == "+");
 }
 

@@ -165,7 +165,8 @@ TEST_CASE("a 50 MB file is refused without parsing it", "[contract][rules]") {
 
 TEST_CASE("call length counts prompts at 150 words a minute plus answer time",
           "[contract][rules]") {
-  const std::string path = testing::source_dir() + "/tests/contract/fixtures/valid/minimal-internal.toml";
+  const std::string path =
+      testing::source_dir() + "/tests/contract/fixtures/valid/minimal-internal.toml";
   auto checked = check_contract_file(path, true);
   REQUIRE(checked.contract);
   for (const Intent& intent : checked.contract->intents) {
@@ -204,4 +205,139 @@ TEST_CASE("non-ASCII text outside strings is refused before the TOML parser sees
   auto quoted = check_contract_text("# caf\xc3\xa9\nschema_version = 1\nname = \"Jos\xc3\xa9\"\n",
                                     "q.toml", false);
   for (const auto& d : quoted.diagnostics.all()) CHECK(d.rule != "parse-error");
+}
+
+TEST_CASE("booking mappings: their keys, their windows and the questions they name",
+          "[contract][rules][tool_calls]") {
+  const std::string file = testing::source_dir() + "/contracts/missed-call-booking.toml";
+  const std::string shipped = read(file);
+  const auto check = [&](const std::string& from, const std::string& to) {
+    return check_contract_text(replace_once(shipped, from, to), file, false);
+  };
+  const std::string availability = R"([tool_calls."calendar.availability.check"]
+operation = "availability")";
+
+  // Every answer to the window's question needs its hours.
+  auto checked = check(R"(windows = { morning = "08:00-12:00", afternoon = "12:00-17:00" }
+capacity = 3
+days = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+domain = [["name", "=like", "Visit: %"]]
+
+[tool_calls."calendar.visit.book"])",
+                       R"(windows = { morning = "08:00-12:00" }
+capacity = 3
+days = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+domain = [["name", "=like", "Visit: %"]]
+
+[tool_calls."calendar.visit.book"])");
+  const Diagnostic* d = find_rule(checked, "bad-value");
+  REQUIRE(d);
+  CHECK(d->message.find("no hours for 'afternoon'") != std::string::npos);
+
+  // A window that is not a range, a day that is not one, a capacity under 1.
+  checked = check(R"(capacity = 3
+days = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+domain = [["name", "=like", "Visit: %"]]
+
+[tool_calls."calendar.visit.book"])",
+                  R"(capacity = 0
+days = ["monday", "tuesday", "funday"]
+domain = [["name", "=like", "Visit: %"]]
+
+[tool_calls."calendar.visit.book"])");
+  CHECK(checked.status != ExitStatus::ok);
+  bool day_named = false, capacity_named = false;
+  for (const auto& diagnostic : checked.diagnostics.all()) {
+    day_named |= diagnostic.message.find("'funday' is not a day of the week") != std::string::npos;
+    capacity_named |= diagnostic.message.find("capacity") != std::string::npos;
+  }
+  CHECK(day_named);
+  CHECK(capacity_named);
+
+  checked = check(R"(windows = { morning = "08:00-12:00", afternoon = "12:00-17:00" }
+capacity = 3)",
+                  R"(windows = { morning = "12:00-08:00", afternoon = "noon" }
+capacity = 3)");
+  int bad_windows = 0;
+  for (const auto& diagnostic : checked.diagnostics.all())
+    bad_windows += diagnostic.message.find("is not a window of the day") != std::string::npos;
+  CHECK(bad_windows == 2);
+
+  // The day must come from a datetime question; keys of other operations are refused.
+  checked = check(availability + R"(
+model = "calendar.event"
+day = "{preferred_date}")",
+                  availability + R"(
+model = "calendar.event"
+day = "{caller_name}")");
+  d = find_rule(checked, "bad-value");
+  REQUIRE(d);
+  CHECK(d->message.find("'{caller_name}', which is not a datetime question") != std::string::npos);
+  checked = check(R"(operation = "update"
+model = "calendar.event"
+values = { active = "false" })",
+                  R"(operation = "update"
+model = "calendar.event"
+capacity = 2
+values = { active = "false" })");
+  d = find_rule(checked, "bad-value");
+  REQUIRE(d);
+  CHECK(d->message.find("has capacity, which operation 'update' does not use") !=
+        std::string::npos);
+
+  // A move needs a record of its model that some mapping finds or makes.
+  checked =
+      check_contract_text(replace_once(replace_once(shipped, R"([tool_calls."calendar.visit.find"]
+operation = "find"
+model = "calendar.event")",
+                                                    R"([tool_calls."calendar.visit.find"]
+operation = "find"
+model = "res.partner")"),
+                                       R"([tool_calls."calendar.visit.book"]
+operation = "book"
+model = "calendar.event")",
+                                       R"([tool_calls."calendar.visit.book"]
+operation = "book"
+model = "project.task")"),
+                          file, false);
+  d = find_rule(checked, "tool-call-no-record");
+  REQUIRE(d);
+  CHECK(d->severity == Severity::warning);
+  CHECK(d->message.find("no find, create or book mapping gives one") != std::string::npos);
+
+  // Odoo's prefix operators take their terms after them.
+  checked = check(R"(domain = [["name", "=like", "Visit: %"], ["stop", ">", "{now}"], "|", )",
+                  R"(domain = [["name", "=like", "Visit: %"], ["stop", ">", "{now}"], "!", "|", )");
+  CHECK(find_rule(checked, "bad-value") == nullptr);  // "!" takes the "|" term after it
+  checked = check(R"(["description", "ilike", "Call back: {booking_phone}"]])", "]");
+  d = find_rule(checked, "bad-value");
+  REQUIRE(d);
+  CHECK(d->message.find("'|' is not followed by two terms") != std::string::npos);
+
+  // start_field belongs to bookings; a booking's values may not set what its window sets.
+  checked = check(R"(operation = "update"
+model = "calendar.event")",
+                  R"(operation = "update"
+start_field = "x_start"
+model = "calendar.event")");
+  d = find_rule(checked, "bad-value");
+  REQUIRE(d);
+  CHECK(d->message.find("has start_field") != std::string::npos);
+  checked = check(R"(values = { name = "Visit: {caller_name}", )",
+                  R"(values = { stop = "{now}", name = "Visit: {caller_name}", )");
+  d = find_rule(checked, "bad-value");
+  REQUIRE(d);
+  CHECK(d->message.find("sets stop, which the booking's window sets") != std::string::npos);
+
+  // A booking without its window keys says which are missing.
+  checked = check(R"(operation = "move"
+model = "calendar.event"
+day = "{preferred_date}"
+window = "{arrival_window}")",
+                  R"(operation = "move"
+model = "calendar.event")");
+  int missing = 0;
+  for (const auto& diagnostic : checked.diagnostics.all())
+    missing += diagnostic.rule == "missing-field";
+  CHECK(missing == 2);
 }

@@ -37,6 +37,7 @@ TEST_CASE("call state survives serialisation exactly", "[engine][state]") {
   s.spoken_characters = 1234;
   s.outcome = Outcome::escalated;
   s.event = "escalation.safety";
+  s.records["calendar.event"] = 42;
   const std::string blob = serialize(s);
   CHECK(blob.size() < 600);
   auto back = deserialize(blob);
@@ -51,6 +52,7 @@ TEST_CASE("call state survives serialisation exactly", "[engine][state]") {
   CHECK(back->escalations == std::vector<int>{3, 1});
   CHECK(back->speech_requests == 5);
   CHECK(back->spoken_characters == 1234);
+  CHECK(back->records.at("calendar.event") == 42);
 }
 
 TEST_CASE("damaged call state is an error, not a crash", "[engine][state]") {
@@ -109,7 +111,8 @@ nlohmann::json reference_json(const CallState& s) {
           {"hq", s.held_prompt},
           {"mr", s.message_row},
           {"mp", s.message_part},
-          {"mg", s.message}};
+          {"mg", s.message},
+          {"rc", s.records}};
 }
 
 std::string reference_blob(const nlohmann::json& j) {
@@ -163,6 +166,7 @@ TEST_CASE("call state bytes are what nlohmann's MessagePack made of it", "[engin
   states[3].message = "tell marcus the cooler is out";
   states[3].transfer_result = "no-answer";
   states[3].last_webhook_token = "idempotency-token-0123";
+  states[3].records = {{"calendar.event", 42}, {"res.partner", 5'000'000'000L}};
   for (const CallState& state : states) {
     const std::string expected = reference_blob(reference_json(state));
     const std::string blob = serialize(state);
@@ -186,6 +190,7 @@ TEST_CASE("fields a newer version adds are skipped; missing ones are damage", "[
   // survive an upgrade.
   nlohmann::json older = reference_json(s);
   older.erase("wt");
+  older.erase("rc");  // and before the records a call found
   REQUIRE(deserialize(reference_blob(older)));
 
   nlohmann::json missing = reference_json(s);

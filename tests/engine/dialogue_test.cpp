@@ -70,7 +70,9 @@ TEST_CASE("a cooperative caller goes from greeting to success", "[engine][dialog
   REQUIRE(call);
   CHECK(call->name == "crm.lead.create");
   CHECK(call->timeout_ms == 5000);
-  auto done = h.send(ToolResult{"crm.lead.create", ToolStatus::ok, "42"});
+  auto done = h.send(ToolResult{"crm.lead.create", ToolStatus::ok, "42", {{"crm.lead", 42}}});
+  // What a tool made is the call's for later steps (a visit found is the visit moved).
+  CHECK(h.state.records == std::map<std::string, std::int64_t>{{"crm.lead", 42}});
   const EndCall* end = last_of<EndCall>(done);
   REQUIRE(end);
   CHECK(end->outcome == Outcome::success);
@@ -204,7 +206,8 @@ TEST_CASE("a tool failure follows the step's on_error path", "[engine][dialogue]
   h.say("can someone call me back");
   h.say("maria lopez");
   h.say("512 555 0142");
-  auto failed = h.send(ToolResult{"crm.lead.create", ToolStatus::timeout, ""});
+  auto failed = h.send(ToolResult{"crm.lead.create", ToolStatus::timeout, "", {{"crm.lead", 7}}});
+  CHECK(h.state.records.empty());  // a failed step's records are not the call's to change
   REQUIRE(last_of<EndCall>(failed));
   CHECK(last_of<EndCall>(failed)->outcome == Outcome::failure);
   CHECK(h.state.tool_failures == std::vector<std::string>{"crm.lead.create:timeout"});

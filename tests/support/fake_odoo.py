@@ -19,15 +19,19 @@ It answers Odoo's two external APIs the way Odoo answers them:
 Behind both is a small ORM whose schema is, as in Odoo, ``ir.model`` and ``ir.model.fields``
 rows, so ``x_`` models and fields can be created over RPC.  Methods, with Odoo's signatures:
 create (one dict or a list), write, read, unlink, search, search_read (Polish-notation domains,
-offset, limit, order), search_count, fields_get, check_access_rights, load (external ids in
-``ir.model.data``; bad rows answer messages and write nothing) and res.users.context_get.
+leaves through relational fields such as ``partner_ids.phone``, archived records left out unless
+the domain names ``active``; offset, limit, order), search_count, fields_get,
+check_access_rights, load (external ids in ``ir.model.data``, related records by database id,
+comma-separated for a many2many; bad rows answer messages and write nothing) and
+res.users.context_get.
 Unknown fields are ValueError, writes on deleted records MissingError, denied (model,
 operation) pairs AccessError.  Every call is one transaction.
 
 Failures are queued with ``fail(mode, count, model, method)`` or ``POST /__fake__/fail``:
 access_denied, access_error, validation and user_error raise Odoo's errors instead of running
 the call; http_502 answers nginx's page and http_500 a server error; hang answers nothing for
-``hang_seconds`` and then closes the connection, the call not run; drop_after_commit runs and
+``hang_seconds`` and then closes the connection, the call not run; slow waits ``hang_seconds``
+and then runs the call as usual (other calls go on meanwhile); drop_after_commit runs and
 commits the call and closes the connection unanswered; malformed runs it and sends half the reply.
 
     fake_odoo.py --version 19 --port 0 --port-file F [--database D --login L --api-key K]
@@ -54,7 +58,7 @@ import urllib.parse
 UID = 2
 MAX_BODY = 64 * 1024 * 1024
 MODES = ("access_denied", "access_error", "validation", "user_error", "http_502", "http_500",
-         "hang", "drop_after_commit", "malformed")
+         "hang", "slow", "drop_after_commit", "malformed")
 OPERATIONS = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}
 TTYPES = {"char", "text", "html", "integer", "float", "monetary", "boolean", "date", "datetime",
           "selection", "many2one", "many2many"}
@@ -72,7 +76,8 @@ SEED_MODELS = {
     "crm.lead": ("Lead/Opportunity", "name:char! partner_id:many2one:res.partner phone:char"
                  " contact_name:char description:text type:selection"),
     "calendar.event": ("Calendar Event", "name:char! start:datetime stop:datetime"
-                       " partner_ids:many2many:res.partner description:text location:char"),
+                       " partner_ids:many2many:res.partner description:text location:char"
+                       " active:boolean"),
     "mail.activity": ("Activity", "res_model:char res_id:integer summary:char note:text"
                       " activity_type_id:many2one:mail.activity.type date_deadline:date"
                       " user_id:many2one:res.users"),
@@ -263,41 +268,53 @@ OPERATORS = {
 }
 
 
-def compile_domain(domain, fields, model):
+def compile_domain(domain, fields, model, db=None):
     """A predicate for an Odoo domain: leaves and the prefix operators '&', '|' and '!', with an
-    implicit '&' between consecutive terms."""
+    implicit '&' between consecutive terms. With `db`, a leaf may follow a relational field to
+    the related records ("partner_ids.phone"), and holds when one of them matches."""
     terms, index = [], 0
     while index < len(domain):
-        term, index = _term(domain, index, fields, model)
+        term, index = _term(domain, index, fields, model, db)
         terms.append(term)
     return lambda record: all(term(record) for term in terms)
 
 
-def _term(domain, index, fields, model):
+def _term(domain, index, fields, model, db):
     if index >= len(domain):
         raise ValueError(f"Invalid domain {domain!r}")
     token = domain[index]
     if token == "!":
-        inner, index = _term(domain, index + 1, fields, model)
+        inner, index = _term(domain, index + 1, fields, model, db)
         return (lambda record: not inner(record)), index
     if token in ("&", "|"):
-        left, index = _term(domain, index + 1, fields, model)
-        right, index = _term(domain, index, fields, model)
+        left, index = _term(domain, index + 1, fields, model, db)
+        right, index = _term(domain, index, fields, model, db)
         if token == "&":
             return (lambda record: left(record) and right(record)), index
         return (lambda record: left(record) or right(record)), index
-    return _leaf(token, fields, model), index + 1
+    return _leaf(token, fields, model, db), index + 1
 
 
-def _leaf(leaf, fields, model):
+def _leaf(leaf, fields, model, db):
     if not isinstance(leaf, (list, tuple)) or len(leaf) != 3 or leaf[1] not in OPERATORS:
         raise ValueError(f"Invalid leaf {tuple(leaf) if isinstance(leaf, list) else leaf!r}")
     name, test, operand = leaf[0], OPERATORS[leaf[1]], leaf[2]
     if isinstance(name, int):  # (1, '=', 1) and (0, '=', 1)
         return lambda record: test(name, operand)
-    if name not in fields:
+    head, dot, rest = name.partition(".")
+    if head not in fields or (dot and (db is None or not fields[head]["relation"])):
         raise ValueError(f"Invalid field {model}.{name} in leaf {tuple(leaf)}")
-    return lambda record: test(record.get(name, False), operand)
+    if not dot:
+        return lambda record: test(record.get(name, False), operand)
+    relation = fields[head]["relation"]
+    inner = _leaf([rest, leaf[1], operand], db.schema(relation), relation, db)
+
+    def related(record):
+        ids = record.get(head)
+        ids = ids if isinstance(ids, list) else [] if _null(ids) else [ids]
+        table = db.tables.get(relation, {})
+        return any(inner(table[rid]) for rid in ids if rid in table)
+    return related
 
 
 def _sort(records, order, fields, model):
@@ -349,6 +366,8 @@ class Database:
         rid = values.get("id") or self.seq.get(model, 0) + 1
         self.seq[model] = max(self.seq.get(model, 0), rid)
         record = {**values, "id": rid, "create_date": _now(), "write_date": _now()}
+        if "active" not in values and "active" in self.schema(model):
+            record["active"] = True  # Odoo's default for an `active` field
         record["display_name"] = _display_name(model, record)
         self.tables.setdefault(model, {})[rid] = record
         return rid
@@ -372,7 +391,7 @@ class Database:
             "state": state})
 
     def schema(self, model):
-        rows = self.tables["ir.model.fields"].values()
+        rows = self.tables.get("ir.model.fields", {}).values()
         return {row["name"]: row for row in rows if row["model"] == model}
 
     def model_row(self, model):
@@ -478,7 +497,12 @@ class Database:
     def search(self, model, domain, offset=0, limit=None, order=None):
         self.check_access(model, "read")
         schema = self.schema(model)
-        match = compile_domain(domain or [], schema, model)
+        domain = list(domain or [])
+        # Odoo's active_test: archived records are left out unless the domain names `active`.
+        if "active" in schema and not any(isinstance(leaf, (list, tuple)) and leaf
+                                          and leaf[0] == "active" for leaf in domain):
+            domain.append(["active", "=", True])
+        match = compile_domain(domain, schema, model, self)
         found = _sort([r for r in self.tables.get(model, {}).values() if match(r)],
                       order or "id", schema, model)
         return [r["id"] for r in found[offset or 0:][:limit or None]]
@@ -605,11 +629,15 @@ class Database:
                 raise _ImportFailure(f"No matching record found for external id '{text}' in field"
                                      f" '{label}'")
             return row["res_id"]
-        if kind == "dbid":
-            if not text.isdigit() or int(text) not in self.tables.get(relation, {}):
-                raise _ImportFailure(f"No matching record found for database id '{text}' in field"
-                                     f" '{label}'")
-            return int(text)
+        if kind == "dbid":  # one id, or for a many2many a comma-separated list
+            ids = [part.strip() for part in text.split(",")]
+            if field["ttype"] != "many2many" and len(ids) != 1:
+                ids = [text]
+            for part in ids:
+                if not part.isdigit() or int(part) not in self.tables.get(relation, {}):
+                    raise _ImportFailure(f"No matching record found for database id '{part}' in"
+                                         f" field '{label}'")
+            return [int(part) for part in ids] if field["ttype"] == "many2many" else int(ids[0])
         if field["ttype"] == "many2one":
             found = [r["id"] for r in self.tables.get(relation, {}).values()
                      if r["display_name"] == text]
@@ -950,6 +978,8 @@ class FakeOdoo:
         mode = self._take_failure(call.model, call.method)
         if mode == "hang":
             return HANG
+        if mode == "slow":
+            self._hang()  # outside the lock: the other calls are served meanwhile
         if mode == "http_502":
             return BAD_GATEWAY_REPLY
         if mode == "http_500":

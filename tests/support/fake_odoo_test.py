@@ -260,6 +260,33 @@ class LoadTest(FakeTestCase):
         self.assertEqual([lead["partner_id"] for lead in leads],
                          [[2, "James Carter"], [1, "Maria Lopez"]])
 
+    def test_many2many_database_ids_and_related_paths(self):
+        loaded = self.call("calendar.event", "load", ["name", "partner_ids/.id", "start", "stop"],
+                           [["Visit: both", "1,2", "2030-01-07 14:00:00", "2030-01-07 18:00:00"]])
+        event = self.call("calendar.event", "read", loaded["ids"], ["partner_ids", "active"])[0]
+        self.assertEqual((event["partner_ids"], event["active"]), ([1, 2], True))
+        bad = self.call("calendar.event", "load", ["name", "partner_ids/.id"], [["X", "1,99"]])
+        self.assertFalse(bad["ids"])
+        self.assertIn("'99'", bad["messages"][0]["message"])
+        # A leaf through a relational field holds when one related record matches.
+        self.assertEqual(self.call("calendar.event", "search",
+                                   [["partner_ids.phone", "=", "+15125550142"]]), loaded["ids"])
+        self.assertEqual(self.call("calendar.event", "search_count",
+                                   [["partner_ids.name", "ilike", "carter"]]), 1)
+        self.assertEqual(self.call("calendar.event", "search",
+                                   [["partner_ids.phone", "=", "+10000000000"]]), [])
+
+    def test_archived_records_are_left_out_unless_the_domain_names_active(self):
+        ids = self.call("calendar.event", "create",
+                        [{"name": "Visit: kept"}, {"name": "Visit: cancelled"}])
+        self.assertTrue(self.call("calendar.event", "write", [ids[1]], {"active": False}))
+        self.assertEqual(self.call("calendar.event", "search", [["name", "=like", "Visit: %"]]),
+                         ids[:1])
+        self.assertEqual(self.call("calendar.event", "search_count", []), 1)
+        self.assertEqual(self.call("calendar.event", "search", [["active", "=", False]]), ids[1:])
+        # Read still reads an archived record by its id.
+        self.assertEqual(len(self.call("calendar.event", "read", ids, ["name"])), 2)
+
     def test_bad_rows_answer_messages_and_write_nothing(self):
         rows = [["voiceops.ok", "Fine", "", "1", ""],
                 ["voiceops.bad", "", "voiceops.nobody", "x", ""]]
@@ -471,6 +498,23 @@ class FailureTest(FakeTestCase):
         self.assertEqual(version["server_serie"], "19.0")
         time.sleep(1)
         self.assertEqual(self.fake.records("helpdesk.ticket"), [])
+
+    def test_slow_runs_the_call_late_and_serves_others_meanwhile(self):
+        self.fake.hang_seconds = 1.0
+        self.fake.fail("slow", model="res.partner", method="create")
+        answers = {}
+
+        def slow_create():
+            answers["slow"] = self.call("res.partner", "create", {"name": "Late"})
+        worker = threading.Thread(target=slow_create)
+        started = time.monotonic()
+        worker.start()
+        time.sleep(0.2)
+        self.assertEqual(self.call("res.partner", "search_count", []), 2)  # not blocked, not yet run
+        worker.join(5)
+        self.assertGreaterEqual(time.monotonic() - started, 0.9)
+        self.assertEqual(answers["slow"], 3)  # one dict in, one id out, as in Odoo
+        self.assertEqual(self.call("res.partner", "search_count", []), 3)
 
     def test_stop_ends_a_hang(self):
         self.fake.fail("hang")
