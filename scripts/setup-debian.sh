@@ -7,7 +7,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libcli11-dev libboost-dev libtomlplusplus-dev libsqlite3-dev sqlite3
   libcurl4-openssl-dev libfmt-dev libssl-dev libhowardhinnant-date-dev tzdata
-  libpugixml-dev libbenchmark-dev catch2 libsystemd-dev nlohmann-json3-dev libstemmer-dev
+  libpugixml-dev libbenchmark-dev catch2 libsystemd-dev nlohmann-json3-dev rapidjson-dev
+  libstemmer-dev
   clang-14 libclang-rt-14-dev
   mandoc hyperfine bash-completion zsh fish
   python3-twilio

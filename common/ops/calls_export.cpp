@@ -51,10 +51,14 @@ void csv_cell(Output& out, std::string_view text) {
     return;
   }
   out.put('"');
-  for (char c : text) {
-    if (c == '"') out.put('"');
-    out.put(c);
+  // The runs between quotes as they are, each quote doubled.
+  for (std::size_t quote = text.find('"'); quote != std::string_view::npos;
+       quote = text.find('"')) {
+    out.put(text.substr(0, quote + 1));
+    out.put('"');
+    text.remove_prefix(quote + 1);
   }
+  out.put(text);
   out.put('"');
 }
 
