@@ -78,8 +78,11 @@ void CallHandler::committed(const Writes& writes, const std::vector<WriteResult>
       const auto& finish = std::get<CallFinish>(writes[i]);
       if (!result) {
         observe(Kind::store_error, finish.call_id, finish.workflow, result.error());
-      } else if (*result) {
-        observe(Kind::call_finalized, finish.call_id, finish.workflow, finish.status);
+      } else if (*result && observer_) {
+        Observation finalized{Kind::call_finalized, finish.call_id, finish.workflow, finish.status};
+        finalized.duration_s = finish.duration_s;
+        finalized.cost = finish.cost;
+        observer_->on_event(finalized);
       }
     }
   }

@@ -1,6 +1,8 @@
 #pragma once
 // What a host hears about as calls go (metrics, live events, logs), on the thread that handles
 // the request.
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace voiceops::calls {
@@ -33,6 +35,9 @@ struct Observation {
   std::string workflow;
   std::string detail;
   FallbackReason reason = FallbackReason::internal_error;  // for Kind::fallback
+  // For Kind::call_finalized: how long the carrier says the call lasted, and what it cost.
+  std::optional<std::int64_t> duration_s;
+  std::optional<double> cost;
 };
 
 class Observer {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "host/process_metrics.hpp"
+
 namespace voiceops::host {
 namespace {
 
@@ -39,9 +41,20 @@ void Metrics::call_ended(const std::string& workflow, const std::string& outcome
   ++calls_ended_[{workflow, outcome}];
 }
 
-void Metrics::call_finalized(const std::string& status) {
+void Metrics::call_finalized(const std::string& workflow, const std::string& status,
+                             std::optional<std::int64_t> duration_s, std::optional<double> cost) {
   std::lock_guard lock(mutex_);
   ++calls_finalized_[status];
+  if (workflow.empty()) return;
+  if (cost) call_costs_[workflow] += *cost;
+  if (duration_s && *duration_s >= 0) {
+    CallLengths& lengths = call_lengths_[workflow];
+    const auto seconds = static_cast<double>(*duration_s);
+    for (std::size_t i = 0; i < call_bounds_seconds.size(); ++i)
+      if (seconds <= call_bounds_seconds[i]) ++lengths.buckets[i];
+    ++lengths.count;
+    lengths.sum += seconds;
+  }
 }
 
 void Metrics::escalation(const std::string& workflow, const std::string& trigger) {
@@ -125,6 +138,24 @@ std::string Metrics::render(const Gauges& gauges) const {
          "Calls closed by the carrier's final status callback, by status.");
   for (const auto& [status, n] : calls_finalized_)
     out += fmt::format("voiceops_calls_finalized_total{{status=\"{}\"}} {}\n", label(status), n);
+  header(out, "voiceops_call_duration_seconds", "histogram",
+         "How long finished calls lasted, as the carrier counts them, by workflow.");
+  for (const auto& [workflow, h] : call_lengths_) {
+    for (std::size_t i = 0; i < call_bounds_seconds.size(); ++i)
+      out += fmt::format("voiceops_call_duration_seconds_bucket{{workflow=\"{}\",le=\"{}\"}} {}\n",
+                         label(workflow), call_bounds_seconds[i], h.buckets[i]);
+    out += fmt::format("voiceops_call_duration_seconds_bucket{{workflow=\"{}\",le=\"+Inf\"}} {}\n",
+                       label(workflow), h.count);
+    out += fmt::format("voiceops_call_duration_seconds_sum{{workflow=\"{}\"}} {}\n",
+                       label(workflow), h.sum);
+    out += fmt::format("voiceops_call_duration_seconds_count{{workflow=\"{}\"}} {}\n",
+                       label(workflow), h.count);
+  }
+  header(out, "voiceops_call_cost_dollars_total", "counter",
+         "What finished calls cost under their contracts' pricing ([cost]), by workflow.");
+  for (const auto& [workflow, dollars] : call_costs_)
+    out += fmt::format("voiceops_call_cost_dollars_total{{workflow=\"{}\"}} {:.6f}\n",
+                       label(workflow), dollars);
   header(out, "voiceops_calls_abandoned_total", "counter",
          "Calls closed by the sweeper because no final status callback came.");
   out += fmt::format("voiceops_calls_abandoned_total {}\n", abandoned_);
@@ -205,6 +236,7 @@ std::string Metrics::render(const Gauges& gauges) const {
   out += fmt::format(
       "voiceops_start_time_seconds {}\n",
       std::chrono::duration_cast<std::chrono::seconds>(started_.time_since_epoch()).count());
+  out += render_process_metrics();
   return out;
 }
 

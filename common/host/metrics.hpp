@@ -34,7 +34,9 @@ class Metrics {
 
   void call_started(const std::string& workflow);
   void call_ended(const std::string& workflow, const std::string& outcome);
-  void call_finalized(const std::string& status);
+  // The carrier's final word on a call: its status, and the call's length and cost when known.
+  void call_finalized(const std::string& workflow, const std::string& status,
+                      std::optional<std::int64_t> duration_s, std::optional<double> cost);
   void escalation(const std::string& workflow, const std::string& trigger);
   void signature_failure();
   void fallback(const std::string& reason);  // a short category, not free text
@@ -60,11 +62,22 @@ class Metrics {
     double sum = 0;
   };
 
+  // A call's length: most calls take one to five minutes; a stuck one runs for an hour.
+  static constexpr std::array<double, 10> call_bounds_seconds = {15,  30,  60,   120,  180,
+                                                                 300, 600, 1200, 1800, 3600};
+  struct CallLengths {
+    std::array<std::uint64_t, call_bounds_seconds.size()> buckets{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+
   mutable std::mutex mutex_;
   std::chrono::system_clock::time_point started_;
   std::map<std::string, std::uint64_t> calls_started_;                        // workflow
   std::map<std::pair<std::string, std::string>, std::uint64_t> calls_ended_;  // workflow, outcome
   std::map<std::string, std::uint64_t> calls_finalized_;                      // carrier status
+  std::map<std::string, CallLengths> call_lengths_;                           // workflow
+  std::map<std::string, double> call_costs_;                                  // workflow, dollars
   std::map<std::pair<std::string, std::string>, std::uint64_t> escalations_;  // workflow, trigger
   std::map<std::string, std::uint64_t> fallbacks_;                            // reason
   std::map<std::string, Histogram> webhook_latency_;                          // endpoint

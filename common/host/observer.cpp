@@ -43,7 +43,7 @@ void DaemonCore::on_event(const calls::Observation& event) {
       log_.info(fmt::format("call {}: ended, {}", id, event.detail));
       break;
     case Kind::call_finalized:
-      metrics_.call_finalized(event.detail);
+      metrics_.call_finalized(event.workflow, event.detail, event.duration_s, event.cost);
       live_events_.publish("finalized", event.call_id, event.workflow, event.detail, at);
       if (exporter_) exporter_->wake();  // its outbox row is in (or about to be)
       break;

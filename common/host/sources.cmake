@@ -8,6 +8,7 @@ target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/log.cpp
   ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp
   ${CMAKE_CURRENT_LIST_DIR}/observer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/process_metrics.cpp
   ${CMAKE_CURRENT_LIST_DIR}/staging_endpoint.cpp
   ${CMAKE_CURRENT_LIST_DIR}/webhook_queue.cpp
   ${CMAKE_CURRENT_LIST_DIR}/workflow_loader.cpp

@@ -10,6 +10,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -265,6 +266,33 @@ class DaemonTest(unittest.TestCase):
         check = subprocess.run([promtool, "check", "metrics"], input=metrics, text=True,
                                capture_output=True)
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+
+    def test_metrics_an_operator_reads_build_process_length_and_cost(self):
+        d = self.daemon.start()
+        arrive(d, "CAlen1")
+        say(d, "CAlen1", "my furnace is blowing cold air")
+        d.post("/twilio/status", {"CallSid": "CAlen1", "CallStatus": "completed",
+                                  "CallDuration": "95"})
+        metrics = d.get("/metrics")[1]
+        self.assertIn('voiceops_build_info{version="', metrics)
+        self.assertIn('voiceops_call_duration_seconds_bucket{workflow="after-hours-service",'
+                      'le="60"} 0\n', metrics)
+        self.assertIn('voiceops_call_duration_seconds_bucket{workflow="after-hours-service",'
+                      'le="120"} 1\n', metrics)
+        self.assertIn('voiceops_call_duration_seconds_sum{workflow="after-hours-service"} 95\n',
+                      metrics)
+        cost = re.search(r'voiceops_call_cost_dollars_total\{workflow="after-hours-service"\} '
+                         r'([0-9.]+)', metrics)
+        self.assertIsNotNone(cost, metrics)
+        self.assertGreater(float(cost.group(1)), 0)
+        values = dict(re.findall(r"^(process_[a-z_]+) ([0-9.e+]+)$", metrics, re.M))
+        for name in ("process_cpu_seconds_total", "process_resident_memory_bytes",
+                     "process_virtual_memory_bytes", "process_open_fds", "process_max_fds",
+                     "process_start_time_seconds"):
+            self.assertIn(name, values, metrics)
+        self.assertLess(abs(float(values["process_start_time_seconds"]) - time.time()), 120)
+        self.assertGreater(float(values["process_resident_memory_bytes"]), 1e6)
+        self.assertGreaterEqual(float(values["process_open_fds"]), 5)
 
     def test_never_dead_air_when_a_call_state_is_unreadable(self):
         d = self.daemon.start()
