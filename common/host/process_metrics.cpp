@@ -100,7 +100,7 @@ std::string render_process_metrics() {
       "# TYPE voiceops_build_info gauge\n"
       "voiceops_build_info{{version=\"{}\",contract_schema=\"{}\"}} 1\n",
       version_string, contract_schema_version);
-  const auto boot = boot_time();
+  static const std::optional<double> boot = boot_time();  // fixed while the machine runs
   auto stats = parse_process_stat(read_all("/proc/self/stat"), boot.value_or(0),
                                   ::sysconf(_SC_CLK_TCK), ::sysconf(_SC_PAGESIZE));
   if (stats) {

@@ -78,6 +78,9 @@ engine::ToolResult OdooTools::book(Job& job) {
   const std::string& model = mapping.model.value;
   job.records.push_back({model, *id});
   const std::int64_t capacity = mapping.capacity.value;
+  // The count that decides whether the booking stays gets its time even when the write used the
+  // step's: an uncounted booking is one a person must check.
+  job.deadline = std::max(job.deadline, Clock::now() + undo_grace);
   const auto after = count_in_window(job, start, stop, std::nullopt);
   if (!after) {
     // Booked, but whether the window overflowed is not known: a person looks.
@@ -95,7 +98,8 @@ engine::ToolResult OdooTools::book(Job& job) {
                       ") and " + model + " " + std::to_string(*id) +
                       " could not be taken back: " + undone.error().message);
   }
-  job.records.clear();
+  std::erase_if(job.records,
+                [&](const engine::ToolRecord& r) { return r.model == model && r.id == *id; });
   return job.failed("full: the window filled while booking (" + places(*after, capacity) +
                     "); the booking was taken back");
 }

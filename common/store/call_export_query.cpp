@@ -259,8 +259,10 @@ void CallExportQuery::read_answers() {
   AnswerReader answers(answer_names_, answers_, answered_);
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::Reader reader;
-  // Iterative: a damaged row nested deep costs no stack. What was read before an error stands.
-  (void)reader.Parse<rapidjson::kParseIterativeFlag>(stream, answers);
+  // Iterative: a damaged row nested deep costs no stack. Invalid UTF-8 ends the row as it did
+  // before (the store never writes it). What was read before an error stands.
+  (void)reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+      stream, answers);
 }
 
 CallExportQuery::Cell CallExportQuery::cell(int i) const {
