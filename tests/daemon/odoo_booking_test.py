@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 from fake_odoo import FakeOdoo  # noqa: E402
-from daemon_test import Daemon, arrive, say  # noqa: E402
+from daemon_test import Daemon, arrive, only_workflow, say  # noqa: E402
 from odoo_export_test import KEY, odoo_call, odoo_section  # noqa: E402
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
@@ -74,16 +74,9 @@ class BookingTest(unittest.TestCase):
         d = Daemon(scripted=False, extra=odoo_section(self.fake))
         d.env["ODOO_API_KEY"] = KEY
         self.addCleanup(d.cleanup)
-        for name in os.listdir(d.contracts):
-            if name.endswith(".toml") and name != "missed-call-booking.toml":
-                os.remove(os.path.join(d.contracts, name))
-        path = os.path.join(d.contracts, "missed-call-booking.toml")
-        with open(path) as f:
-            text = f.read().replace('"07:30-17:30"', '"00:00-24:00"').replace(
-                '"closed"', '"00:00-24:00"')
-        text = re.sub(r"(?ms)^holidays = \[.*?^\]", "holidays = []", text)  # open every day
-        with open(path, "w") as f:
-            f.write(text)
+        only_workflow(d, "missed-call-booking.toml", lambda text: re.sub(  # open every day
+            r"(?ms)^holidays = \[.*?^\]", "holidays = []",
+            text.replace('"07:30-17:30"', '"00:00-24:00"').replace('"closed"', '"00:00-24:00"')))
         d.start()
         return d
 

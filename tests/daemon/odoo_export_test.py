@@ -22,7 +22,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fake_odoo import FakeOdoo  # noqa: E402
-from daemon_test import Daemon, VOICEOPS, arrive, say, eventually  # noqa: E402
+from daemon_test import Daemon, VOICEOPS, arrive, say, eventually, only_workflow  # noqa: E402
 
 KEY = "test-key-0123"
 
@@ -319,14 +319,8 @@ class LiveToolCallTest(OdooCase):
         d.env["ODOO_API_KEY"] = KEY
         self.addCleanup(d.cleanup)
         # Only the after-hours workflow, closed all week: the clock never routes elsewhere.
-        for name in os.listdir(d.contracts):
-            if name.endswith(".toml") and name != "after-hours-service.toml":
-                os.remove(os.path.join(d.contracts, name))
-        path = os.path.join(d.contracts, "after-hours-service.toml")
-        with open(path) as f:
-            text = f.read().replace('"07:30-17:30"', '"closed"')
-        with open(path, "w") as f:
-            f.write(text)
+        only_workflow(d, "after-hours-service.toml",
+                      lambda text: text.replace('"07:30-17:30"', '"closed"'))
         return d
 
     def walk_to_the_ticket(self, d, sid):

@@ -37,28 +37,26 @@ accepted; that an address is valid when it has an "@"; the 405 for another verb 
 import argparse
 import base64
 import collections
-import contextlib
 import dataclasses
 import datetime
 import email.parser
 import email.policy
 import email.utils
 import hmac
-import http.server
 import json
 import os
 import re
-import signal
-import socket
 import sys
 import threading
 import urllib.parse
 import uuid
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_http import LoopbackFake, serve_until_signal  # noqa: E402
+
 API_KEY = "key-test-0123456789abcdef"
 DOMAIN = "mg.example.com"
 HOSTS = {"api.mailgun.net": "us", "api.eu.mailgun.net": "eu"}
-MAX_BODY = 64 * 1024 * 1024
 MODES = ("http_429", "http_420", "http_500", "hang", "drop_after_accept", "malformed")
 NOT_FOUND_HTML = (b'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found'
                   b"</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the"
@@ -118,56 +116,23 @@ class _Failure:
     retry_after: int = 1
 
 
-class FakeMailgun:
+class FakeMailgun(LoopbackFake):
     """The fake server: start() it, give the client its url as Mailgun's base URL, queue failures
     with fail(), read what was sent with sent()."""
+    name = "fake-mailgun"
+    server_header = "nginx"
+    max_body = 64 * 1024 * 1024
 
     def __init__(self, api_key=API_KEY, domains=(DOMAIN,), region="us", host="127.0.0.1",
                  port=0):
+        super().__init__(host, port)
         if region not in ("us", "eu"):
             raise ValueError(f"unknown region {region!r}; the regions are us and eu")
         self.api_key, self.region = api_key, region
-        self.hang_seconds = 30
         self._domains = {domain: region for domain in domains}
-        self._address = (host, port)
         self._lock = threading.Lock()  # around the domains, failures, messages and request log
         self._failures, self._sent, self._log = [], [], []
-        self._stopping = threading.Event()
-        self._connections, self._connections_lock = set(), threading.Lock()
-        self._server = None
 
-    def start(self):
-        """Listens, serves from a thread, and returns the port."""
-        self._server = _Server(self._address, _Handler)
-        self._server.fake = self
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                         name="fake-mailgun", daemon=True).start()
-        return self.port
-
-    def stop(self):
-        """Stops listening, ends hangs and closes every open connection."""
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        with self._connections_lock:
-            for connection in self._connections:
-                with contextlib.suppress(OSError):
-                    connection.shutdown(socket.SHUT_RDWR)
-
-    @property
-    def port(self):
-        return self._server.server_address[1]
-
-    @property
-    def url(self):
-        return f"http://{self._address[0]}:{self.port}"
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     def fail(self, mode, count=1, retry_after=1):
         """Queues `count` failures of `mode` for the next sends."""
@@ -314,13 +279,6 @@ class FakeMailgun:
                 self._failures.pop(0)
         return failure
 
-    def _hang(self):
-        self._stopping.wait(self.hang_seconds)
-
-    def _track(self, connection, is_open):
-        with self._connections_lock:
-            (self._connections.add if is_open else self._connections.discard)(connection)
-
     # Control endpoints
 
     def _control(self, command, route, body):
@@ -346,93 +304,6 @@ class FakeMailgun:
                   int(payload.get("retry_after", 1)))
 
 
-class _BadBody(Exception):
-    """A request body the server will not read: (status, reason)."""
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        """Quiet about clients that go away, loud about bugs in the fake."""
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    """HTTP/1.1 with keep-alive and Expect: 100-continue; bodies by Content-Length or chunked."""
-    protocol_version = "HTTP/1.1"
-    server_version = "nginx"
-    sys_version = ""
-
-    def log_message(self, format, *args):
-        """Quiet: the output is the tests'."""
-
-    def setup(self):
-        super().setup()
-        self.server.fake._track(self.connection, True)
-
-    def finish(self):
-        self.server.fake._track(self.connection, False)
-        super().finish()
-
-    def do_GET(self):
-        self._serve(b"")
-
-    def do_POST(self):
-        try:
-            body = self._read_body()
-        except _BadBody as exc:
-            self.send_error(*exc.args)
-            return
-        self._serve(body)
-
-    do_DELETE = do_PUT = do_POST
-
-    def _read_body(self):
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        length = self.headers.get("Content-Length", "0").strip()
-        if not length.isdigit():
-            raise _BadBody(400, "Bad Content-Length")
-        if int(length) > MAX_BODY:
-            raise _BadBody(413, "The body is over 64 MiB")
-        return self.rfile.read(int(length))
-
-    def _read_chunked(self):
-        body = bytearray()
-        while True:
-            try:
-                size = int(self.rfile.readline(1024).split(b";")[0], 16)
-            except ValueError:
-                raise _BadBody(400, "Bad chunk size") from None
-            if len(body) + size > MAX_BODY:
-                raise _BadBody(413, "The body is over 64 MiB")
-            if size == 0:
-                break
-            body += self.rfile.read(size)
-            self.rfile.readline(1024)
-        while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-            pass  # trailers
-        return bytes(body)
-
-    def _serve(self, body):
-        fake = self.server.fake
-        reply = fake._handle(self.command, self.path, self.headers, body)
-        if reply.action == "hang":
-            fake._hang()
-        if reply.action:  # hang or drop: close the connection without a word
-            self.close_connection = True
-            return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Serves a fake Mailgun until SIGTERM or SIGINT.")
     parser.add_argument("--host", default="127.0.0.1")
@@ -444,19 +315,11 @@ def main(argv=None):
     parser.add_argument("--domain", action="append", metavar="DOMAIN[:us|:eu]",
                         help=f"a sending domain (repeatable; default {DOMAIN})")
     args = parser.parse_args(argv)
-    stop_signals = {signal.SIGTERM, signal.SIGINT}
-    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # the serving threads inherit the mask
     fake = FakeMailgun(args.api_key, (), args.region, args.host, args.port)
     for spec in args.domain or [DOMAIN]:
         domain, _, region = spec.partition(":")
         fake.add_domain(domain, region or None)
-    port = fake.start()
-    if args.port_file:
-        with open(args.port_file + ".tmp", "w", encoding="ascii") as out:
-            out.write(f"{port}\n")
-        os.replace(args.port_file + ".tmp", args.port_file)
-    signal.sigwait(stop_signals)
-    fake.stop()
+    serve_until_signal(fake, args.port_file)
 
 
 if __name__ == "__main__":

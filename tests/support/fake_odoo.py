@@ -42,21 +42,20 @@ import contextlib
 import dataclasses
 import datetime
 import http
-import http.server
 import inspect
 import json
 import operator
 import os
 import re
-import signal
-import socket
 import sys
 import threading
 import traceback
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_http import LoopbackFake, serve_until_signal  # noqa: E402
+
 UID = 2
-MAX_BODY = 64 * 1024 * 1024
 MODES = ("access_denied", "access_error", "validation", "user_error", "http_502", "http_500",
          "hang", "slow", "drop_after_commit", "malformed")
 OPERATIONS = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}
@@ -845,53 +844,20 @@ class _Failure:
         return self.model in (None, model) and self.method in (None, method)
 
 
-class FakeOdoo:
+class FakeOdoo(LoopbackFake):
     """The fake server: start() it, give the client its url, queue failures with fail()."""
+    name = "fake-odoo"
+    server_header = "Werkzeug/3.0.1"
+    max_body = 64 * 1024 * 1024
 
     def __init__(self, version=17, database="prod", login="voiceops@example.com",
                  api_key="test-key-0123", host="127.0.0.1", port=0):
+        super().__init__(host, port)
         self.version, self.database, self.login, self.api_key = version, database, login, api_key
-        self.hang_seconds = 30
-        self._address = (host, port)
         self._lock = threading.Lock()  # around the records, denials, failures and request log
         self._db = Database(login)
         self._failures, self._log = [], []
-        self._stopping = threading.Event()
-        self._connections, self._connections_lock = set(), threading.Lock()
-        self._server = None
 
-    def start(self):
-        """Listens, serves from a thread, and returns the port."""
-        self._server = _Server(self._address, _Handler)
-        self._server.fake = self
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                         name="fake-odoo", daemon=True).start()
-        return self.port
-
-    def stop(self):
-        """Stops listening, ends hangs and closes every open connection."""
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        with self._connections_lock:
-            for connection in self._connections:
-                with contextlib.suppress(OSError):
-                    connection.shutdown(socket.SHUT_RDWR)
-
-    @property
-    def port(self):
-        return self._server.server_address[1]
-
-    @property
-    def url(self):
-        return f"http://{self._address[0]}:{self.port}"
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     def fail(self, mode, count=1, model=None, method=None):
         """Queues `count` failures of `mode` for the calls on `model` and `method` (None: any)."""
@@ -1117,13 +1083,6 @@ class FakeOdoo:
             self._log.append({"endpoint": call.endpoint, "model": call.model, "method": call.method,
                               "rows": call.rows})
 
-    def _hang(self):
-        self._stopping.wait(self.hang_seconds)
-
-    def _track(self, connection, is_open):
-        with self._connections_lock:
-            (self._connections.add if is_open else self._connections.discard)(connection)
-
     # Control endpoints
 
     def _control(self, command, route, body):
@@ -1159,90 +1118,6 @@ class FakeOdoo:
                   payload.get("method"))
 
 
-class _BadBody(Exception):
-    """A request body the server will not read: (status, reason)."""
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        """Quiet about clients that go away, loud about bugs in the fake."""
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    """HTTP/1.1 with keep-alive and Expect: 100-continue; bodies by Content-Length or chunked."""
-    protocol_version = "HTTP/1.1"
-    server_version = "Werkzeug/3.0.1"
-
-    def log_message(self, format, *args):
-        """Quiet: the output is the tests'."""
-
-    def setup(self):
-        super().setup()
-        self.server.fake._track(self.connection, True)
-
-    def finish(self):
-        self.server.fake._track(self.connection, False)
-        super().finish()
-
-    def do_GET(self):
-        self._serve(b"")
-
-    def do_POST(self):
-        try:
-            body = self._read_body()
-        except _BadBody as exc:
-            self.send_error(*exc.args)
-            return
-        self._serve(body)
-
-    def _read_body(self):
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        length = self.headers.get("Content-Length", "0").strip()
-        if not length.isdigit():
-            raise _BadBody(400, "Bad Content-Length")
-        if int(length) > MAX_BODY:
-            raise _BadBody(413, "The body is over 64 MiB")
-        return self.rfile.read(int(length))
-
-    def _read_chunked(self):
-        body = bytearray()
-        while True:
-            try:
-                size = int(self.rfile.readline(1024).split(b";")[0], 16)
-            except ValueError:
-                raise _BadBody(400, "Bad chunk size") from None
-            if len(body) + size > MAX_BODY:
-                raise _BadBody(413, "The body is over 64 MiB")
-            if size == 0:
-                break
-            body += self.rfile.read(size)
-            self.rfile.readline(1024)
-        while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-            pass  # trailers
-        return bytes(body)
-
-    def _serve(self, body):
-        fake = self.server.fake
-        reply = fake._handle(self.command, self.path, self.headers, body)
-        if reply.action == "hang":
-            fake._hang()
-        if reply.action:  # hang or drop: close the connection without a word
-            self.close_connection = True
-            return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Serves a fake Odoo until SIGTERM or SIGINT.")
     parser.add_argument("--version", type=int, default=17,
@@ -1254,16 +1129,8 @@ def main(argv=None):
     parser.add_argument("--login", default="voiceops@example.com")
     parser.add_argument("--api-key", default="test-key-0123")
     args = parser.parse_args(argv)
-    stop_signals = {signal.SIGTERM, signal.SIGINT}
-    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # the serving threads inherit the mask
     fake = FakeOdoo(args.version, args.database, args.login, args.api_key, args.host, args.port)
-    port = fake.start()
-    if args.port_file:
-        with open(args.port_file + ".tmp", "w", encoding="ascii") as out:
-            out.write(f"{port}\n")
-        os.replace(args.port_file + ".tmp", args.port_file)
-    signal.sigwait(stop_signals)
-    fake.stop()
+    serve_until_signal(fake, args.port_file)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,6 @@ Service (empty: the fake assigns no sender).
 import argparse
 import base64
 import collections
-import contextlib
 import dataclasses
 import datetime
 import email.utils
@@ -69,24 +68,23 @@ import fnmatch
 import hashlib
 import hmac
 import http.client
-import http.server
 import json
 import math
 import os
 import re
-import signal
-import socket
 import sys
 import threading
 import urllib.parse
 import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_http import LoopbackFake, serve_until_signal  # noqa: E402
 
 API_VERSION = "2010-04-01"
 ACCOUNT_SID = "AC" + "c0ffee00" * 4
 AUTH_TOKEN = "f00dfeed" * 4
 API_KEY_SID = "SK" + "5ca1ab1e" * 4
 API_KEY_SECRET = "TestApiKeySecret0123456789abcdef"
-MAX_BODY = 16 * 1024 * 1024
 MODES = ("http_429", "http_500", "hang", "drop_after_create", "error_21211", "error_21610",
          "malformed")
 CALLBACK_STATUSES = ("sent", "delivered", "undelivered", "failed")
@@ -232,56 +230,26 @@ class _Failure:
                 and (self.path is None or fnmatch.fnmatchcase(path, self.path)))
 
 
-class FakeTwilio:
+class FakeTwilio(LoopbackFake):
     """The fake server: start() it, point the client's base URL at its url, queue failures with
     fail(), seed numbers with add_number(), deliver callbacks with send_status_callback()."""
+    name = "fake-twilio"
+    server_header = "nginx"
+    max_body = 16 * 1024 * 1024
+
+    def reply_headers(self):
+        return (("Twilio-Request-Id", "RQ" + uuid.uuid4().hex),)
 
     def __init__(self, account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, api_keys=None,
                  host="127.0.0.1", port=0):
+        super().__init__(host, port)
         self.account_sid, self.auth_token = account_sid, auth_token
         self.api_keys = dict({API_KEY_SID: API_KEY_SECRET} if api_keys is None else api_keys)
-        self.hang_seconds = 30
-        self._address = (host, port)
         self._lock = threading.Lock()  # around everything below
         self._messages, self._callbacks, self._numbers = {}, {}, {}
         self._opted_out, self._failures, self._log = set(), [], []
         self._now, self._sequence = None, 0
-        self._stopping = threading.Event()
-        self._connections, self._connections_lock = set(), threading.Lock()
-        self._server = None
 
-    def start(self):
-        """Listens, serves from a thread, and returns the port."""
-        self._server = _Server(self._address, _Handler)
-        self._server.fake = self
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                         name="fake-twilio", daemon=True).start()
-        return self.port
-
-    def stop(self):
-        """Stops listening, ends hangs and closes every open connection."""
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        with self._connections_lock:
-            for connection in self._connections:
-                with contextlib.suppress(OSError):
-                    connection.shutdown(socket.SHUT_RDWR)
-
-    @property
-    def port(self):
-        return self._server.server_address[1]
-
-    @property
-    def url(self):
-        return f"http://{self._address[0]}:{self.port}"
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     # What tests call
 
@@ -679,13 +647,6 @@ class FakeTwilio:
                 self._failures.remove(failure)
         return failure
 
-    def _hang(self):
-        self._stopping.wait(self.hang_seconds)
-
-    def _track(self, connection, is_open):
-        with self._connections_lock:
-            (self._connections.add if is_open else self._connections.discard)(connection)
-
     # Control endpoints
 
     def _control(self, command, route, body):
@@ -725,94 +686,6 @@ class FakeTwilio:
         return {"status": status, "body": body.decode("utf-8", "replace")}
 
 
-class _BadBody(Exception):
-    """A request body the server will not read: (status, reason)."""
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        """Quiet about clients that go away, loud about bugs in the fake."""
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    """HTTP/1.1 with keep-alive and Expect: 100-continue; bodies by Content-Length or chunked."""
-    protocol_version = "HTTP/1.1"
-    server_version = "nginx"
-    sys_version = ""
-
-    def log_message(self, format, *args):
-        """Quiet: the output is the tests'."""
-
-    def setup(self):
-        super().setup()
-        self.server.fake._track(self.connection, True)
-
-    def finish(self):
-        self.server.fake._track(self.connection, False)
-        super().finish()
-
-    def do_GET(self):
-        self._serve(b"")
-
-    def do_POST(self):
-        try:
-            body = self._read_body()
-        except _BadBody as exc:
-            self.send_error(*exc.args)
-            return
-        self._serve(body)
-
-    do_DELETE = do_PUT = do_POST
-
-    def _read_body(self):
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        length = self.headers.get("Content-Length", "0").strip()
-        if not length.isdigit():
-            raise _BadBody(400, "Bad Content-Length")
-        if int(length) > MAX_BODY:
-            raise _BadBody(413, "The body is over 16 MiB")
-        return self.rfile.read(int(length))
-
-    def _read_chunked(self):
-        body = bytearray()
-        while True:
-            try:
-                size = int(self.rfile.readline(1024).split(b";")[0], 16)
-            except ValueError:
-                raise _BadBody(400, "Bad chunk size") from None
-            if len(body) + size > MAX_BODY:
-                raise _BadBody(413, "The body is over 16 MiB")
-            if size == 0:
-                break
-            body += self.rfile.read(size)
-            self.rfile.readline(1024)
-        while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-            pass  # trailers
-        return bytes(body)
-
-    def _serve(self, body):
-        fake = self.server.fake
-        reply = fake._handle(self.command, self.path, self.headers, body)
-        if reply.action == "hang":
-            fake._hang()
-        if reply.action:  # hang or drop: close the connection without a word
-            self.close_connection = True
-            return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Twilio-Request-Id", "RQ" + uuid.uuid4().hex)
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Serves a fake Twilio until SIGTERM or SIGINT.")
     parser.add_argument("--host", default="127.0.0.1")
@@ -826,18 +699,10 @@ def main(argv=None):
                         help="an IncomingPhoneNumber to seed (repeatable)")
     args = parser.parse_args(argv)
     keys = dict(key.split(":", 1) for key in args.api_key) if args.api_key else None
-    stop_signals = {signal.SIGTERM, signal.SIGINT}
-    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # the serving threads inherit the mask
     fake = FakeTwilio(args.account_sid, args.auth_token, keys, args.host, args.port)
     for number in args.number:
         fake.add_number(number)
-    port = fake.start()
-    if args.port_file:
-        with open(args.port_file + ".tmp", "w", encoding="ascii") as out:
-            out.write(f"{port}\n")
-        os.replace(args.port_file + ".tmp", args.port_file)
-    signal.sigwait(stop_signals)
-    fake.stop()
+    serve_until_signal(fake, args.port_file)
 
 
 if __name__ == "__main__":
