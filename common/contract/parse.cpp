@@ -177,9 +177,16 @@ std::optional<int> ContractParser::parse_clock(std::string_view text) {
   return hour * 60 + minute;
 }
 
+std::optional<std::pair<int, int>> ContractParser::parse_clock_range(std::string_view text) {
+  const std::size_t dash = text.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  const auto starts = parse_clock(text.substr(0, dash));
+  const auto ends = parse_clock(text.substr(dash + 1));
+  if (!starts || !ends || *starts >= *ends) return std::nullopt;
+  return std::pair{*starts, *ends};
+}
+
 void ContractParser::parse_hours(const toml::table& t, BusinessHours& h) {
-  static constexpr std::array<std::string_view, 7> day_names = {
-      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
   TableReader r(t, "hours", diagnostics_,
                 {"time_zone", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                  "sunday", "holidays"});
@@ -191,13 +198,8 @@ void ContractParser::parse_hours(const toml::table& t, BusinessHours& h) {
     DayHours& d = h.days[day];
     d.where = text->where;
     if (text->value == "closed") continue;
-    const auto dash = text->value.find('-');
-    std::optional<int> opens, closes;
-    if (dash != std::string::npos) {
-      opens = parse_clock(std::string_view(text->value).substr(0, dash));
-      closes = parse_clock(std::string_view(text->value).substr(dash + 1));
-    }
-    if (!opens || !closes || *opens >= *closes) {
+    const auto range = parse_clock_range(text->value);
+    if (!range) {
       diagnostics_.error("bad-value", text->where,
                          "hours." + std::string(day_names[day]) + " is \"" + text->value +
                              "\", not an opening range",
@@ -206,8 +208,8 @@ void ContractParser::parse_hours(const toml::table& t, BusinessHours& h) {
       continue;
     }
     d.open = true;
-    d.opens_minute = *opens;
-    d.closes_minute = *closes;
+    d.opens_minute = range->first;
+    d.closes_minute = range->second;
   }
   if (const toml::node* node = r.node("holidays")) {
     const auto* array = node->as_array();

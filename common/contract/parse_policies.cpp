@@ -167,14 +167,8 @@ void ContractParser::parse_arrival_windows(TableReader& r, const std::string& pa
       const SourceLocation at = location_of(node.source());
       const std::string name = path + ".windows." + std::string(key.str());
       const auto* text = node.as_string();
-      const std::string_view range = text ? std::string_view(text->get()) : std::string_view();
-      const std::size_t dash = range.find('-');
-      std::optional<int> starts, ends;
-      if (dash != std::string_view::npos) {
-        starts = parse_clock(range.substr(0, dash));
-        ends = parse_clock(range.substr(dash + 1));
-      }
-      if (!starts || !ends || *starts >= *ends) {
+      const auto range = text ? parse_clock_range(text->get()) : std::nullopt;
+      if (!range) {
         diagnostics_.error(text ? "bad-value" : "wrong-type", at,
                            name + " is not a window of the day",
                            "write \"HH:MM-HH:MM\" in 24-hour local time, start before end, e.g. "
@@ -182,11 +176,9 @@ void ContractParser::parse_arrival_windows(TableReader& r, const std::string& pa
         continue;
       }
       mapping.windows.push_back(
-          {Text{std::string(key.str()), location_of(key.source())}, *starts, *ends});
+          {Text{std::string(key.str()), location_of(key.source())}, range->first, range->second});
     }
   }
-  static constexpr std::array<std::string_view, 7> day_names = {
-      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
   if (auto days = r.text_list("days", Need::optional)) {
     for (const auto& day : *days) {
       const auto it = std::find(day_names.begin(), day_names.end(), day.value);

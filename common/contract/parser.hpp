@@ -5,6 +5,8 @@
 // rollback, cost, identification, roles and the Odoo map.
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <utility>
 #include "base/input_file.hpp"
 #include "base/spelling.hpp"
 #include "base/toml_reader.hpp"
@@ -80,6 +82,11 @@ class ContractParser {
   void parse_answers(const toml::table& t, Answers& a);
 
   static std::optional<int> parse_clock(std::string_view text);
+  // "HH:MM-HH:MM", start before end: minutes after midnight, for [hours] and booking windows.
+  static std::optional<std::pair<int, int>> parse_clock_range(std::string_view text);
+  // "monday" ... "sunday", as [hours] and a booking's days name them; Monday is 0.
+  static constexpr std::array<std::string_view, 7> day_names = {
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
 
   void parse_hours(const toml::table& t, BusinessHours& h);
 

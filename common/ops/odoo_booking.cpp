@@ -23,11 +23,6 @@ constexpr std::chrono::milliseconds undo_grace{1500};
 // A write is not started with less than this left: its undo could not follow in time.
 constexpr std::chrono::milliseconds least_to_write{1000};
 
-std::chrono::milliseconds left(Clock::time_point deadline) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return std::max(ms, std::chrono::milliseconds(1));
-}
-
 std::chrono::sys_seconds system_now() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
@@ -41,6 +36,15 @@ Result<VisitWindow, std::string> window_of(const contract::ToolCallMapping& mapp
                                            const contract::BusinessHours& hours,
                                            const std::string& day, const std::string& window) {
   return resolve_visit_window(mapping, hours, day, window, system_now());
+}
+
+// A write done whose window could not be counted after: the step fails, "unchecked", so a
+// person looks at the window.
+engine::ToolResult uncounted(engine::ToolResult failed, const std::string& model, std::int64_t id,
+                             std::string_view what) {
+  failed.detail = "unchecked: " + model + " " + std::to_string(id) + " " + std::string(what) +
+                  " could not be counted: " + failed.detail;
+  return failed;
 }
 
 std::string places(std::int64_t count, std::int64_t capacity) {
@@ -68,7 +72,7 @@ engine::ToolResult OdooTools::book(Job& job) {
   const auto window = window_of(mapping, job.hours, filled(job, mapping.day.value),
                                 filled(job, mapping.window.value));
   if (!window) return job.failed(window.error());
-  if (left(job.deadline) < least_to_write)
+  if (job.left() < least_to_write)
     return job.failed("timeout: too little time left to book and check the window");
   const std::string start = odoo_datetime(window->start), stop = odoo_datetime(window->stop);
   // No count before: a full window is the availability step's to find, and a count here would
@@ -82,17 +86,12 @@ engine::ToolResult OdooTools::book(Job& job) {
   // step's: an uncounted booking is one a person must check.
   job.deadline = std::max(job.deadline, Clock::now() + undo_grace);
   const auto after = count_in_window(job, start, stop, std::nullopt);
-  if (!after) {
-    // Booked, but whether the window overflowed is not known: a person looks.
-    auto failed = after.error();
-    failed.detail = "unchecked: " + model + " " + std::to_string(*id) +
-                    " was booked but its window could not be counted: " + failed.detail;
-    return failed;
-  }
+  // Booked, but whether the window overflowed is not known: a person looks.
+  if (!after) return uncounted(after.error(), model, *id, "was booked but its window");
   if (*after <= capacity)
     return job.ok(model + " " + std::to_string(*id) + ", " + describe(start, stop));
   auto undone = job.odoo.call(model, "unlink", Json{{"ids", Json::array({*id})}},
-                              std::max(left(job.deadline), undo_grace));
+                              std::max(job.left(), undo_grace));
   if (!undone) {
     return job.failed("unchecked: the window filled while booking (" + places(*after, capacity) +
                       ") and " + model + " " + std::to_string(*id) +
@@ -124,7 +123,7 @@ engine::ToolResult OdooTools::move(Job& job) {
   auto old = job.odoo.call(
       model, "read",
       Json{{"ids", Json::array({*id})}, {"fields", Json::array({start_field, stop_field})}},
-      left(job.deadline));
+      job.left());
   if (!old) return job.failed(old.error());
   if (!old->is_array() || old->size() != 1 || !(*old)[0].is_object() ||
       !(*old)[0][start_field].is_string() || !(*old)[0][stop_field].is_string()) {
@@ -133,17 +132,12 @@ engine::ToolResult OdooTools::move(Job& job) {
   }
   const std::string old_start = (*old)[0][start_field].get<std::string>();
   const std::string old_stop = (*old)[0][stop_field].get<std::string>();
-  if (left(job.deadline) < least_to_write)
+  if (job.left() < least_to_write)
     return job.failed("timeout: too little time left to move the visit and check the window");
   if (auto written = write_one(job, *id, {{start_field, start}, {stop_field, stop}}); !written)
     return written.error();
   const auto after = count_in_window(job, start, stop, std::nullopt);
-  if (!after) {
-    auto failed = after.error();
-    failed.detail = "unchecked: " + model + " " + std::to_string(*id) +
-                    " was moved but its new window could not be counted: " + failed.detail;
-    return failed;
-  }
+  if (!after) return uncounted(after.error(), model, *id, "was moved but its new window");
   if (*after <= capacity)
     return job.ok(model + " " + std::to_string(*id) + " moved, " + describe(start, stop));
   // Back where it was. Its old place may have been taken meanwhile: counted again, so a person
@@ -181,7 +175,7 @@ Result<std::int64_t, engine::ToolResult> OdooTools::count_in_window(
                               Json{{"domain", domain},
                                    {"fields", Json::array({"id"})},
                                    {"limit", mapping.capacity.value + 1}},
-                              left(job.deadline));
+                              job.left());
   if (!answer) return unexpected(job.failed(answer.error()));
   if (!answer->is_array())
     return unexpected(job.failed("malformed: search_read's answer is not a list"));

@@ -16,11 +16,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t max_partners_remembered = 4096;
 
-std::chrono::milliseconds left(Clock::time_point deadline) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return std::max(ms, std::chrono::milliseconds(1));
-}
-
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -94,6 +89,11 @@ std::string fill_template(std::string_view text,
     at = close + 1;
   }
   return out;
+}
+
+std::chrono::milliseconds OdooTools::Job::left() const {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return std::max(ms, std::chrono::milliseconds(1));
 }
 
 engine::ToolResult OdooTools::Job::ok(std::string detail) const {
@@ -206,7 +206,7 @@ std::optional<std::int64_t> OdooTools::partner_of(Job& job) {
   for (auto& leaf : leaves) domain.push_back(std::move(leaf));
   auto found = job.odoo.call(
       "res.partner", "search_read",
-      Json{{"domain", domain}, {"fields", Json::array({"id"})}, {"limit", 1}}, left(job.deadline));
+      Json{{"domain", domain}, {"fields", Json::array({"id"})}, {"limit", 1}}, job.left());
   std::optional<std::int64_t> partner;
   if (found && found->is_array() && !found->empty() && (*found)[0].is_object()) {
     const Json& id = (*found)[0]["id"];
@@ -265,8 +265,8 @@ std::optional<OdooTools::Fields> OdooTools::fields_of(Job& job, const std::strin
     std::lock_guard lock(mutex_);
     if (const auto it = fields_.find(model); it != fields_.end()) return it->second;
   }
-  auto answer = job.odoo.call(model, "fields_get", Json{{"attributes", Json::array({"type"})}},
-                              left(job.deadline));
+  auto answer =
+      job.odoo.call(model, "fields_get", Json{{"attributes", Json::array({"type"})}}, job.left());
   if (!answer || !answer->is_object()) return std::nullopt;
   Fields fields;
   for (const auto& [name, field] : answer->items()) {
@@ -299,7 +299,7 @@ Result<std::int64_t, engine::ToolResult> OdooTools::load_one(
   for (const auto& [field, text] : job.mapping.values) add(field.value, filled(job, text.value));
   for (const auto& [field, value] : extra) add(field, value);
   auto answer =
-      job.odoo.call(model, "load", load_arguments(columns, Json::array({row})), left(job.deadline));
+      job.odoo.call(model, "load", load_arguments(columns, Json::array({row})), job.left());
   if (!answer) return unexpected(job.failed(answer.error()));
   const auto verdict = read_load_answer(*answer, 1);
   if (!verdict || !all_created(*verdict, 1)) {
@@ -321,8 +321,8 @@ Result<bool, engine::ToolResult> OdooTools::write_one(
     const auto type = fields->types.find(field);
     vals[field] = typed_value(text, type == fields->types.end() ? std::string() : type->second);
   }
-  auto answer = job.odoo.call(model, "write", Json{{"ids", Json::array({id})}, {"vals", vals}},
-                              left(job.deadline));
+  auto answer =
+      job.odoo.call(model, "write", Json{{"ids", Json::array({id})}, {"vals", vals}}, job.left());
   if (!answer) return unexpected(job.failed(answer.error()));
   if (!answer->is_boolean() || !answer->get<bool>())
     return unexpected(job.failed("malformed: write's answer is not true"));
@@ -371,7 +371,7 @@ engine::ToolResult OdooTools::find(Job& job) {
   if (!domain) return domain.error();
   auto answer = job.odoo.call(
       model, "search_read",
-      Json{{"domain", *domain}, {"fields", Json::array({"id"})}, {"limit", 2}}, left(job.deadline));
+      Json{{"domain", *domain}, {"fields", Json::array({"id"})}, {"limit", 2}}, job.left());
   if (!answer) return job.failed(answer.error());
   if (!answer->is_array() || answer->empty() || !(*answer)[0].is_object() ||
       !(*answer)[0]["id"].is_number_integer()) {

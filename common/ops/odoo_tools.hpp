@@ -62,6 +62,8 @@ class OdooTools {
     const std::string& summary;
     Clock::time_point deadline;
     std::vector<engine::ToolRecord> records;
+    // The time to the deadline, never under 1 ms (libcurl reads 0 as no limit at all).
+    std::chrono::milliseconds left() const;
     engine::ToolResult ok(std::string detail) const;
     engine::ToolResult failed(std::string detail) const;
     engine::ToolResult failed(const connectors::odoo::Error& error) const;
