@@ -23,6 +23,7 @@ void build_cli(CLI::App& app, Context& context) {
   add_testcalls_commands(app, context);
   add_daemon_commands(app, context);
   add_calls_commands(app, context);
+  add_messages_commands(app, context);
   add_rollback_commands(app, context);
   add_export_commands(app, context);
   add_twilio_commands(app, context);

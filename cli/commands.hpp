@@ -15,9 +15,11 @@ void add_daemon_commands(CLI::App& app, Context& context);
 void add_directory_commands(CLI::App& app, Context& context);
 void add_export_commands(CLI::App& app, Context& context);
 void add_export_odoo_command(CLI::App& export_group, Context& context);
+void add_messages_commands(CLI::App& app, Context& context);
 void add_rollback_commands(CLI::App& app, Context& context);
 void add_testcalls_commands(CLI::App& app, Context& context);
 void add_twilio_commands(CLI::App& app, Context& context);
+void add_twilio_check_number_command(CLI::App& twilio_group, Context& context);
 void add_version_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);
 

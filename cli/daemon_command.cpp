@@ -60,6 +60,19 @@ ExitStatus run_status(const Context& context, const std::string& format) {
       if (w.is_string()) waiting += (waiting.empty() ? "" : ", ") + w.get<std::string>();
     if (!waiting.empty()) std::printf("records wait   %s\n", waiting.c_str());
   }
+  const json messages = s.value("messages", json());
+  if (messages.is_object()) {
+    std::printf("texts          %s: %llu sent, %llu failed, %llu suppressed\n",
+                messages.value("texts", "?").c_str(), messages.value("texts_sent", 0ULL),
+                messages.value("texts_failed", 0ULL), messages.value("texts_suppressed", 0ULL));
+    std::printf("email          %s: %llu sent, %llu failed\n", messages.value("email", "?").c_str(),
+                messages.value("emails_sent", 0ULL), messages.value("emails_failed", 0ULL));
+    std::printf("messages       %d pending, %d dead%s\n", messages.value("pending", 0),
+                messages.value("dead", 0),
+                messages.value("dead", 0) > 0 ? " (voiceops messages list --state dead)" : "");
+    if (messages.contains("last_error"))
+      std::printf("messages error %s\n", messages.value("last_error", "").c_str());
+  }
   if (!s.value("signature_validation", true))
     std::printf("warning        signature validation is OFF\n");
   if (s.value("scripted_integrations", false))

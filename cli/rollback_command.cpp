@@ -16,7 +16,6 @@
 #include <nlohmann/json.hpp>
 
 #include "base/time_spec.hpp"
-#include "carrier/twiml.hpp"
 #include "cli/commands.hpp"
 #include "cli/control.hpp"
 #include "cli/diagnostic_printer.hpp"
@@ -25,6 +24,7 @@
 #include "control/client.hpp"
 #include "control/requests.hpp"
 #include "host/workflow_loader.hpp"
+#include "ops/fallback_twiml.hpp"
 #include "ops/rollback.hpp"
 #include "store/rollback_store.hpp"
 
@@ -288,7 +288,7 @@ ExitStatus run_history(const Context& context, int limit, const std::string& for
 }
 
 // The contracts' rollback plans as a runbook, or the fallback TwiML for the carrier.
-ExitStatus run_plan(const Context& context, const std::string& workflow, bool fallback_twiml) {
+ExitStatus run_plan(const Context& context, const std::string& workflow, bool twiml_only) {
   auto setting = load_setting(context);
   if (!setting) return setting.error();
   if (setting->workflows.empty()) {
@@ -302,15 +302,14 @@ ExitStatus run_plan(const Context& context, const std::string& workflow, bool fa
     if (!workflow.empty() && c.workflow.id.value != workflow) continue;
     any = true;
     const std::string forward = c.rollback.forward_to.value;
-    if (fallback_twiml) {
-      if (forward.empty()) {
+    if (twiml_only) {
+      const auto twiml = ops::fallback_twiml(c);
+      if (!twiml) {
         complain("workflow " + c.workflow.id.value + " has no rollback.forward_to",
                  "set the old forwarding number in its [rollback] table");
         return ExitStatus::data_error;
       }
-      carrier::TwimlResponse twiml;
-      twiml.dial(forward, {});
-      std::printf("%s", twiml.str().c_str());
+      std::printf("%s", twiml->c_str());
       if (workflow.empty() && setting->workflows.size() > 1)
         std::fprintf(stderr, "voiceops: several workflows: this is %s's; use --workflow\n",
                      c.workflow.id.value.c_str());

@@ -1,5 +1,6 @@
 // voiceops twilio sign|verify: compute or check the carrier's X-Twilio-Signature with the very
-// code the daemon uses, so operators can debug 403s behind proxies.
+// code the daemon uses, so operators can debug 403s behind proxies. (check-number has its own
+// file, twilio_check_number.cpp.)
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -7,13 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/input_file.hpp"
+#include "carrier/form.hpp"
+#include "carrier/signature.hpp"
 #include "cli/commands.hpp"
 #include "cli/diagnostic_printer.hpp"
 #include "cli/terminal.hpp"
 #include "config/config.hpp"
-#include "carrier/form.hpp"
-#include "carrier/signature.hpp"
-#include "base/input_file.hpp"
 
 namespace voiceops::cli {
 namespace {
@@ -97,9 +98,9 @@ ExitStatus run_sign(const TwilioOptions& options, const Context& context) {
       return ExitStatus::usage;
     }
     if (!carrier::signatures_equal(declared, carrier::sha256_hex(request.raw_body))) {
-      complain(
-          "bodySHA256 in --url is not the SHA-256 of " + options.body_file,
-          "the body's is " + carrier::sha256_hex(request.raw_body) + " (a trailing newline counts)");
+      complain("bodySHA256 in --url is not the SHA-256 of " + options.body_file,
+               "the body's is " + carrier::sha256_hex(request.raw_body) +
+                   " (a trailing newline counts)");
       return ExitStatus::data_error;
     }
   }
@@ -188,7 +189,7 @@ std::optional<std::string> configured_auth_token(const Context& context) {
 
 void add_twilio_commands(CLI::App& app, Context& context) {
   auto* twilio = app.add_subcommand(
-      "twilio", "Compute or check the carrier's request signatures (X-Twilio-Signature)");
+      "twilio", "The carrier: compute or check request signatures, check the numbers' set-up");
   twilio->require_subcommand(1);
 
   auto sign_options = std::make_shared<TwilioOptions>();
@@ -213,6 +214,8 @@ void add_twilio_commands(CLI::App& app, Context& context) {
   verify->callback([&context, verify_options] {
     context.action = [&context, verify_options] { return run_verify(*verify_options, context); };
   });
+
+  add_twilio_check_number_command(*twilio, context);
 }
 
 }  // namespace voiceops::cli

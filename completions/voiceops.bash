@@ -7,12 +7,13 @@ _voiceops() {
         w=${COMP_WORDS[i]}
         if ((skip)); then skip=0; continue; fi
         case "$cmd:$w" in
-            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_contract_try:--at"|"voiceops_contract_try:--intent"|"voiceops_contract_try:--step"|"voiceops_contract_try:--from"|"voiceops_contract_try:--confidence"|"voiceops_contract_try:--format"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_run:--target"|"voiceops_testcalls_run:--public-url"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_rollback_status:--workflow"|"voiceops_rollback_status:--format"|"voiceops_rollback_history:--limit"|"voiceops_rollback_history:--format"|"voiceops_rollback_plan:--workflow"|"voiceops_rollback_intents:--workflow"|"voiceops_rollback_forward-all:--reason"|"voiceops_rollback_forward-all:--workflow"|"voiceops_rollback_disable-intent:--reason"|"voiceops_rollback_disable-intent:--workflow"|"voiceops_rollback_enable-intent:--reason"|"voiceops_rollback_enable-intent:--workflow"|"voiceops_rollback_after-hours-only:--reason"|"voiceops_rollback_after-hours-only:--workflow"|"voiceops_rollback_clear:--reason"|"voiceops_rollback_clear:--workflow"|"voiceops_export_calls:--since"|"voiceops_export_calls:--until"|"voiceops_export_calls:--workflow"|"voiceops_export_calls:--format"|"voiceops_export_calls:--fields"|"voiceops_export_calls:--output"|"voiceops_export_calls:-o"|"voiceops_export_calls:--store"|"voiceops_export_odoo:--retry-dead"|"voiceops_export_odoo:--format"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_version:--format") skip=1 ;;
+            "voiceops:--config"|"voiceops_contract_validate:--format"|"voiceops_contract_show:--format"|"voiceops_contract_init:--template"|"voiceops_contract_init:--output"|"voiceops_contract_init:-o"|"voiceops_contract_try:--at"|"voiceops_contract_try:--intent"|"voiceops_contract_try:--step"|"voiceops_contract_try:--from"|"voiceops_contract_try:--confidence"|"voiceops_contract_try:--format"|"voiceops_directory_list:--format"|"voiceops_testcalls_run:--junit"|"voiceops_testcalls_run:--transcripts"|"voiceops_testcalls_run:--format"|"voiceops_testcalls_run:--target"|"voiceops_testcalls_run:--public-url"|"voiceops_testcalls_new:--contract"|"voiceops_daemon_status:--format"|"voiceops_calls_list:--since"|"voiceops_calls_list:--limit"|"voiceops_calls_list:--format"|"voiceops_calls_show:--format"|"voiceops_messages_status:--format"|"voiceops_messages_list:--state"|"voiceops_messages_list:--limit"|"voiceops_messages_list:--format"|"voiceops_messages_suppressed:--format"|"voiceops_rollback_status:--workflow"|"voiceops_rollback_status:--format"|"voiceops_rollback_history:--limit"|"voiceops_rollback_history:--format"|"voiceops_rollback_plan:--workflow"|"voiceops_rollback_intents:--workflow"|"voiceops_rollback_forward-all:--reason"|"voiceops_rollback_forward-all:--workflow"|"voiceops_rollback_disable-intent:--reason"|"voiceops_rollback_disable-intent:--workflow"|"voiceops_rollback_enable-intent:--reason"|"voiceops_rollback_enable-intent:--workflow"|"voiceops_rollback_after-hours-only:--reason"|"voiceops_rollback_after-hours-only:--workflow"|"voiceops_rollback_clear:--reason"|"voiceops_rollback_clear:--workflow"|"voiceops_export_calls:--since"|"voiceops_export_calls:--until"|"voiceops_export_calls:--workflow"|"voiceops_export_calls:--format"|"voiceops_export_calls:--fields"|"voiceops_export_calls:--output"|"voiceops_export_calls:-o"|"voiceops_export_calls:--store"|"voiceops_export_odoo:--retry-dead"|"voiceops_export_odoo:--format"|"voiceops_twilio_sign:--url"|"voiceops_twilio_sign:--param"|"voiceops_twilio_sign:--body"|"voiceops_twilio_verify:--url"|"voiceops_twilio_verify:--param"|"voiceops_twilio_verify:--body"|"voiceops_twilio_verify:--signature"|"voiceops_twilio_verify:--format"|"voiceops_twilio_check-number:--format"|"voiceops_version:--format") skip=1 ;;
             "voiceops:contract") cmd=voiceops_contract ;;
             "voiceops:directory") cmd=voiceops_directory ;;
             "voiceops:testcalls") cmd=voiceops_testcalls ;;
             "voiceops:daemon") cmd=voiceops_daemon ;;
             "voiceops:calls") cmd=voiceops_calls ;;
+            "voiceops:messages") cmd=voiceops_messages ;;
             "voiceops:rollback") cmd=voiceops_rollback ;;
             "voiceops:export") cmd=voiceops_export ;;
             "voiceops:twilio") cmd=voiceops_twilio ;;
@@ -29,6 +30,11 @@ _voiceops() {
             "voiceops_daemon:reload") cmd=voiceops_daemon_reload ;;
             "voiceops_calls:list") cmd=voiceops_calls_list ;;
             "voiceops_calls:show") cmd=voiceops_calls_show ;;
+            "voiceops_messages:status") cmd=voiceops_messages_status ;;
+            "voiceops_messages:list") cmd=voiceops_messages_list ;;
+            "voiceops_messages:retry") cmd=voiceops_messages_retry ;;
+            "voiceops_messages:suppressed") cmd=voiceops_messages_suppressed ;;
+            "voiceops_messages:unsuppress") cmd=voiceops_messages_unsuppress ;;
             "voiceops_rollback:status") cmd=voiceops_rollback_status ;;
             "voiceops_rollback:history") cmd=voiceops_rollback_history ;;
             "voiceops_rollback:plan") cmd=voiceops_rollback_plan ;;
@@ -42,6 +48,7 @@ _voiceops() {
             "voiceops_export:odoo") cmd=voiceops_export_odoo ;;
             "voiceops_twilio:sign") cmd=voiceops_twilio_sign ;;
             "voiceops_twilio:verify") cmd=voiceops_twilio_verify ;;
+            "voiceops_twilio:check-number") cmd=voiceops_twilio_check-number ;;
         esac
     done
     case "$cmd:$prev" in
@@ -90,6 +97,16 @@ _voiceops() {
         "voiceops_calls_list:--format")
             COMPREPLY=($(compgen -W "text json tsv" -- "$cur")); return ;;
         "voiceops_calls_show:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_messages_status:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_messages_list:--state")
+            COMPREPLY=($(compgen -W "pending sent dead suppressed unrouted" -- "$cur")); return ;;
+        "voiceops_messages_list:--limit")
+            COMPREPLY=(); return ;;
+        "voiceops_messages_list:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_messages_suppressed:--format")
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         "voiceops_rollback_status:--workflow")
             COMPREPLY=(); return ;;
@@ -157,12 +174,14 @@ _voiceops() {
             COMPREPLY=(); return ;;
         "voiceops_twilio_verify:--format")
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        "voiceops_twilio_check-number:--format")
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         "voiceops_version:--format")
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     esac
     local options="" commands="" files=0 words=""
     case "$cmd" in
-        voiceops) options="--help -h --version --config --no-color"; commands="contract directory testcalls daemon calls rollback export twilio version"; files=0 ;;
+        voiceops) options="--help -h --version --config --no-color"; commands="contract directory testcalls daemon calls messages rollback export twilio version"; files=0 ;;
         voiceops_contract) options="--help -h"; commands="validate show init try"; files=0 ;;
         voiceops_contract_validate) options="--help -h --format --strict"; commands=""; files=1 ;;
         voiceops_contract_show) options="--help -h --format"; commands=""; files=1 ;;
@@ -180,6 +199,12 @@ _voiceops() {
         voiceops_calls) options="--help -h"; commands="list show"; files=0 ;;
         voiceops_calls_list) options="--help -h --since --active --limit --format"; commands=""; files=0 ;;
         voiceops_calls_show) options="--help -h --format"; commands=""; files=0 ;;
+        voiceops_messages) options="--help -h"; commands="status list retry suppressed unsuppress"; files=0 ;;
+        voiceops_messages_status) options="--help -h --format"; commands=""; files=0 ;;
+        voiceops_messages_list) options="--help -h --state --limit --format"; commands=""; files=0 ;;
+        voiceops_messages_retry) options="--help -h"; commands=""; files=0 ;;
+        voiceops_messages_suppressed) options="--help -h --format"; commands=""; files=0 ;;
+        voiceops_messages_unsuppress) options="--help -h"; commands=""; files=0 ;;
         voiceops_rollback) options="--help -h"; commands="status history plan intents forward-all disable-intent enable-intent after-hours-only clear"; files=0 ;;
         voiceops_rollback_status) options="--help -h --workflow --format"; commands=""; files=0 ;;
         voiceops_rollback_history) options="--help -h --limit --format"; commands=""; files=0 ;;
@@ -193,9 +218,10 @@ _voiceops() {
         voiceops_export) options="--help -h"; commands="calls odoo"; files=0 ;;
         voiceops_export_calls) options="--help -h --since --until --workflow --format --fields --output -o --store"; commands=""; files=0 ;;
         voiceops_export_odoo) options="--help -h --setup --check --dry-run --status --dead-letters --retry-dead --format"; commands=""; files=0 ;;
-        voiceops_twilio) options="--help -h"; commands="sign verify"; files=0 ;;
+        voiceops_twilio) options="--help -h"; commands="sign verify check-number"; files=0 ;;
         voiceops_twilio_sign) options="--help -h --url --param --body --json"; commands=""; files=0 ;;
         voiceops_twilio_verify) options="--help -h --url --param --body --json --signature --format"; commands=""; files=0 ;;
+        voiceops_twilio_check-number) options="--help -h --format"; commands=""; files=0 ;;
         voiceops_version) options="--help -h --format"; commands=""; files=0 ;;
     esac
     if [[ $cur == -* ]]; then

@@ -10,7 +10,7 @@ function __voiceops_path
             continue
         end
         switch "$cmd:$w"
-            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_contract_try:--at' 'voiceops_contract_try:--intent' 'voiceops_contract_try:--step' 'voiceops_contract_try:--from' 'voiceops_contract_try:--confidence' 'voiceops_contract_try:--format' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_run:--target' 'voiceops_testcalls_run:--public-url' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_rollback_status:--workflow' 'voiceops_rollback_status:--format' 'voiceops_rollback_history:--limit' 'voiceops_rollback_history:--format' 'voiceops_rollback_plan:--workflow' 'voiceops_rollback_intents:--workflow' 'voiceops_rollback_forward-all:--reason' 'voiceops_rollback_forward-all:--workflow' 'voiceops_rollback_disable-intent:--reason' 'voiceops_rollback_disable-intent:--workflow' 'voiceops_rollback_enable-intent:--reason' 'voiceops_rollback_enable-intent:--workflow' 'voiceops_rollback_after-hours-only:--reason' 'voiceops_rollback_after-hours-only:--workflow' 'voiceops_rollback_clear:--reason' 'voiceops_rollback_clear:--workflow' 'voiceops_export_calls:--since' 'voiceops_export_calls:--until' 'voiceops_export_calls:--workflow' 'voiceops_export_calls:--format' 'voiceops_export_calls:--fields' 'voiceops_export_calls:--output' 'voiceops_export_calls:-o' 'voiceops_export_calls:--store' 'voiceops_export_odoo:--retry-dead' 'voiceops_export_odoo:--format' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_version:--format'
+            case 'voiceops:--config' 'voiceops_contract_validate:--format' 'voiceops_contract_show:--format' 'voiceops_contract_init:--template' 'voiceops_contract_init:--output' 'voiceops_contract_init:-o' 'voiceops_contract_try:--at' 'voiceops_contract_try:--intent' 'voiceops_contract_try:--step' 'voiceops_contract_try:--from' 'voiceops_contract_try:--confidence' 'voiceops_contract_try:--format' 'voiceops_directory_list:--format' 'voiceops_testcalls_run:--junit' 'voiceops_testcalls_run:--transcripts' 'voiceops_testcalls_run:--format' 'voiceops_testcalls_run:--target' 'voiceops_testcalls_run:--public-url' 'voiceops_testcalls_new:--contract' 'voiceops_daemon_status:--format' 'voiceops_calls_list:--since' 'voiceops_calls_list:--limit' 'voiceops_calls_list:--format' 'voiceops_calls_show:--format' 'voiceops_messages_status:--format' 'voiceops_messages_list:--state' 'voiceops_messages_list:--limit' 'voiceops_messages_list:--format' 'voiceops_messages_suppressed:--format' 'voiceops_rollback_status:--workflow' 'voiceops_rollback_status:--format' 'voiceops_rollback_history:--limit' 'voiceops_rollback_history:--format' 'voiceops_rollback_plan:--workflow' 'voiceops_rollback_intents:--workflow' 'voiceops_rollback_forward-all:--reason' 'voiceops_rollback_forward-all:--workflow' 'voiceops_rollback_disable-intent:--reason' 'voiceops_rollback_disable-intent:--workflow' 'voiceops_rollback_enable-intent:--reason' 'voiceops_rollback_enable-intent:--workflow' 'voiceops_rollback_after-hours-only:--reason' 'voiceops_rollback_after-hours-only:--workflow' 'voiceops_rollback_clear:--reason' 'voiceops_rollback_clear:--workflow' 'voiceops_export_calls:--since' 'voiceops_export_calls:--until' 'voiceops_export_calls:--workflow' 'voiceops_export_calls:--format' 'voiceops_export_calls:--fields' 'voiceops_export_calls:--output' 'voiceops_export_calls:-o' 'voiceops_export_calls:--store' 'voiceops_export_odoo:--retry-dead' 'voiceops_export_odoo:--format' 'voiceops_twilio_sign:--url' 'voiceops_twilio_sign:--param' 'voiceops_twilio_sign:--body' 'voiceops_twilio_verify:--url' 'voiceops_twilio_verify:--param' 'voiceops_twilio_verify:--body' 'voiceops_twilio_verify:--signature' 'voiceops_twilio_verify:--format' 'voiceops_twilio_check-number:--format' 'voiceops_version:--format'
                 set skip 1
             case 'voiceops:contract'
                 set cmd voiceops_contract
@@ -22,6 +22,8 @@ function __voiceops_path
                 set cmd voiceops_daemon
             case 'voiceops:calls'
                 set cmd voiceops_calls
+            case 'voiceops:messages'
+                set cmd voiceops_messages
             case 'voiceops:rollback'
                 set cmd voiceops_rollback
             case 'voiceops:export'
@@ -54,6 +56,16 @@ function __voiceops_path
                 set cmd voiceops_calls_list
             case 'voiceops_calls:show'
                 set cmd voiceops_calls_show
+            case 'voiceops_messages:status'
+                set cmd voiceops_messages_status
+            case 'voiceops_messages:list'
+                set cmd voiceops_messages_list
+            case 'voiceops_messages:retry'
+                set cmd voiceops_messages_retry
+            case 'voiceops_messages:suppressed'
+                set cmd voiceops_messages_suppressed
+            case 'voiceops_messages:unsuppress'
+                set cmd voiceops_messages_unsuppress
             case 'voiceops_rollback:status'
                 set cmd voiceops_rollback_status
             case 'voiceops_rollback:history'
@@ -80,6 +92,8 @@ function __voiceops_path
                 set cmd voiceops_twilio_sign
             case 'voiceops_twilio:verify'
                 set cmd voiceops_twilio_verify
+            case 'voiceops_twilio:check-number'
+                set cmd voiceops_twilio_check-number
         end
     end
     echo $cmd
@@ -91,9 +105,10 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a directory -d 'The
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a testcalls -d 'Run and scaffold five-call test packs'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a daemon -d 'Ask the running voiceopsd (over its control socket)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a calls -d 'The calls voiceopsd has kept (over its control socket)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a messages -d 'The texts and emails voiceopsd sends staff: status, dead letters, opt-outs'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a rollback -d 'Return calls to people: forward, disable an intent, after hours only, clear'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a export -d 'Export calls: for shell scripts, and to Odoo'
-complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a twilio -d 'Compute or check the carrier'\''s request signatures (X-Twilio-Signature)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a twilio -d 'The carrier: compute or check request signatures, check the numbers'\'' set-up'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -a version -d 'Print the version and the contract schema it reads'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops' -l version -d 'Display program version information and exit'
@@ -164,6 +179,22 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_list' -l limit 
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_list' -l format -x -a 'text json tsv' -d 'Output format (tsv: a header row, then tabs)'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_show' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_calls_show' -l format -x -a 'text json' -d 'Output format'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages' -a status -d 'How many wait, were sent, were given up on or suppressed (exit 1 with dead ones)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages' -a list -d 'The newest messages, with where they went and why they failed'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages' -a retry -d 'Send dead messages again: the IDs given, or every dead one'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages' -a suppressed -d 'The numbers that texted STOP (21610): voiceopsd texts them no more'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages' -a unsuppress -d 'Text NUMBER again, once its owner has texted START to the sending number'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages_status' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages_status' -l format -x -a 'text json' -d 'text (default) or json'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages_list' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages_list' -l state -x -a 'pending sent dead suppressed unrouted' -d 'Only these states: pending, sent, dead, suppressed, unrouted (repeatable)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages_list' -l limit -x -d 'At most this many (default 50)'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages_list' -l format -x -a 'text json' -d 'text (default) or json'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages_retry' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages_suppressed' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages_suppressed' -l format -x -a 'text json' -d 'text (default) or json'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_messages_unsuppress' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a status -d 'What is rolled back, per workflow'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a history -d 'Every change: who, when, why, before'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_rollback' -a plan -d 'The contracts'\'' rollback plans as a runbook, or the carrier'\''s fallback TwiML'
@@ -234,6 +265,7 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_odoo' -l retry
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_export_odoo' -l format -x -a 'text json' -d 'text (default) or json'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a sign -d 'Print the X-Twilio-Signature the carrier would send for a request'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a verify -d 'Check an X-Twilio-Signature: exit 0 when valid, 1 when not'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -a check-number -d 'Check that the carrier sends the numbers'\'' calls to voiceopsd; exit 1 with what to set'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_sign' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_sign' -l url -x -d 'The full URL the carrier requested, query included'
@@ -247,5 +279,7 @@ complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l bod
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l json -d '--body is a raw JSON body, signed through bodySHA256 in --url'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l signature -x -d 'The X-Twilio-Signature header'\''s value'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_verify' -l format -x -a 'text json' -d 'Output format'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_check-number' -l help -s h -d 'Print this help message and exit'
+complete -c voiceops -n 'test (__voiceops_path) = voiceops_twilio_check-number' -l format -x -a 'text json' -d 'Output format'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_version' -l help -s h -d 'Print this help message and exit'
 complete -c voiceops -n 'test (__voiceops_path) = voiceops_version' -l format -x -a 'text json' -d 'Output format'

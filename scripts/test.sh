@@ -11,8 +11,9 @@
 #   5. the fuzzers for a bounded time, each seeded from the shipped files: contracts, webhook
 #      forms, call scripts and TwiML, what callers say, turn by turn, to the dialogue, stored call
 #      state, the VoiceopsIntegrations parameter and the config file, the control socket's JSON,
-#      what a daemon answers `testcalls run --target`, and what Odoo answers the export.
-# FUZZ_SECONDS (default 119, 14 s per fuzzer) bounds step 5 as a whole, split evenly between the fuzzers;
+#      what a daemon answers `testcalls run --target`, what Odoo answers the export, and what the
+#      carrier's REST API and Mailgun answer the messages to staff (and delivery callbacks).
+# FUZZ_SECONDS (default 119, 13 s per fuzzer) bounds step 5 as a whole, split evenly between the fuzzers;
 # FUZZ_SEED (default 1) keeps the CI run reproducible; SKIP_SANITIZERS=1 or SKIP_FUZZ=1 skip steps 2 and 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +34,7 @@ python3 scripts/corpus_figures.py --require-no-missed --min-slots-pct 98 --min-f
 echo "== understanding: the held-out corpus (for information; never tuned to)"
 python3 scripts/corpus_figures.py tests/heldout/*/
 
-fuzzers=(contract form testcalls dialogue stored_input control target odoo_reply)
+fuzzers=(contract form testcalls dialogue stored_input control target odoo_reply carrier_rest_reply)
 # One clang build carries ASan + UBSan for the tests and libFuzzer's coverage for the fuzzers, so
 # the core is compiled once for both (CMakeLists.txt gives the flags as one list).
 if [[ ${SKIP_SANITIZERS:-0} != 1 || ${SKIP_FUZZ:-0} != 1 ]]; then
@@ -59,7 +60,7 @@ if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
   ((fuzz_each > 0)) || fuzz_each=1
   echo "== fuzz for ${fuzz_total} s (libFuzzer): contracts, webhook forms, call scripts and TwiML, dialogue,"
   echo "   stored call state, scripted integrations and config, the control socket, --target answers,"
-  echo "   Odoo's answers"
+  echo "   Odoo's answers, the carrier's REST and Mailgun answers"
   corpora=build-asan/fuzz-corpora
   for target in "${fuzzers[@]}"; do mkdir -p "$corpora/$target"; done
   find contracts tests/contract/fixtures -name '*.toml' -exec cp {} $corpora/contract/ \;
@@ -71,6 +72,7 @@ if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
   cp fuzz/seeds/control/* $corpora/control/
   cp fuzz/seeds/target/* $corpora/target/
   cp fuzz/seeds/odoo/* $corpora/odoo_reply/
+  cp fuzz/seeds/carrier_rest/* $corpora/carrier_rest_reply/
   for target in "${fuzzers[@]}"; do
     build-asan/fuzz/${target}_fuzzer -seed="${FUZZ_SEED:-1}" -max_total_time="$fuzz_each" -max_len=65536 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 "$corpora/$target" 2>&1 | tail -n 6

@@ -23,4 +23,25 @@ inline bool is_valid_utf8(std::string_view text) {
   return !find_invalid_utf8(text).has_value();
 }
 
+// The first `max_chars` characters of `text` (a character is a UTF-8 sequence; a stray byte
+// counts as one): for limits counted in characters, such as a text message's 1600.
+inline std::string_view utf8_first_chars(std::string_view text, std::size_t max_chars) {
+  std::size_t at = 0;
+  for (std::size_t chars = 0; at < text.size() && chars < max_chars; ++chars) {
+    ++at;
+    while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
+  }
+  return text.substr(0, at);
+}
+
+// The longest start of `text` of at most `max_bytes` that does not end inside a character:
+// for shortening what another system wrote (a character cut in two is invalid UTF-8).
+inline std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  // Back off continuation bytes (10xxxxxx) to the start of the character cut.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace voiceops

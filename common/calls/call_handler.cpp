@@ -19,6 +19,12 @@ const char* to_string(FallbackReason reason) {
   return "internal_error";
 }
 
+Voice voice_of(const contract::Contract& contract) {
+  const contract::Answers& answers = contract.answers;
+  return {answers.voice ? answers.voice->value : std::string(),
+          answers.language ? answers.language->value : std::string()};
+}
+
 Reply goodbye(const std::string& text) {
   Reply reply;
   if (!text.empty()) reply.actions.emplace_back(engine::Say{text});
@@ -26,10 +32,11 @@ Reply goodbye(const std::string& text) {
   return reply;
 }
 
-Reply handoff(const std::string& say, const std::string& destination, const std::string& number) {
+Reply handoff(const std::string& say, const std::string& destination, const std::string& number,
+              int dial_timeout_s) {
   Reply reply;
   reply.actions.emplace_back(engine::Say{say});
-  reply.actions.emplace_back(engine::Transfer{destination, number, {}});
+  reply.actions.emplace_back(engine::Transfer{destination, number, {}, dial_timeout_s});
   reply.actions.emplace_back(engine::Say{"Sorry, nobody could pick up. Please call us back."});
   reply.actions.emplace_back(engine::EndCall{});
   reply.unattended_transfer = true;
@@ -73,7 +80,10 @@ void CallHandler::committed(const Writes& writes, const std::vector<WriteResult>
       if (state.phase == engine::Phase::ended && state.outcome)
         observe(Kind::call_ended, state.call_id, state.workflow, engine::to_string(*state.outcome));
       // Staff hear of the turn even when the write failed: the caller was promised it.
-      for (const engine::Notify& notice : turn->notices) messenger_.notify(state, notice);
+      for (const engine::Notify& notice : turn->notices)
+        messenger_.notify(state, notice, static_cast<bool>(result));
+    } else if (const auto* accepted = std::get_if<TransferAcceptance>(&writes[i])) {
+      if (!result) observe(Kind::store_error, accepted->call_id, "", result.error());
     } else {
       const auto& finish = std::get<CallFinish>(writes[i]);
       if (!result) {
@@ -102,16 +112,20 @@ Reply CallHandler::human_fallback(const std::string& call_id, const std::string&
   const contract::Destination* destination = c.destination(c.workflow.human_fallback.value);
   const bool business = engine::in_business_hours(c.hours, now).value_or(false);
   const bool staffed = destination && engine::staffed_now(*destination, business);
+  Reply reply;
   if (staffed && destination->kind.value == contract::DestinationKind::phone &&
       !destination->number.value.empty()) {
-    return handoff(
-        "Sorry, something went wrong on our side. Let me get you to someone who can help.",
-        destination->id, destination->number.value);
+    reply =
+        handoff("Sorry, something went wrong on our side. Let me get you to someone who can help.",
+                destination->id, destination->number.value, destination->dial_timeout_s.value);
+  } else {
+    reply = goodbye(business ? "Sorry, something went wrong on our side. Please call us back in a "
+                               "few minutes."
+                             : "Sorry, something went wrong on our side, and our office is "
+                               "closed. Please call us back during business hours.");
   }
-  return goodbye(business ? "Sorry, something went wrong on our side. Please call us back in a "
-                            "few minutes."
-                          : "Sorry, something went wrong on our side, and our office is closed. "
-                            "Please call us back during business hours.");
+  reply.voice = voice_of(c);
+  return reply;
 }
 
 Reply CallHandler::still_transferring(const Workflow& workflow,
@@ -120,12 +134,15 @@ Reply CallHandler::still_transferring(const Workflow& workflow,
       workflow.contract->destination(state.transfer_destination);
   Reply reply;
   reply.reprompt = state.last_prompt;
+  reply.voice = voice_of(*workflow.contract);
   if (!destination || destination->number.value.empty()) {
     reply.actions.emplace_back(engine::Gather{state.last_prompt, {}, true, true, 5, 0});
     return reply;
   }
   reply.actions.emplace_back(engine::Say{"I'm still connecting you. One moment."});
-  reply.actions.emplace_back(engine::Transfer{destination->id, destination->number.value, {}});
+  reply.actions.emplace_back(
+      engine::Transfer{destination->id, destination->number.value, state.transfer_summary,
+                       destination->dial_timeout_s.value, destination->screened()});
   return reply;
 }
 

@@ -26,6 +26,17 @@ struct CallInput {
   engine::Event event;
   std::string retry_token;  // the same again when the carrier retries a request; may be empty
   ToolContext tools;
+  // A transfer's result: the call that rang the staff member, whose acceptance decides whether
+  // an answered transfer counts (empty: any of the call's).
+  std::string transfer_leg;
+};
+
+// A screened transfer as the staff member it rings meets it: what they hear before they take
+// the call (calls/transfer_screening.cpp).
+struct TransferScreen {
+  bool waiting = false;  // the caller is still waiting on this transfer
+  std::string summary;   // the transfer's one-line summary, said first
+  Voice voice;           // the call's contract's
 };
 
 // The carrier's final word on a call.
@@ -55,6 +66,17 @@ class CallHandler {
   // ended and finalised, store errors) and sends the turns' staff notices.
   void committed(const Writes& writes, const std::vector<WriteResult>& results) const;
 
+  // Transfers are screened (calls/transfer_screening.cpp): when the phone a transfer rings
+  // answers, the staff member hears the call's summary and takes the call with a key, so a
+  // voicemail greeting never counts as a person. A transfer result of "completed" counts only
+  // when its leg was taken; otherwise the call goes on as if nobody had answered.
+  // What the staff member hears when the transfer to `destination` reaches them.
+  TransferScreen transfer_screen(const std::string& call_id, const std::string& destination);
+  // The staff member on `leg_id` took the call: the acceptance goes into `writes`, to be
+  // committed before the two are put through (unless the call no longer waits on it).
+  TransferScreen accept_transfer(const std::string& call_id, const std::string& leg_id,
+                                 const std::string& destination, Writes& writes);
+
   // The contract's human fallback for the number called, without the engine: a transfer when
   // someone is staffed, else an apology. For when the normal path failed.
   Reply human_fallback(const std::string& call_id, const std::string& to, FallbackReason reason,
@@ -73,6 +95,10 @@ class CallHandler {
 
  private:
   Reply arrive(const CallInput& input, Writes& writes);
+  // Whether the call's pending transfer must be taken by a person, and whether the staff member
+  // took the one `input` reports on (calls/transfer_screening.cpp).
+  static bool screened_transfer(const Workflow& workflow, const engine::CallState& state);
+  bool transfer_taken(const CallInput& input) const;
   Reply run_turn(const CallInput& input, Writes& writes);
   Reply still_transferring(const Workflow& workflow, const engine::CallState& state) const;
   // Rollback (calls/rollback_turns.cpp): what applies to the workflow, read once a turn; the

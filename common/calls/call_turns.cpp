@@ -51,10 +51,11 @@ void record_action(TurnRecord& record, const engine::Action& action) {
       action);
 }
 
-Reply ask_again(const engine::CallState& state) {
+Reply ask_again(const engine::CallState& state, const Workflow* workflow) {
   Reply reply;
   reply.actions.emplace_back(engine::Gather{state.last_prompt, {}, true, true, 5, 0});
   reply.reprompt = state.last_prompt;
+  if (workflow) reply.voice = voice_of(*workflow->contract);
   return reply;
 }
 
@@ -79,7 +80,7 @@ Reply CallHandler::arrive(const CallInput& input, Writes& writes) {
       const Workflow* workflow = router_.of(*state);
       if (workflow && state->phase == engine::Phase::transfer)
         return still_transferring(*workflow, *state);
-      return ask_again(*state);
+      return ask_again(*state, workflow);
     }
   }
   return run_turn(input, writes);
@@ -114,7 +115,7 @@ void CallHandler::finish(const CallEnd& end, Writes& writes) {
 
 Reply CallHandler::run_turn(const CallInput& input, Writes& writes) {
   const std::string& call_id = input.call_id;
-  const engine::Event& event = input.event;
+  engine::Event event = input.event;
   const auto now = clock_();
   engine::CallState state;
   const bool arriving = std::holds_alternative<engine::CallArrived>(event);
@@ -162,9 +163,14 @@ Reply CallHandler::run_turn(const CallInput& input, Writes& writes) {
     if (!input.retry_token.empty() && input.retry_token == state.last_webhook_token) {
       observe(Observation::Kind::late_webhook, call_id, state.workflow, "duplicate");
       if (state.phase == engine::Phase::transfer) return still_transferring(*workflow, state);
-      return ask_again(state);
+      return ask_again(state, workflow);
     }
     state.last_webhook_token = input.retry_token;
+    // An answered transfer nobody took (a voicemail greeting, a refusal) reached no person.
+    if (const auto* result = std::get_if<engine::TransferResult>(&event);
+        result && result->status == engine::TransferStatus::completed &&
+        screened_transfer(*workflow, state) && !transfer_taken(input))
+      event = engine::TransferResult{engine::TransferStatus::not_accepted};
   }
   if (!workflow) {
     observe_fallback(FallbackReason::no_workflow, call_id, "",
@@ -198,6 +204,7 @@ Reply CallHandler::run_turn(const CallInput& input, Writes& writes) {
     record.blob = engine::serialize(state);
     record.summary = dialogue.summary(state);
     reply.reprompt = state.last_prompt;
+    reply.voice = voice_of(*workflow->contract);
     record.state = std::move(state);
     writes.push_back(std::move(record));
     return reply;

@@ -32,11 +32,13 @@ class ToolRunner {
                                  const ToolContext& context) = 0;
 };
 
-// Passes call summaries to staff outside the call (texts, queue items, voicemail).
+// Passes call summaries to staff outside the call (texts, queue items, voicemail). `kept`: the
+// turn that decided it was written to the store (with the notice, for a host that keeps them);
+// false when the write failed, and the host must send it some other way.
 class Messenger {
  public:
   virtual ~Messenger() = default;
-  virtual void notify(const engine::CallState& call, const engine::Notify& notice) = 0;
+  virtual void notify(const engine::CallState& call, const engine::Notify& notice, bool kept) = 0;
 };
 
 // Now, UTC, to the second: the system clock unless a host (a test pack) plays another.

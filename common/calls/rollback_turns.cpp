@@ -112,7 +112,7 @@ std::optional<Reply> CallHandler::intent_disabled(
   if (people && engine::staffed_now(*people, business) &&
       people->kind.value == contract::DestinationKind::phone && !people->number.value.empty()) {
     const std::string promise = handoff_promise(c);
-    reply = handoff(promise, people->id, people->number.value);
+    reply = handoff(promise, people->id, people->number.value, people->dial_timeout_s.value);
     state.transfer_destination = people->id;
     record.lines.push_back({"agent", promise});
     record.events.push_back({"transfer", people->id});

@@ -2,17 +2,34 @@
 // test-pack runner plays calls against.
 #include "calls/session_store.hpp"
 
+#include <algorithm>
+
 namespace voiceops::calls {
+
+const std::string& call_id_of(const StoreWrite& write) {
+  return std::visit(
+      [](const auto& w) -> const std::string& {
+        if constexpr (std::is_same_v<std::decay_t<decltype(w)>, TurnRecord>) {
+          return w.state.call_id;
+        } else {
+          return w.call_id;
+        }
+      },
+      write);
+}
 
 void SessionStore::commit(std::vector<StoreWrite> writes, Committed done) {
   std::vector<WriteResult> results;
   for (const StoreWrite& write : writes) {
     results.push_back(std::visit(
         [&](const auto& w) -> WriteResult {
-          if constexpr (std::is_same_v<std::decay_t<decltype(w)>, TurnRecord>) {
+          using W = std::decay_t<decltype(w)>;
+          if constexpr (std::is_same_v<W, TurnRecord>) {
             return save(w);
-          } else {
+          } else if constexpr (std::is_same_v<W, CallFinish>) {
             return finish(w);
+          } else {
+            return accept_transfer(w);
           }
         },
         write));
@@ -38,6 +55,18 @@ Result<bool, std::string> MemorySessionStore::save(const TurnRecord& turn) {
   }
   states_.emplace_back(call_id, turn.blob);
   return true;
+}
+
+WriteResult MemorySessionStore::accept_transfer(const TransferAcceptance& acceptance) {
+  acceptances_.push_back(acceptance);
+  return true;
+}
+
+Result<bool, std::string> MemorySessionStore::transfer_accepted(const std::string& call_id,
+                                                                const std::string& leg_id) {
+  return std::any_of(acceptances_.begin(), acceptances_.end(), [&](const auto& a) {
+    return a.call_id == call_id && (leg_id.empty() || a.leg_id == leg_id);
+  });
 }
 
 }  // namespace voiceops::calls

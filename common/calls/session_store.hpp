@@ -47,9 +47,21 @@ struct CallFinish {
   std::optional<double> cost;  // engine::call_cost of the call's state; none without a workflow
 };
 
+// A staff member took a transferred call: their phone answered and they pressed the key the
+// transfer's screen asked for. Kept with the caller's call; only such a transfer counts as
+// answered (a voicemail greeting answers too, but never presses the key).
+struct TransferAcceptance {
+  std::string call_id;  // the caller's call
+  std::string leg_id;   // the call that rang the staff member (the carrier's child call)
+  std::int64_t at = 0;  // Unix seconds
+};
+
 // What answering one webhook wrote, in order: the host commits these before it sends the answer.
-using StoreWrite = std::variant<TurnRecord, CallFinish>;
+using StoreWrite = std::variant<TurnRecord, CallFinish, TransferAcceptance>;
 using WriteResult = Result<bool, std::string>;
+
+// The call a write belongs to.
+const std::string& call_id_of(const StoreWrite& write);
 
 class SessionStore {
  public:
@@ -58,6 +70,10 @@ class SessionStore {
   virtual WriteResult save(const TurnRecord& turn) = 0;
   // Returns false when the call was already final (a repeated callback).
   virtual WriteResult finish(const CallFinish&) { return true; }
+  virtual WriteResult accept_transfer(const TransferAcceptance& acceptance) = 0;
+  // Whether a staff member took the call on the transfer leg `leg_id` (on any leg when empty).
+  virtual Result<bool, std::string> transfer_accepted(const std::string& call_id,
+                                                      const std::string& leg_id) = 0;
 
   // Commits `writes` in order and calls `done` with one result per write: here, one by one, by
   // default; the daemon's store commits them later on its writer thread, with other webhooks'.
@@ -69,9 +85,13 @@ class MemorySessionStore final : public SessionStore {
  public:
   Result<std::optional<std::string>, std::string> load(const std::string& call_id) override;
   Result<bool, std::string> save(const TurnRecord& turn) override;
+  WriteResult accept_transfer(const TransferAcceptance& acceptance) override;
+  Result<bool, std::string> transfer_accepted(const std::string& call_id,
+                                              const std::string& leg_id) override;
 
  private:
   std::vector<std::pair<std::string, std::string>> states_;
+  std::vector<TransferAcceptance> acceptances_;
 };
 
 }  // namespace voiceops::calls

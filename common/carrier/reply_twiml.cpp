@@ -1,11 +1,13 @@
 #include "carrier/reply_twiml.hpp"
 
+#include "carrier/transfer_screen.hpp"
 #include "carrier/twiml.hpp"
 
 namespace voiceops::carrier {
 
 std::string reply_twiml(const calls::Reply& reply) {
   TwimlResponse twiml;
+  const SayOptions voice{reply.voice.name, reply.voice.language};
   bool waiting = false;
   bool said = false;
   for (const auto& action : reply.actions) {
@@ -13,7 +15,7 @@ std::string reply_twiml(const calls::Reply& reply) {
         [&](const auto& a) {
           using A = std::decay_t<decltype(a)>;
           if constexpr (std::is_same_v<A, engine::Say>) {
-            twiml.say(a.text);
+            twiml.say(a.text, voice);
             said = said || !a.text.empty();
           } else if constexpr (std::is_same_v<A, engine::Gather>) {
             GatherOptions options;
@@ -27,16 +29,22 @@ std::string reply_twiml(const calls::Reply& reply) {
             if (a.num_digits > 0) options.num_digits = a.num_digits;
             options.action_on_empty_result = true;
             options.barge_in = true;
-            twiml.gather(options).say(a.prompt);
+            twiml.gather(options).say(a.prompt, voice);
             waiting = true;
           } else if constexpr (std::is_same_v<A, engine::Transfer>) {
             DialOptions options;
+            NumberOptions number;
             if (!reply.unattended_transfer) {
               options.action = "/twilio/dial";
               options.method = "POST";
+              // Its result counts only once a person takes the call.
+              if (a.screened) {
+                number.url = screen_url(a.destination);
+                number.method = "POST";
+              }
             }
-            options.timeout = 20;
-            twiml.dial(a.number, options);
+            options.timeout = a.dial_timeout_s;
+            twiml.dial(a.number, options, number);
             waiting = true;
           } else if constexpr (std::is_same_v<A, engine::EndCall>) {
             twiml.hangup();
@@ -54,7 +62,8 @@ std::string reply_twiml(const calls::Reply& reply) {
     options.action_on_empty_result = true;
     auto& gather = twiml.gather(options);
     if (!said)
-      gather.say(reply.reprompt.empty() ? "Sorry, could you say that again?" : reply.reprompt);
+      gather.say(reply.reprompt.empty() ? "Sorry, could you say that again?" : reply.reprompt,
+                 voice);
   }
   return twiml.str();
 }

@@ -49,6 +49,8 @@ void write(XmlWriter& w, const TwimlDial& dial) {
   w.attribute_if_set("callerId", o.caller_id);
   w.children();
   w.start("Number");
+  w.attribute_if_set("url", dial.number_options.url);
+  w.attribute_if_set("method", dial.number_options.method);
   w.text(dial.number);
   w.end();
 }
@@ -85,8 +87,9 @@ TwimlGather& TwimlResponse::gather(GatherOptions options) {
   return std::get<TwimlGather>(verbs_.emplace_back(TwimlGather(std::move(options))));
 }
 
-TwimlResponse& TwimlResponse::dial(std::string_view number, const DialOptions& options) {
-  verbs_.emplace_back(TwimlDial{std::string(number), options});
+TwimlResponse& TwimlResponse::dial(std::string_view number, const DialOptions& options,
+                                   const NumberOptions& number_options) {
+  verbs_.emplace_back(TwimlDial{std::string(number), options, number_options});
   return *this;
 }
 

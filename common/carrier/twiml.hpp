@@ -42,6 +42,14 @@ struct DialOptions {
   std::string caller_id;       // E.164 number shown to the callee
 };
 
+// The <Number> a <Dial> rings.
+struct NumberOptions {
+  // TwiML the carrier fetches when the callee answers and plays to them alone, before the two
+  // are connected (call screening); empty: connected at once.
+  std::string url;
+  std::string method;  // for `url`: "POST" or "GET"
+};
+
 struct TwimlSay {
   std::string text;
   SayOptions options;
@@ -68,6 +76,7 @@ class TwimlGather {
 struct TwimlDial {
   std::string number;
   DialOptions options;
+  NumberOptions number_options;
 };
 struct TwimlRedirect {
   std::string url;
@@ -83,7 +92,8 @@ class TwimlResponse {
   TwimlResponse& say(std::string_view text, const SayOptions& options = {});
   // The returned reference stays valid while the response lives, whatever is added after it.
   TwimlGather& gather(GatherOptions options = {});
-  TwimlResponse& dial(std::string_view number, const DialOptions& options = {});
+  TwimlResponse& dial(std::string_view number, const DialOptions& options = {},
+                      const NumberOptions& number_options = {});
   TwimlResponse& redirect(std::string_view url, std::string_view method = {});
   TwimlResponse& hangup();
   TwimlResponse& pause(int length_seconds = 1);

@@ -1,13 +1,13 @@
 // Webhook requests checked and decoded into calls::CallInput; replies rendered as TwiML.
 #include "carrier/webhooks.hpp"
 
-#include <cctype>
 #include <cstdlib>
 #include <future>
 
 #include "carrier/reply_twiml.hpp"
-#include "carrier/signature.hpp"
+#include "carrier/transfer_screen.hpp"
 #include "carrier/twiml.hpp"
+#include "carrier/webhook_checks.hpp"
 
 namespace voiceops::carrier {
 namespace {
@@ -18,11 +18,7 @@ std::string param(const FormParams& form, std::string_view name) {
 }
 
 HttpResponse plain(int status, std::string text) {
-  HttpResponse response;
-  response.status = status;
-  response.content_type = "text/plain; charset=utf-8";
-  response.body = std::move(text) + "\n";
-  return response;
+  return plain_response(status, std::move(text));
 }
 
 HttpResponse twiml_response(const calls::Reply& reply) {
@@ -56,6 +52,21 @@ engine::Event gathered(const FormParams& form) {
       heard.barge_in_ms = static_cast<int>(value);
   }
   return heard;
+}
+
+HttpResponse twiml_document(std::string xml) {
+  HttpResponse response;
+  response.body = std::move(xml);
+  return response;
+}
+
+// The destination a screen webhook's query names (carrier/transfer_screen.hpp); empty when it
+// names none.
+std::string screened_destination(const HttpRequest& request) {
+  const std::size_t query = request.target.find('?');
+  if (query == std::string::npos) return {};
+  auto params = decode_form(std::string_view(request.target).substr(query + 1));
+  return params ? param(*params, "destination") : std::string();
 }
 
 bool final_status(std::string_view status) {
@@ -99,36 +110,34 @@ Prepared Webhooks::prepare(const HttpRequest& request, const Result<FormParams, 
     return std::move(out);
   };
   const std::string_view path = request.path();
+  const bool screening = path == screen_path || path == screen_answer_path;
   const bool known = path == "/twilio/voice" || path == "/twilio/gather" ||
-                     path == "/twilio/dial" || path == "/twilio/status";
+                     path == "/twilio/dial" || path == "/twilio/status" || screening;
   if (!known) return answer(plain(404, "not found"));
-  if (request.method != "POST") return answer(plain(405, "use POST"));
-  // The carrier posts forms. A JSON body (or anything else) is not one, whatever it holds.
-  if (const std::string_view type = request.header("Content-Type"); !type.empty()) {
-    const std::string_view media = type.substr(0, type.find(';'));
-    std::string lowered;
-    for (char c : media)
-      if (c != ' ' && c != '\t')
-        lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lowered != "application/x-www-form-urlencoded")
-      return answer(plain(415, "webhooks are application/x-www-form-urlencoded forms"));
-  }
-  if (!form) return answer(plain(400, "malformed form: " + form.error().message));
   // One call, one number: a form naming two of either is not the carrier's.
-  for (const char* name : {"CallSid", "To", "From"}) {
-    int seen = 0;
-    for (const auto& [key, value] : *form) seen += key == name ? 1 : 0;
-    if (seen > 1) return answer(plain(400, std::string("duplicate parameter ") + name));
-  }
-  if (options_.validate_signatures) {
-    const auto check = verify_signature(options_.auth_token, options_.public_url + request.target,
-                                        *form, request.header("X-Twilio-Signature"));
-    if (!check.valid) {
+  if (auto refused = refuse_webhook(
+          request, form, {options_.public_url, options_.auth_token, options_.validate_signatures},
+          {"CallSid", "To", "From", "ParentCallSid"})) {
+    if (refused->status == 403)
       calls_.observe(calls::Observation::Kind::signature_failure, param(*form, "CallSid"), "");
-      return answer(plain(403, "invalid X-Twilio-Signature"));
-    }
+    return answer(std::move(*refused));
   }
   if (param(*form, "CallSid").empty()) return answer(plain(400, "no CallSid"));
+  if (screening) {
+    // The staff leg's webhooks: its own CallSid, and the caller's call as ParentCallSid.
+    const std::string parent = param(*form, "ParentCallSid");
+    if (parent.empty()) return answer(plain(400, "no ParentCallSid"));
+    const std::string destination = screened_destination(request);
+    if (path == screen_path)
+      return answer(
+          twiml_document(screen_twiml(calls_.transfer_screen(parent, destination), destination)));
+    const bool accept_key = param(*form, "Digits") == screen_accept_key;
+    const calls::TransferScreen screen =
+        accept_key
+            ? calls_.accept_transfer(parent, param(*form, "CallSid"), destination, out.writes)
+            : calls_.transfer_screen(parent, destination);
+    return answer(twiml_document(screen_answer_twiml(screen, accept_key)));
+  }
   // The carrier sends the same token again when it retries a webhook (connection overrides).
   std::string token(request.header("I-Twilio-Idempotency-Token"));
   if (path == "/twilio/voice") {
@@ -146,6 +155,7 @@ Prepared Webhooks::prepare(const HttpRequest& request, const Result<FormParams, 
     auto input =
         input_from(*form, engine::TransferResult{status.value_or(engine::TransferStatus::failed)},
                    std::move(token));
+    input.transfer_leg = param(*form, "DialCallSid");  // whose acceptance counts
     return answer(twiml_response(calls_.handle(input, out.writes)));
   }
   // The status callback: only a final status ends the call; the carrier reads no TwiML from it.
@@ -184,6 +194,9 @@ HttpResponse Webhooks::fallback_answer(const HttpRequest& request, calls::Fallba
 
 HttpResponse Webhooks::fallback_answer(const FormParams& form, calls::FallbackReason reason,
                                        const std::string& detail) const {
+  // Only a dialled staff leg's webhooks carry a parent: its TwiML may not dial anyone.
+  if (!param(form, "ParentCallSid").empty())
+    return twiml_document(screen_failure_twiml(param(form, "Digits") == screen_accept_key));
   return twiml_response(
       calls_.human_fallback(param(form, "CallSid"), param(form, "To"), reason, detail));
 }

@@ -2,6 +2,8 @@
 // The carrier's voice webhooks (DESIGN section 6) as plain functions from request to response:
 //   POST /twilio/voice   a call arrives          POST /twilio/gather  speech or keypad result
 //   POST /twilio/dial    a transfer's result     POST /twilio/status  the call's status changed
+//   POST /twilio/screen, /twilio/screen-answer   a transfer's staff leg, screened before it is
+//                                                put through (carrier/transfer_screen.hpp)
 // A request is checked (method, media type, form, signature), decoded into the calls layer's
 // input, answered by calls::CallHandler, and its Reply rendered as TwiML. The daemon fills the
 // request from Boost.Beast; the test-pack runner fills it directly, so both run this same code.
@@ -55,6 +57,7 @@ class Webhooks {
   }
 
   // Never dead air: the contract's human fallback for the number called, without the engine.
+  // A transfer's staff leg (a form with a ParentCallSid) gets screen_failure_twiml instead.
   HttpResponse fallback_answer(const HttpRequest& request, calls::FallbackReason reason,
                                const std::string& detail = {}) const;
   // The same, for a webhook whose form is already decoded (a commit that failed).

@@ -6,13 +6,10 @@
 
 #include "base/input_file.hpp"
 #include "base/toml_reader.hpp"
+#include "config/config_reader.hpp"
 
 namespace voiceops::config {
-namespace {
-
-constexpr std::size_t max_secret_bytes = 64 * 1024;
-// sockaddr_un::sun_path holds 108 bytes, the terminating NUL included.
-constexpr std::size_t max_socket_path = 107;
+namespace detail {
 
 bool blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
@@ -25,6 +22,37 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && space(text.back())) text.remove_suffix(1);
   return text;
 }
+
+// An http(s) URL of a server (and optional path), without query or fragment; an empty string
+// when fine, else what is wrong.
+std::string base_url_problem(std::string_view url) {
+  std::string_view rest;
+  if (url.starts_with("https://"))
+    rest = url.substr(8);
+  else if (url.starts_with("http://"))
+    rest = url.substr(7);
+  else
+    return "it does not start with https:// or http://";
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7F)
+      return "it holds a space or control character";
+  }
+  if (url.find_first_of("?#") != std::string_view::npos) return "it has a query or fragment";
+  const std::string_view authority = rest.substr(0, rest.find('/'));
+  if (authority.empty()) return "it has no host";
+  if (authority.find('@') != std::string_view::npos) return "it holds a user name or password";
+  return {};
+}
+
+}  // namespace detail
+
+using namespace detail;
+
+namespace {
+
+constexpr std::size_t max_secret_bytes = 64 * 1024;
+// sockaddr_un::sun_path holds 108 bytes, the terminating NUL included.
+constexpr std::size_t max_socket_path = 107;
 
 bool all_digits(std::string_view text) {
   return !text.empty() &&
@@ -66,77 +94,6 @@ std::string listen_problem(std::string_view listen) {
   }
   return {};
 }
-
-// An http(s) URL of a server (and optional path), without query or fragment; an empty string
-// when fine, else what is wrong.
-std::string base_url_problem(std::string_view url) {
-  std::string_view rest;
-  if (url.starts_with("https://"))
-    rest = url.substr(8);
-  else if (url.starts_with("http://"))
-    rest = url.substr(7);
-  else
-    return "it does not start with https:// or http://";
-  for (char c : url) {
-    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7F)
-      return "it holds a space or control character";
-  }
-  if (url.find_first_of("?#") != std::string_view::npos) return "it has a query or fragment";
-  const std::string_view authority = rest.substr(0, rest.find('/'));
-  if (authority.empty()) return "it has no host";
-  if (authority.find('@') != std::string_view::npos) return "it holds a user name or password";
-  return {};
-}
-
-struct ConfigReader {
-  TableReader& table;
-
-  // A string key that, when present, must be non-blank.
-  std::optional<Text> string(std::string_view key, std::string_view example) {
-    auto value = table.text(key, Need::optional);
-    if (!value) return std::nullopt;
-    if (blank(value->value)) {
-      table.diagnostics().error("empty-value", value->where, table.qualified(key) + " is empty",
-                                "remove the line to use the default, or write " + std::string(key) +
-                                    " = " + std::string(example));
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  void string_into(std::string_view key, std::string_view example, std::string& target) {
-    if (auto value = string(key, example)) target = std::move(value->value);
-  }
-
-  void boolean_into(std::string_view key, bool& target) {
-    if (auto value = table.boolean(key, Need::optional)) target = value->value;
-  }
-
-  // The value is quoted in the message, unless it may carry a password (user:password@host).
-  void bad_value(const Text& value, std::string_view key, const std::string& why,
-                 std::string hint) {
-    const bool may_hold_secret = value.value.find('@') != std::string::npos;
-    table.diagnostics().error(
-        "bad-value", value.where,
-        table.qualified(key) + (may_hold_secret ? "" : " \"" + value.value + "\"") + ": " + why,
-        std::move(hint));
-  }
-
-  // Keys that would hold a secret inline are refused, pointing at the file or the environment.
-  void refuse_secrets(std::initializer_list<std::string_view> keys, std::string_view file_key,
-                      std::string_view environment_variable, std::string_view what) {
-    for (std::string_view key : keys) {
-      if (!table.has(key)) continue;
-      table.diagnostics().error("secret-inline", table.key_location(key),
-                                table.qualified(key) + ": the " + std::string(what) +
-                                    " is never read from the configuration file",
-                                "put it in a file only voiceops can read and set " +
-                                    std::string(file_key) + " = \"/path/to/file\", or set " +
-                                    std::string(environment_variable) +
-                                    " in the environment; then remove this line");
-    }
-  }
-};
 
 void read_server(const toml::table& node, Diagnostics& diagnostics, ServerConfig& server) {
   TableReader table(node, "server", diagnostics,
@@ -184,17 +141,6 @@ void read_server(const toml::table& node, Diagnostics& diagnostics, ServerConfig
 void read_store(const toml::table& node, Diagnostics& diagnostics, StoreConfig& store) {
   TableReader table(node, "store", diagnostics, {"path"});
   ConfigReader{table}.string_into("path", "\"/var/lib/voiceops/voiceops.db\"", store.path);
-}
-
-void read_twilio(const toml::table& node, Diagnostics& diagnostics, TwilioConfig& twilio) {
-  TableReader table(node, "twilio", diagnostics,
-                    {"auth_token_file", "validate_signatures", "auth_token", "token", "secret"});
-  ConfigReader r{table};
-  r.refuse_secrets({"auth_token", "token", "secret"}, "auth_token_file", "TWILIO_AUTH_TOKEN",
-                   "carrier's auth token");
-  r.string_into("auth_token_file", "\"/run/credentials/voiceopsd.service/twilio-token\"",
-                twilio.auth_token_file);
-  r.boolean_into("validate_signatures", twilio.validate_signatures);
 }
 
 void read_contracts(const toml::table& node, Diagnostics& diagnostics, ContractsConfig& contracts) {
@@ -283,6 +229,10 @@ SecretError secret_error(std::string message, std::string hint) {
   return SecretError{std::move(message), std::move(hint)};
 }
 
+}  // namespace
+
+namespace detail {
+
 Result<std::string, SecretError> secret(const std::string& file_setting, std::string_view table,
                                         std::string_view file_key, std::string_view variable,
                                         std::string_view what, const Config& config,
@@ -311,7 +261,7 @@ Result<std::string, SecretError> secret(const std::string& file_setting, std::st
           "] of voiceops.toml(5)"));
 }
 
-}  // namespace
+}  // namespace detail
 
 Environment process_environment() {
   return [](std::string_view name) -> std::optional<std::string> {
@@ -343,8 +293,9 @@ Result<Config, Diagnostics> parse_config(std::string_view text, const std::strin
   Config config;
   config.file = file;
   Diagnostics diagnostics(file);
-  TableReader root(*parsed, "", diagnostics,
-                   {"server", "store", "twilio", "contracts", "odoo", "testing"});
+  TableReader root(
+      *parsed, "", diagnostics,
+      {"server", "store", "twilio", "contracts", "odoo", "email", "messages", "testing"});
   if (const auto* t = root.table("server", Need::optional))
     read_server(*t, diagnostics, config.server);
   if (const auto* t = root.table("store", Need::optional))
@@ -354,6 +305,10 @@ Result<Config, Diagnostics> parse_config(std::string_view text, const std::strin
   if (const auto* t = root.table("contracts", Need::optional))
     read_contracts(*t, diagnostics, config.contracts);
   if (const auto* t = root.table("odoo", Need::optional)) read_odoo(*t, diagnostics, config.odoo);
+  if (const auto* t = root.table("email", Need::optional))
+    read_email(*t, diagnostics, config.email);
+  if (const auto* t = root.table("messages", Need::optional))
+    read_messages(*t, diagnostics, config.messages);
   if (const auto* t = root.table("testing", Need::optional))
     read_testing(*t, diagnostics, config.testing);
 
@@ -424,6 +379,19 @@ Result<std::string, SecretError> twilio_auth_token(const Config& config,
                                                    const Environment& environment) {
   return secret(config.twilio.auth_token_file, "twilio", "auth_token_file", "TWILIO_AUTH_TOKEN",
                 "Twilio auth token", config, environment);
+}
+
+Result<std::string, SecretError> twilio_rest_secret(const Config& config,
+                                                    const Environment& environment) {
+  if (config.twilio.api_key_sid.empty()) return twilio_auth_token(config, environment);
+  return secret(config.twilio.api_key_secret_file, "twilio", "api_key_secret_file",
+                "TWILIO_API_KEY_SECRET", "Twilio API key secret", config, environment);
+}
+
+Result<std::string, SecretError> mailgun_api_key(const Config& config,
+                                                 const Environment& environment) {
+  return secret(config.email.api_key_file, "email", "api_key_file", "MAILGUN_API_KEY",
+                "Mailgun API key", config, environment);
 }
 
 Result<std::string, SecretError> events_token(const Config& config,

@@ -46,6 +46,17 @@ struct StoreConfig {
 struct TwilioConfig {
   std::string auth_token_file;  // empty: $TWILIO_AUTH_TOKEN
   bool validate_signatures = true;
+  // The REST API, for texts and `voiceops twilio check-number`: empty account_sid, not set up.
+  std::string account_sid;
+  std::string api_url = "https://api.twilio.com";
+  std::string api_key_sid;          // set: authenticate with this API key instead of the token
+  std::string api_key_secret_file;  // its secret; empty: $TWILIO_API_KEY_SECRET
+  // Where the operator hosts `voiceops rollback plan --fallback-twiml` (a TwiML Bin, a static
+  // server off this machine): each number's fallback URL must be it. Empty: any, off this host.
+  std::string fallback_url;
+  std::string messaging_service_sid;  // texts from this Messaging Service...
+  std::string sms_from;               // ...or this number; neither: the number the call came to
+  int timeout_ms = 10000;             // one REST request, connecting included
 };
 
 struct ContractsConfig {
@@ -67,6 +78,29 @@ struct OdooConfig {
   int retry_max_s = 3600;  // ...up to this
 };
 
+// Mailgun, for staff summaries and alerts by email: empty domain, not set up.
+struct EmailConfig {
+  std::string region = "us";  // us or eu: picks api_url's default
+  std::string api_url;       // empty: https://api.mailgun.net (us), https://api.eu.mailgun.net (eu)
+  std::string domain;        // the sending domain, e.g. mg.example.com
+  std::string api_key_file;  // empty: $MAILGUN_API_KEY
+  std::string from;          // "Voiceops <voiceops@mg.example.com>"
+  std::vector<std::string> summaries_to;  // staff summaries for queue and voicemail destinations
+  std::vector<std::string> alerts_to;     // dead letters and pages that failed
+  int timeout_ms = 10000;
+  std::string effective_api_url() const {
+    if (!api_url.empty()) return api_url;
+    return region == "eu" ? "https://api.eu.mailgun.net" : "https://api.mailgun.net";
+  }
+};
+
+// The message outbox (texts and emails): how often a failed send is tried, and how far apart.
+struct MessagesConfig {
+  int max_attempts = 10;
+  int retry_first_s = 10;  // doubled after each failure...
+  int retry_max_s = 900;   // ...up to this
+};
+
 struct TestingConfig {
   bool scripted_integrations = false;
 };
@@ -77,6 +111,8 @@ struct Config {
   TwilioConfig twilio;
   ContractsConfig contracts;
   OdooConfig odoo;
+  EmailConfig email;
+  MessagesConfig messages;
   TestingConfig testing;
   std::string file;                  // the file read; empty when none was (all defaults)
   std::vector<Diagnostic> warnings;  // e.g. signature validation switched off
@@ -100,6 +136,13 @@ struct SecretError {
 // The carrier's auth token: from [twilio] auth_token_file when set, else $TWILIO_AUTH_TOKEN.
 Result<std::string, SecretError> twilio_auth_token(const Config& config,
                                                    const Environment& environment);
+// The REST API's password: the API key's secret ([twilio] api_key_secret_file, else
+// $TWILIO_API_KEY_SECRET) when api_key_sid is set, else the auth token.
+Result<std::string, SecretError> twilio_rest_secret(const Config& config,
+                                                    const Environment& environment);
+// Mailgun's API key: [email] api_key_file, else $MAILGUN_API_KEY.
+Result<std::string, SecretError> mailgun_api_key(const Config& config,
+                                                 const Environment& environment);
 // The bearer token GET /events requires: [server] events_token_file, else $VOICEOPS_EVENTS_TOKEN.
 Result<std::string, SecretError> events_token(const Config& config, const Environment& environment);
 // The Odoo API key: from [odoo] api_key_file when set, else $ODOO_API_KEY.

@@ -109,6 +109,10 @@ struct Answers {
   TextList numbers;
   Located<Hours> when{Hours::always, {}};
   Text greeting;
+  // How the agent sounds on this line: the carrier's text-to-speech voice ("Polly.Joanna") and
+  // its language ("en-US"), for every word the agent says, to callers and to staff. Not given:
+  // the carrier's default.
+  std::optional<Text> voice, language;
 };
 
 struct DayHours {
@@ -125,12 +129,24 @@ struct BusinessHours {
   TextList holidays;
 };
 
+// How long a transfer lets a staff phone ring, in seconds (destinations' dial_timeout_s).
+inline constexpr int default_dial_timeout_s = 20;
+inline constexpr int min_dial_timeout_s = 5;
+inline constexpr int max_dial_timeout_s = 600;
+
 struct Destination {
   std::string id;
   SourceLocation where;
   Located<DestinationKind> kind;
   Text number, queue, description;
   Located<Hours> staffed{Hours::business_hours, {}};
+  Located<int> dial_timeout_s{default_dial_timeout_s, {}};  // phone and voicemail: ring time
+  // A transfer dials it (a phone, or a voicemail box reached by a number).
+  bool dialled() const {
+    return kind.value == DestinationKind::phone || kind.value == DestinationKind::voicemail;
+  }
+  // A transfer to it counts only once a person takes the call (a voicemail box answers itself).
+  bool screened() const { return kind.value == DestinationKind::phone; }
 };
 
 struct Owners {
@@ -298,6 +314,8 @@ struct ToolCallMapping {
   Located<std::int64_t> capacity{0, {}};
   std::vector<Located<int>> weekdays;
   Text start_field, stop_field;  // as written; empty when not given
+  // text: the destination (of kind sms or phone) texted during the call, and the text's template.
+  Text to, body;
   std::string start_name() const { return start_field.value.empty() ? "start" : start_field.value; }
   std::string stop_name() const { return stop_field.value.empty() ? "stop" : stop_field.value; }
 };

@@ -159,11 +159,13 @@ void ContractParser::parse_workflow(const toml::table& t, Workflow& w) {
 }
 
 void ContractParser::parse_answers(const toml::table& t, Answers& a) {
-  TableReader r(t, "answers", diagnostics_, {"numbers", "when", "greeting"});
+  TableReader r(t, "answers", diagnostics_, {"numbers", "when", "greeting", "voice", "language"});
   a.where = r.where();
   a.numbers = r.text_list("numbers", Need::nonempty).value_or(TextList{});
   a.when = hours_value(r, "when", Hours::always, false);
   a.greeting = r.text("greeting", Need::nonempty).value_or(Text{});
+  a.voice = r.text("voice", Need::optional);  // checked in validate_voice.cpp
+  a.language = r.text("language", Need::optional);
 }
 
 std::optional<int> ContractParser::parse_clock(std::string_view text) {

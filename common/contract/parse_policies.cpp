@@ -5,7 +5,7 @@ namespace voiceops::contract {
 
 Destination ContractParser::parse_destination(const toml::table& t, std::string id) {
   TableReader r(t, "destinations." + id, diagnostics_,
-                {"kind", "number", "queue", "staffed", "description"});
+                {"kind", "number", "queue", "staffed", "description", "dial_timeout_s"});
   Destination d;
   d.id = std::move(id);
   d.where = r.where();
@@ -20,6 +20,17 @@ Destination ContractParser::parse_destination(const toml::table& t, std::string 
   }
   if (d.kind.value == DestinationKind::queue && d.queue.value.empty())
     r.missing("queue", "\"dispatch\"");
+  if (auto ring =
+          r.integer("dial_timeout_s", Need::optional, min_dial_timeout_s, max_dial_timeout_s)) {
+    d.dial_timeout_s = {static_cast<int>(ring->value), ring->where};
+    // Only a transfer rings; a text, a queue item or a page never waits for anyone.
+    if (!d.dialled() && d.kind.value != DestinationKind::unknown) {
+      diagnostics_.error("bad-value", r.key_location("dial_timeout_s"),
+                         "destinations." + d.id + ".dial_timeout_s does not apply to a " +
+                             std::string(to_string(d.kind.value)) + " destination",
+                         "remove it: only phone and voicemail destinations are dialled");
+    }
+  }
   return d;
 }
 
@@ -197,7 +208,7 @@ ToolCallMapping ContractParser::parse_tool_call(const toml::table& t, std::strin
   const std::string path = "tool_calls.\"" + call + "\"";
   TableReader r(t, path, diagnostics_,
                 {"operation", "model", "values", "domain", "day", "window", "windows", "capacity",
-                 "days", "start_field", "stop_field"});
+                 "days", "start_field", "stop_field", "to", "body"});
   ToolCallMapping mapping;
   mapping.call = std::move(call);
   mapping.where = r.where();
@@ -208,6 +219,8 @@ ToolCallMapping ContractParser::parse_tool_call(const toml::table& t, std::strin
   if (auto capacity = r.integer("capacity", Need::optional, 1, 1000)) mapping.capacity = *capacity;
   mapping.start_field = r.text("start_field", Need::optional).value_or(Text{});
   mapping.stop_field = r.text("stop_field", Need::optional).value_or(Text{});
+  mapping.to = r.text("to", Need::optional).value_or(Text{});
+  mapping.body = r.text("body", Need::optional).value_or(Text{});
   parse_arrival_windows(r, path, mapping);
   if (const toml::table* values = r.table("values", Need::optional)) {
     for (const auto& [key, node] : *values) {

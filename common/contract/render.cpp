@@ -35,6 +35,11 @@ std::string day_hours(const DayHours& day) {
                      day.closes_minute / 60, day.closes_minute % 60);
 }
 
+// How long a transfer lets it ring; a dash where no transfer dials it.
+std::string rings(const Destination& d) {
+  return d.dialled() ? std::to_string(d.dial_timeout_s.value) + " s" : "-";
+}
+
 constexpr const char* day_names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                      "Friday", "Saturday", "Sunday"};
 
@@ -62,16 +67,21 @@ std::vector<Section> sections_of(const Contract& c) {
   TextTable hours({"When", "Value"});
   hours.add_row({"Answers", join(c.answers.numbers)});
   hours.add_row({"Answers when", to_string(c.answers.when.value)});
+  if (c.answers.voice || c.answers.language) {
+    hours.add_row({"Voice", (c.answers.voice ? c.answers.voice->value : "(carrier default)") +
+                                (c.answers.language ? ", " + c.answers.language->value : "")});
+  }
   hours.add_row({"Time zone", c.hours.time_zone.value});
   for (int day = 0; day < 7; ++day) hours.add_row({day_names[day], day_hours(c.hours.days[day])});
   if (!c.hours.holidays.empty()) hours.add_row({"Holidays", join(c.hours.holidays)});
   sections.push_back({"Numbers and hours", std::move(hours)});
 
-  TextTable destinations({"Destination", "Kind", "Number / queue", "Staffed", "Who answers"});
+  TextTable destinations(
+      {"Destination", "Kind", "Number / queue", "Staffed", "Rings", "Who answers"});
   for (const Destination& d : c.destinations) {
     destinations.add_row({d.id, std::string(to_string(d.kind.value)),
                           d.number.value.empty() ? d.queue.value : d.number.value,
-                          to_string(d.staffed.value), d.description.value});
+                          to_string(d.staffed.value), rings(d), d.description.value});
   }
   sections.push_back({"Destinations", std::move(destinations)});
 
@@ -210,7 +220,9 @@ nlohmann::json contract_to_json(const Contract& c) {
                      {"analytics_owner", w.analytics_owner.value}};
   out["answers"] = {{"numbers", located_list(c.answers.numbers)},
                     {"when", to_string(c.answers.when.value)},
-                    {"greeting", c.answers.greeting.value}};
+                    {"greeting", c.answers.greeting.value},
+                    {"voice", c.answers.voice ? json(c.answers.voice->value) : json()},
+                    {"language", c.answers.language ? json(c.answers.language->value) : json()}};
   json days = json::object();
   static constexpr const char* keys[] = {"monday", "tuesday",  "wednesday", "thursday",
                                          "friday", "saturday", "sunday"};
@@ -225,6 +237,7 @@ nlohmann::json contract_to_json(const Contract& c) {
                                  {"queue", d.queue.value},
                                  {"staffed", to_string(d.staffed.value)},
                                  {"description", d.description.value}};
+    if (d.dialled()) out["destinations"][d.id]["dial_timeout_s"] = d.dial_timeout_s.value;
   }
   const Owners& o = c.owners;
   out["owners"] = {{"phone_routing", o.phone_routing.value},

@@ -19,4 +19,5 @@ target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/validate_ops_line.cpp
   ${CMAKE_CURRENT_LIST_DIR}/validate_policies.cpp
   ${CMAKE_CURRENT_LIST_DIR}/validate_tool_calls.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/validate_voice.cpp
 )

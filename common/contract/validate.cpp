@@ -20,6 +20,7 @@ void Validator::run() {
   check_questions();
   check_escalation();
   check_time_zone();
+  check_voice();
   check_rollback();
   check_odoo();
   check_tool_calls();
@@ -125,16 +126,6 @@ void Validator::check_destinations_and_numbers() {
   for (const Destination& d : c_.destinations) check_number(d.number, "destination number");
   check_number(c_.rollback.forward_to, "rollback.forward_to");
   check_destination_ref(c_.workflow.human_fallback, "human_fallback");
-}
-
-bool is_e164(std::string_view number) {
-  if (number.size() < 3 || number.size() > 16 || number[0] != '+' || number[1] == '0') return false;
-  if (!std::all_of(number.begin() + 1, number.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return false;
-  }
-  // North American numbers are exactly country code 1 + ten digits.
-  if (number[1] == '1') return number.size() == 12;
-  return number.size() >= 8;
 }
 
 bool promises_immediate_contact(std::string_view promise) {

@@ -2,6 +2,7 @@
 // Cross-reference and policy checks of a parsed contract (voiceops-contract(5), VALIDATION).
 #include <filesystem>
 
+#include "base/carrier_ids.hpp"
 #include "base/diagnostic.hpp"
 #include "contract/model.hpp"
 
@@ -26,7 +27,7 @@ struct CallLengthEstimate {
 };
 CallLengthEstimate estimate_call_length(const Contract& contract, const Intent& intent);
 
-bool is_e164(std::string_view number);
+using voiceops::is_e164;  // base/carrier_ids.hpp
 bool promises_immediate_contact(std::string_view promise);
 
 }  // namespace voiceops::contract

@@ -56,7 +56,7 @@ std::optional<std::string> sole_placeholder(std::string_view text) {
 
 // The keys each operation reads; a key another operation reads would be ignored without a word.
 const Validator::OperationKeys* Validator::keys_of(std::string_view operation) {
-  static constexpr std::array<std::pair<std::string_view, OperationKeys>, 7> table = {{
+  static constexpr std::array<std::pair<std::string_view, OperationKeys>, 8> table = {{
       {"create", {KeyUse::required, KeyUse::required, KeyUse::never, KeyUse::never}},
       {"find", {KeyUse::required, KeyUse::never, KeyUse::required, KeyUse::never}},
       {"update", {KeyUse::required, KeyUse::required, KeyUse::never, KeyUse::never}},
@@ -64,6 +64,7 @@ const Validator::OperationKeys* Validator::keys_of(std::string_view operation) {
       {"book", {KeyUse::required, KeyUse::required, KeyUse::optional, KeyUse::required}},
       {"move", {KeyUse::required, KeyUse::never, KeyUse::optional, KeyUse::required}},
       {"outbox", {KeyUse::never, KeyUse::never, KeyUse::never, KeyUse::never}},
+      {"text", {KeyUse::never, KeyUse::never, KeyUse::never, KeyUse::never}},
   }};
   for (const auto& [name, keys] : table)
     if (name == operation) return &keys;
@@ -79,8 +80,9 @@ void Validator::check_operation_keys(const ToolCallMapping& mapping, const std::
     d_.error(
         "bad-value", at,
         path + " has " + std::string(key) + ", which operation '" + operation + "' does not use",
-        operation == "outbox"
-            ? "an outbox step sends nothing during the call: remove it"
+        operation == "outbox" ? "an outbox step sends nothing during the call: remove it"
+        : operation == "text"
+            ? "a text needs only to (a destination) and body (its template)"
             : "values are for create, update and book; domain for find, availability, book and "
               "move; day, window, windows, capacity and days for availability, book and move");
   };
@@ -98,17 +100,52 @@ void Validator::check_operation_keys(const ToolCallMapping& mapping, const std::
          mapping.weekdays.empty() ? mapping.where : mapping.weekdays.front().where, "days");
   refuse(keys.window, !mapping.start_field.value.empty(), mapping.start_field.where, "start_field");
   refuse(keys.window, !mapping.stop_field.value.empty(), mapping.stop_field.where, "stop_field");
+  if (operation != "text") {
+    for (const Text* key : {&mapping.to, &mapping.body}) {
+      if (key->value.empty()) continue;
+      d_.error("bad-value", key->where,
+               path + " has " + std::string(key == &mapping.to ? "to" : "body") +
+                   ", which only operation 'text' uses",
+               "to and body are a text's destination and template");
+    }
+  }
   const auto missing = [&](KeyUse need, bool present, std::string_view what, std::string hint) {
     if (need == KeyUse::required && !present)
       d_.error("missing-field", mapping.where, path + " " + std::string(what), std::move(hint));
   };
-  if (operation == "outbox") return;
+  if (operation == "outbox" || operation == "text") return;
   missing(
       keys.values, !mapping.values.empty(),
       operation == "update" ? "changes a record with no values" : "makes a record with no values",
       "add values = { name = \"...\", ... }");
   missing(keys.domain, !mapping.domain.empty(), "finds a record with no domain",
           "add domain = [[\"phone\", \"=\", \"{caller}\"]]");
+}
+
+// A text during the call: to a destination with a number to text, with something to say.
+void Validator::check_text_keys(const ToolCallMapping& mapping, const std::string& path) {
+  std::vector<std::string> textable;
+  for (const auto& d : c_.destinations) {
+    if (d.kind.value == DestinationKind::sms || d.kind.value == DestinationKind::phone)
+      textable.push_back(d.id);
+  }
+  if (mapping.to.value.empty()) {
+    d_.error("missing-field", mapping.where, path + " texts no one: it has no to",
+             "add to = \"<destination id>\", a destination of kind sms or phone");
+  } else if (const Destination* d = c_.destination(mapping.to.value); !d) {
+    d_.error("unknown-destination", mapping.to.where,
+             path + ".to names '" + mapping.to.value + "', which is not a destination",
+             suggest(mapping.to.value, textable, "name a destination of kind sms or phone"));
+  } else if (d->kind.value != DestinationKind::sms && d->kind.value != DestinationKind::phone) {
+    d_.error("bad-value", mapping.to.where,
+             path + ".to names '" + mapping.to.value + "', a " +
+                 std::string(to_string(d->kind.value)) + " destination: only a number is texted",
+             suggest(mapping.to.value, textable, "name a destination of kind sms or phone"));
+  }
+  if (mapping.body.value.empty()) {
+    d_.error("missing-field", mapping.where, path + " has no body",
+             "add body = \"URGENT: call {callback_number} back. {summary}\"");
+  }
 }
 
 // day, window, windows and capacity of availability, book and move: present, and fitting the
@@ -227,11 +264,11 @@ void Validator::check_tool_calls() {
       if (!operation.empty()) {
         d_.error("bad-value", mapping.operation.where,
                  path + ".operation '" + operation +
-                     "' is not create, find, update, availability, book, move or outbox",
+                     "' is not create, find, update, availability, book, move, outbox or text",
                  "create makes one record per call (retries update it), find looks one up, "
                  "update changes the record found, availability counts a window, book makes a "
                  "record in a window, move puts the record found in another, outbox leaves the "
-                 "call's record to the export");
+                 "call's record to the export, text texts a destination during the call");
       }
       continue;
     }
@@ -242,6 +279,19 @@ void Validator::check_tool_calls() {
     }
     check_operation_keys(mapping, path, *keys);
     if (operation == "outbox") continue;
+    if (operation == "text") {
+      check_text_keys(mapping, path);
+      check_template(mapping.body, path + ".body");
+      for (const auto& [name, offset] : placeholders(mapping.body.value)) {
+        if (name != "partner_id") continue;
+        d_.error("bad-value", mapping.body.where,
+                 path +
+                     ".body names '{partner_id}', an Odoo record id, which a text cannot "
+                     "fill: texts are sent without asking Odoo",
+                 "name the caller with {caller_name} or {caller}");
+      }
+      continue;
+    }
     if (!plausible_model(mapping.model.value)) {
       d_.error(mapping.model.value.empty() ? "missing-field" : "bad-value",
                mapping.model.value.empty() ? mapping.where : mapping.model.where,
@@ -289,16 +339,20 @@ void Validator::check_tool_calls() {
   }
   // An Odoo step nobody mapped takes its on_error path on every live call.
   for (const auto& call : called) {
-    if (!call.starts_with("odoo.") || c_.tool_call(call)) continue;
+    if (!(call.starts_with("odoo.") || call.starts_with("sms.")) || c_.tool_call(call)) continue;
     for (const auto& step : c_.steps) {
       if (step.kind != StepKind::call || step.target.value != call) continue;
       d_.warning("tool-call-unmapped", step.target.where,
                  "call '" + call +
                      "' has no [tool_calls] entry: on a live call it takes its "
                      "on_error path",
-                 "add [tool_calls.\"" + call +
-                     "\"] with operation, model and values "
-                     "(voiceops-contract(5), TOOL CALLS)");
+                 call.starts_with("sms.")
+                     ? "add [tool_calls.\"" + call +
+                           "\"] with operation = \"text\", to (a destination) and body "
+                           "(voiceops-contract(5), TOOL CALLS)"
+                     : "add [tool_calls.\"" + call +
+                           "\"] with operation, model and values "
+                           "(voiceops-contract(5), TOOL CALLS)");
       break;
     }
   }

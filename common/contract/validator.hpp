@@ -96,6 +96,9 @@ class Validator {
   void check_staffing(const EscalationRow& row, const Text& destination_ref, const Text& promise,
                       HourSet applies);
 
+  // the agent's voice (validate_voice.cpp)
+  void check_voice();
+
   // hours, rollback, Odoo
   void check_time_zone();
   void check_rollback();
@@ -111,6 +114,7 @@ class Validator {
   void check_operation_keys(const ToolCallMapping& mapping, const std::string& path,
                             const OperationKeys& keys);
   void check_domain_shape(const ToolCallMapping& mapping, const std::string& path);
+  void check_text_keys(const ToolCallMapping& mapping, const std::string& path);
   void check_window_keys(
       const ToolCallMapping& mapping, const std::string& path,
       const std::function<void(const Text&, const std::string&)>& check_template);

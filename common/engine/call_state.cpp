@@ -38,7 +38,7 @@ const char* to_string(Phase phase) {
 
 std::string serialize(const CallState& s) {
   Packer p;
-  p.map(42);
+  p.map(43);
   // Keys in bytewise order, as a JSON object keeps them.
   p.key("ah"), p.boolean(s.after_hours);
   p.key("at"), p.integer(s.attempts);
@@ -87,6 +87,7 @@ std::string serialize(const CallState& s) {
   for (const auto& failure : s.tool_failures) p.str(failure);
   p.key("to"), p.str(s.to);
   p.key("tr"), p.integer(s.transfer_row);
+  p.key("ts"), p.str(s.transfer_summary);
   p.key("tu"), p.integer(s.turns);
   p.key("tx"), p.str(s.transfer_result);
   p.key("uc"), p.integer(s.spoken_characters);
@@ -320,6 +321,10 @@ Result<CallState, std::string> deserialize(std::string_view blob) {
       }
       case key_code("tx"): {
         ok = read_string(k, s.transfer_result);
+        break;
+      }
+      case key_code("ts"): {
+        ok = read_string(k, s.transfer_summary);
         break;
       }
       case key_code("ht"): {

@@ -57,7 +57,8 @@ struct CallState {
   bool flags_pending = false;      // a non-urgent row flagged this answer; the flow goes on
   int transfer_row = -1;           // row of a pending transfer; -1 for a transfer step
   std::string transfer_destination;
-  std::string transfer_result;  // how the last transfer went: completed, busy, no-answer, ...
+  std::string transfer_summary;  // what the staff member the transfer rings is told first
+  std::string transfer_result;   // how the last transfer went: completed, busy, no-answer, ...
   std::vector<std::string> tool_failures;  // "<tool>:<status>"
   // The last record of each model a tool call made or found ("calendar.event" -> 42), for a
   // later step that changes it: the visit found is the visit moved or cancelled.

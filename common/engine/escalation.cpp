@@ -80,10 +80,7 @@ bool Dialogue::Turn::escalate(int row_index, const std::string& words) {
   if (action == RowAction::transfer && destination && !destination->number.value.empty() &&
       (destination->kind.value == DestinationKind::phone ||
        destination->kind.value == DestinationKind::voicemail)) {
-    s_.phase = Phase::transfer;
-    s_.transfer_row = row_index;
-    s_.transfer_destination = destination->id;
-    actions_.push_back(Transfer{destination->id, destination->number.value, d_.summary(s_)});
+    transfer_to(*destination, row_index);
     return true;
   }
   if (action == RowAction::take_message) {
@@ -198,11 +195,8 @@ void Dialogue::Turn::fallback() {
   if (destination && staffed && !destination->number.value.empty() &&
       destination->kind.value == contract::DestinationKind::phone) {
     say("Let me get you to someone who can help.");
-    s_.phase = Phase::transfer;
-    s_.transfer_row = -1;
-    s_.transfer_destination = destination->id;
     s_.step.clear();
-    actions_.push_back(Transfer{destination->id, destination->number.value, d_.summary(s_)});
+    transfer_to(*destination, -1);
     return;
   }
   say("I'm sorry I couldn't sort this out. I've passed your details to the team and they'll "

@@ -20,6 +20,7 @@ const char* to_string(TransferStatus status) {
     case TransferStatus::no_answer: return "no-answer";
     case TransferStatus::failed: return "failed";
     case TransferStatus::canceled: return "canceled";
+    case TransferStatus::not_accepted: return "not-accepted";
   }
   return "?";
 }
@@ -44,7 +45,7 @@ std::optional<ToolStatus> tool_status_from(std::string_view text) {
 
 std::optional<TransferStatus> transfer_status_from(std::string_view text) {
   for (auto s : {TransferStatus::completed, TransferStatus::busy, TransferStatus::no_answer,
-                 TransferStatus::failed, TransferStatus::canceled}) {
+                 TransferStatus::failed, TransferStatus::canceled, TransferStatus::not_accepted}) {
     if (text == to_string(s)) return s;
   }
   return std::nullopt;

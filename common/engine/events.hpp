@@ -6,6 +6,8 @@
 #include <variant>
 #include <vector>
 
+#include "contract/model.hpp"
+
 namespace voiceops::engine {
 
 // --- events
@@ -45,7 +47,9 @@ struct ToolResult {
   std::vector<ToolRecord> records;
 };
 
-enum class TransferStatus { completed, busy, no_answer, failed, canceled };
+// How a transfer went. not_accepted: the staff phone answered, but nobody took the call (a
+// voicemail greeting, a key other than the one asked for, no key at all).
+enum class TransferStatus { completed, busy, no_answer, failed, canceled, not_accepted };
 
 struct TransferResult {
   TransferStatus status = TransferStatus::completed;
@@ -76,6 +80,10 @@ struct Transfer {
   std::string destination;  // destination id in the contract
   std::string number;       // E.164
   std::string summary;      // what the staff member who answers is told first
+  int dial_timeout_s = contract::default_dial_timeout_s;  // how long the phone rings
+  // A person must take the call before it counts as answered (a phone); false for a voicemail
+  // box, which answers itself.
+  bool screened = true;
 };
 
 // Hands the call's summary to a staff destination outside the call: a text to a phone or SMS

@@ -74,13 +74,7 @@ void Dialogue::Turn::go_to(const std::string& step_id) {
           next = step->next.value;
           continue;
         }
-        s_.phase = Phase::transfer;
-        s_.transfer_row = -1;
-        s_.transfer_destination = destination->id;
-        std::string summary =
-            step->summary.value.empty() ? d_.summary(s_) : render(step->summary.value);
-        actions_.push_back(
-            Transfer{destination->id, destination->number.value, std::move(summary)});
+        transfer_to(*destination, -1, step->summary.value);
         return;
       }
       case StepKind::end:
@@ -108,6 +102,16 @@ void Dialogue::Turn::tool_result(const ToolResult& result) {
     return;
   }
   fallback();
+}
+
+void Dialogue::Turn::transfer_to(const contract::Destination& destination, int row,
+                                 const std::string& summary) {
+  s_.phase = Phase::transfer;
+  s_.transfer_row = row;
+  s_.transfer_destination = destination.id;
+  s_.transfer_summary = summary.empty() ? d_.summary(s_) : render(summary);
+  actions_.push_back(Transfer{destination.id, destination.number.value, s_.transfer_summary,
+                              destination.dial_timeout_s.value, destination.screened()});
 }
 
 void Dialogue::Turn::transfer_result(const TransferResult& result) {

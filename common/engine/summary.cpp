@@ -47,6 +47,7 @@ std::string destination_name(const contract::Contract& c, const std::string& id)
 std::string transfer_words(const std::string& result) {
   if (result == "completed") return "answered";
   if (result == "no-answer") return "no answer";
+  if (result == "not-accepted") return "not accepted";  // voicemail, or a refusal
   if (result.empty()) return "ringing";
   return result;  // busy, failed, canceled
 }

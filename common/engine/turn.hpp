@@ -86,6 +86,11 @@ class Dialogue::Turn {
   void ask_safety_question(const RowMatch& match, const Analysis& a);
   void safety_answer(const std::string& text, double confidence);
   void message_destination(const std::string& destination_id);
+  // Rings a dialled destination: the call waits in Phase::transfer for the result. The staff
+  // member hears first the transfer step's `summary` (rendered), else the call's summary, as of
+  // the transfer. `row` is the escalation row transferring, -1 for a step or the human fallback.
+  void transfer_to(const contract::Destination& destination, int row,
+                   const std::string& summary = {});
   void fallback();
   std::optional<std::string> out_of_scope_topic(const Analysis& a) const;
   bool route_out_of_scope(const std::string& topic, const std::string& words);

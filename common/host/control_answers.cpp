@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "base/mask.hpp"
 #include "control/call_records.hpp"
 #include "control/requests.hpp"
 #include "host/core_helpers.hpp"
@@ -65,7 +66,29 @@ std::string DaemonCore::status_json() {
     j["store_error"] = stats.error();
   }
   j["odoo"] = odoo_status();
+  j["messages"] = messages_status();
   return dump(j);
+}
+
+json DaemonCore::messages_status() {
+  const MessageHealth health = message_worker_->health();
+  json j = {{"texts", health.texts ? "carrier REST API" : "not set up"},
+            {"email", health.email ? "Mailgun" : "not set up"},
+            {"texts_sent", health.texts_sent},
+            {"texts_failed", health.texts_failed},
+            {"texts_suppressed", health.texts_suppressed},
+            {"emails_sent", health.emails_sent},
+            {"emails_failed", health.emails_failed},
+            {"unrouted", health.unrouted}};
+  if (!health.last_error.empty()) j["last_error"] = mask_numbers_in(health.last_error);
+  const std::int64_t now = clock_().time_since_epoch().count();
+  if (auto status = store_->message_status(now)) {
+    j["pending"] = status->pending;
+    j["dead"] = status->dead;
+    j["suppressed_recipients"] = status->suppressed_recipients;
+    if (status->oldest_pending_at) j["oldest_pending_age_s"] = now - *status->oldest_pending_at;
+  }
+  return j;
 }
 
 json DaemonCore::odoo_status() {

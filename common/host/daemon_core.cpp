@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/mask.hpp"
+#include "carrier/message_status.hpp"
 #include "crypto/constant_time.hpp"
 #include "host/core_helpers.hpp"
 #include "host/live_systems.hpp"
@@ -34,7 +36,10 @@ DaemonCore::~DaemonCore() {
   if (exporter_) exporter_->stop();  // its thread uses the store: joined before the store goes
   if (store_) {
     store_->health().on_change({});  // waits for a health callback in progress
-    store_->flush();
+    store_->flush();                 // its callbacks may still hand the message worker notices
+  }
+  if (message_worker_) message_worker_->stop();  // keeps what it holds in memory, if it can
+  if (store_) {
     post_ = {};
     store_.reset();
   }
@@ -123,6 +128,7 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
     log.info(fmt::format("odoo export to {} (database {}) started", config.odoo.url,
                          config.odoo.database));
   }
+  if (auto failed = core->start_messaging(environment)) return unexpected(std::move(*failed));
   core->tools_ = std::make_unique<Tools>(*core);
   core->messages_ = std::make_unique<Messages>(*core);
 
@@ -138,6 +144,10 @@ Result<std::unique_ptr<DaemonCore>, StartupError> DaemonCore::start(
 
 std::shared_ptr<carrier::Webhooks> DaemonCore::make_webhooks(
     std::vector<calls::Workflow> workflows) {
+  // Said at start and on every reload, so a contract's new promise is checked when it arrives.
+  auto gaps = messaging_gaps(workflows);
+  for (const auto& gap : gaps) log_.warning(gap);
+  messaging_gaps_ = std::move(gaps);
   carrier::WebhookOptions options;
   options.public_url = config_.server.public_url;
   options.auth_token = auth_token_;
@@ -157,10 +167,16 @@ bool DaemonCore::may_block(const carrier::HttpRequest& request) const {
   const std::string_view path = request.path();
   // Both take the store's write lock to see that it is writable.
   if (path == "/readyz" || path == "/metrics") return true;
+  if (path == carrier::message_status_path) return true;  // writes the store at once
   return path.starts_with("/twilio/") && webhooks_may_block();
 }
 
 void DaemonCore::handle_http(carrier::HttpRequest request, Respond respond) {
+  if (request.path() == carrier::message_status_path) {
+    Answer answer = answer_message_status(request);
+    metrics_.http_request(answer.response.status);
+    return respond(std::move(answer));
+  }
   if (request.path().starts_with("/twilio/"))
     return handle_webhook(std::move(request), std::move(respond));
   respond(answer_now(request));
@@ -202,6 +218,12 @@ Answer DaemonCore::readiness() {
   if (exporter_) {
     const ExportHealth odoo = exporter_->health();
     if (!odoo.reachable) notes += "odoo unreachable: " + odoo.last_error + "\n";
+  }
+  if (const MessageHealth messages = message_worker_->health(); !messages.last_error.empty())
+    notes += "messages failing: " + mask_numbers_in(messages.last_error) + "\n";
+  {
+    std::lock_guard lock(reload_mutex_);
+    for (const auto& gap : messaging_gaps_) notes += "messages: " + gap + "\n";
   }
   Answer answer;
   answer.response = problems.empty() ? text_response(200, "ready\n" + notes)

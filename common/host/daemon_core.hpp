@@ -25,6 +25,7 @@
 #include "host/export_worker.hpp"
 #include "host/live_events.hpp"
 #include "host/log.hpp"
+#include "host/message_worker.hpp"
 #include "host/metrics.hpp"
 #include "ops/odoo_tools.hpp"
 #include "store/call_store.hpp"
@@ -137,8 +138,20 @@ class DaemonCore final : public calls::Observer {
   Answer readiness();
   Answer testing_call_state(const carrier::HttpRequest& request);
   Gauges gauges();
+  // Messages to staff (host/messaging.cpp): the worker from [twilio] and [email]; a text page
+  // during a call; the carrier's delivery report on a text (POST /twilio/message-status).
+  std::optional<StartupError> start_messaging(const config::Environment& environment);
+  engine::ToolResult send_text_page(const engine::CallState& call,
+                                    const contract::Contract& contract,
+                                    const contract::ToolCallMapping& mapping,
+                                    const std::string& summary, std::chrono::milliseconds budget);
+  Answer answer_message_status(const carrier::HttpRequest& request);
+  // What the workflows promise that no configured channel can send: one line each.
+  std::vector<std::string> messaging_gaps(const std::vector<calls::Workflow>& workflows) const;
   // The Odoo export's state for `daemon status` (null without [odoo]).
   nlohmann::json odoo_status();
+  // The message worker's state for `daemon status`.
+  nlohmann::json messages_status();
 
   config::Config config_;
   Log& log_;
@@ -151,6 +164,10 @@ class DaemonCore final : public calls::Observer {
   std::unique_ptr<Tools> tools_;
   std::unique_ptr<Messages> messages_;
   Metrics metrics_;
+  // Texts and emails to staff; stopped before the store closes. Null only before start.
+  std::unique_ptr<MessageWorker> message_worker_;
+  std::optional<connectors::twilio::RestSettings> text_settings_;  // none: texts not set up
+  ops::MessageRouting message_routing_;
   LiveEvents live_events_;
   std::chrono::steady_clock::time_point started_;
 
@@ -159,6 +176,7 @@ class DaemonCore final : public calls::Observer {
   std::atomic<std::shared_ptr<carrier::Webhooks>> webhooks_;
   std::atomic<int> contracts_loaded_{0};
   std::shared_ptr<const std::vector<std::string>> contract_ids_;  // guarded by reload_mutex_
+  std::vector<std::string> messaging_gaps_;                       // guarded by reload_mutex_
 
   // Webhooks for one call are handled one at a time, each after the last one's commit (a status
   // callback can race a gather): calls with one in progress, and what waits behind it.

@@ -102,6 +102,17 @@ void Metrics::rollback_change(const std::string& action) {
   ++rollback_changes_[action];
 }
 
+void Metrics::messages(const std::string& channel, const std::string& result, int count) {
+  if (count <= 0) return;
+  std::lock_guard lock(mutex_);
+  messages_[{channel, result}] += static_cast<std::uint64_t>(count);
+}
+
+void Metrics::delivery(const std::string& status) {
+  std::lock_guard lock(mutex_);
+  ++deliveries_[status];
+}
+
 void Metrics::sweep_closed(int calls) {
   std::lock_guard lock(mutex_);
   abandoned_ += static_cast<std::uint64_t>(calls);
@@ -211,6 +222,21 @@ std::string Metrics::render(const Gauges& gauges) const {
          "Rollback changes made through the daemon, by action.");
   for (const auto& [action, n] : rollback_changes_)
     out += fmt::format("voiceops_rollback_changes_total{{action=\"{}\"}} {}\n", label(action), n);
+  header(out, "voiceops_messages_total", "counter",
+         "Texts and emails to staff, by channel and result: sent, failed (given up), "
+         "suppressed (the recipient opted out) or unrouted (no channel set up).");
+  // Every series from the start, so a rate() alert on failures has a zero to start from.
+  for (const char* channel : {"sms", "email"}) {
+    for (const char* result : {"sent", "failed", "suppressed", "unrouted"}) {
+      auto it = messages_.find({channel, result});
+      out += fmt::format("voiceops_messages_total{{channel=\"{}\",result=\"{}\"}} {}\n", channel,
+                         result, it == messages_.end() ? 0 : it->second);
+    }
+  }
+  header(out, "voiceops_message_deliveries_total", "counter",
+         "The carrier's delivery reports on texts, by status.");
+  for (const auto& [status, n] : deliveries_)
+    out += fmt::format("voiceops_message_deliveries_total{{status=\"{}\"}} {}\n", label(status), n);
   header(out, "voiceops_reloads_total", "counter", "Contract reloads, by result.");
   out += fmt::format("voiceops_reloads_total{{result=\"ok\"}} {}\n", reloads_ok_);
   out += fmt::format("voiceops_reloads_total{{result=\"failed\"}} {}\n", reloads_failed_);

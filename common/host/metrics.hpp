@@ -49,6 +49,11 @@ class Metrics {
   void webhook(const std::string& endpoint, int status, std::chrono::nanoseconds took);
   void http_request(int status);
   void sweep_closed(int calls);
+  // Texts and emails: `result` sent, failed (given up), suppressed (opted out, not sent) or
+  // unrouted (no channel set up for it).
+  void messages(const std::string& channel, const std::string& result, int count);
+  // A delivery status callback's status: delivered, undelivered, failed...
+  void delivery(const std::string& status);
 
   // The whole exposition; gauges are read at scrape time by the caller.
   std::string render(const Gauges& gauges) const;
@@ -84,6 +89,8 @@ class Metrics {
   std::map<int, std::uint64_t> http_requests_;                                // status code
   std::map<std::string, std::uint64_t> late_webhooks_;                        // kind
   std::map<std::string, std::uint64_t> rollback_changes_;                     // action
+  std::map<std::pair<std::string, std::string>, std::uint64_t> messages_;     // channel, result
+  std::map<std::string, std::uint64_t> deliveries_;                           // status
   std::uint64_t signature_failures_ = 0, store_errors_ = 0, reloads_ok_ = 0, reloads_failed_ = 0,
                 abandoned_ = 0, store_faults_ = 0, accept_failures_ = 0;
 };

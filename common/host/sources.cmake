@@ -4,6 +4,8 @@ target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/control_answers.cpp
   ${CMAKE_CURRENT_LIST_DIR}/daemon_core.cpp
   ${CMAKE_CURRENT_LIST_DIR}/export_worker.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/message_worker.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/messaging.cpp
   ${CMAKE_CURRENT_LIST_DIR}/live_events.cpp
   ${CMAKE_CURRENT_LIST_DIR}/log.cpp
   ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp

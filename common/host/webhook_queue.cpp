@@ -107,17 +107,14 @@ void DaemonCore::run_webhook(carrier::HttpRequest request, const WebhookForm& fo
             done.push_back(std::move(committed[i]));
             done_results.push_back(results[i]);
           } else {
-            std::string id;
+            const std::string id = calls::call_id_of(committed[i]);
             if (const auto* turn = std::get_if<calls::TurnRecord>(&committed[i])) {
-              id = turn->state.call_id;
               // Staff are still told of a turn that was not kept (a safety page above all):
               // a possible emergency is never dropped. A status callback's are told on replay.
               if (!status_callback) {
                 for (const engine::Notify& notice : turn->notices)
-                  messages_->notify(turn->state, notice);
+                  messages_->notify(turn->state, notice, /*kept=*/false);
               }
-            } else {
-              id = std::get<calls::CallFinish>(committed[i]).call_id;
             }
             on_event(
                 {calls::Observation::Kind::store_error, id, std::string(), results[i].error()});

@@ -96,6 +96,7 @@ Result<bool, StoreError> CallStore::open_connections() {
           " ON CONFLICT (id) DO UPDATE SET at = excluded.at",
           // ?2 is the JSON path of the model, '$."helpdesk.ticket"'.
           "UPDATE calls SET records = json_set(records, ?2, ?3) WHERE id = ?1",
+          message_sql::insert_notice,
       });
   if (!writes) return unexpected(std::move(writes.error()));
   std::optional<Database> checkpointer;
@@ -120,10 +121,10 @@ Result<bool, StoreError> CallStore::open_connections() {
   if (!reads) return unexpected(std::move(reads.error()));
 
   std::vector<Statement>& w = *writes;
-  sql_ = std::unique_ptr<Statements>(new Statements{
-      std::move(w[0]), std::move(w[1]), std::move(w[2]), std::move(w[3]), std::move(w[4]),
-      std::move(w[5]), std::move(w[6]), std::move(w[7]), std::move(w[8]), std::move(w[9]),
-      std::move(w[10])});
+  sql_ = std::unique_ptr<Statements>(
+      new Statements{std::move(w[0]), std::move(w[1]), std::move(w[2]), std::move(w[3]),
+                     std::move(w[4]), std::move(w[5]), std::move(w[6]), std::move(w[7]),
+                     std::move(w[8]), std::move(w[9]), std::move(w[10]), std::move(w[11])});
   db_ = std::move(*db);
   reader_ = std::unique_ptr<Reader>(new Reader{std::move(*reader), std::move((*reads)[0]),
                                                std::move((*reads)[1]), std::move((*reads)[2])});

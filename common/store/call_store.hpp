@@ -21,6 +21,7 @@
 #include "calls/rollback.hpp"
 #include "calls/session_store.hpp"
 #include "store/call_row.hpp"
+#include "store/message_queue.hpp"
 #include "store/outbox.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_health.hpp"
@@ -75,7 +76,10 @@ struct StoreOptions {
 struct RollbackChange;  // store/rollback_store.hpp
 struct RollbackEntry;
 
-class CallStore final : public calls::SessionStore, public calls::RollbackView, public Outbox {
+class CallStore final : public calls::SessionStore,
+                        public calls::RollbackView,
+                        public Outbox,
+                        public MessageQueue {
  public:
   // Opens (creating if needed) and migrates the store. A schema newer than this build knows is
   // refused: running an old binary on a new store would lose data.
@@ -89,6 +93,11 @@ class CallStore final : public calls::SessionStore, public calls::RollbackView, 
   // `done` on that thread.
   Result<bool, std::string> save(const calls::TurnRecord& turn) override;
   Result<bool, std::string> finish(const calls::CallFinish& finish) override;
+  // A staff member took a transferred call: an event "transfer_accepted <leg>" on the call
+  // (store/call_store_transfers.cpp), committed before return like save().
+  Result<bool, std::string> accept_transfer(const calls::TransferAcceptance& acceptance) override;
+  Result<bool, std::string> transfer_accepted(const std::string& call_id,
+                                              const std::string& leg_id) override;
   void commit(std::vector<calls::StoreWrite> writes, Committed done) override;
   // Returns once everything queued before it is committed and its `done` has run.
   void flush();
@@ -123,6 +132,22 @@ class CallStore final : public calls::SessionStore, public calls::RollbackView, 
   Result<std::vector<OutboxItem>, std::string> dead_letters(int limit);
   Result<int, std::string> retry_dead(const std::vector<std::int64_t>& ids, std::int64_t now);
 
+  // The message outbox (store/message_queue.hpp), for the message worker and the delivery
+  // callbacks.
+  Result<std::vector<MessageItem>, std::string> due_messages(std::int64_t now, int limit,
+                                                             std::int64_t lease_s) override;
+  Result<bool, std::string> record_messages(const std::vector<MessageOutcome>& outcomes,
+                                            std::int64_t now) override;
+  Result<std::int64_t, std::string> add_message(const NewMessage& message,
+                                                std::int64_t now) override;
+  Result<std::optional<MessageItem>, std::string> record_delivery(
+      const DeliveryReport& report) override;
+  Result<std::optional<MessageItem>, std::string> sent_page(const std::string& call_id,
+                                                            std::int64_t turn,
+                                                            const std::string& destination,
+                                                            const std::string& body) override;
+  Result<MessageStatus, std::string> message_status(std::int64_t now);
+
   const std::string& path() const { return path_; }
 
  private:
@@ -142,6 +167,7 @@ class CallStore final : public calls::SessionStore, public calls::RollbackView, 
   void run_writer(std::stop_token stop);
   void write_batch(std::vector<Job>& batch);
   DbResult<Done> write_turn(const calls::TurnRecord& turn);
+  Result<bool, std::string> write_acceptance(const calls::TransferAcceptance& acceptance);
   // Turns a failed write into a fault of the store when the disk, not the record, failed.
   void note_write(const DbError& error);
   // Why the store's file system is too full to count as writable; nullopt when it is not.

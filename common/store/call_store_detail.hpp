@@ -158,7 +158,7 @@ namespace voiceops::store {
 struct CallStore::Statements {
   Statement upsert_call, upsert_session, insert_line, insert_event;
   Statement open_call, finish_call, insert_outbox, abandon_outbox, abandon_calls, probe;
-  Statement link_record;
+  Statement link_record, insert_message;
 };
 
 struct CallStore::Reader {

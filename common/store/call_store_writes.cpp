@@ -93,8 +93,13 @@ void CallStore::write_batch(std::vector<Job>& batch) {
       }
     }
   };
-  bool any_turn = false;
-  each_turn([&](const auto&, auto&) { any_turn = true; });
+  bool any_turn = false, any_notice = false;
+  each_turn([&](const calls::TurnRecord& turn, auto&) {
+    any_turn = true;
+    any_notice = any_notice || !turn.notices.empty();
+  });
+  // A page to the on-call technician must survive a power cut, like a finished call.
+  if (any_notice) (void)db_->exec("PRAGMA synchronous = FULL");
   if (any_turn) {  // the turns' transaction is over (committed or rolled back) before any finish
     auto transaction = Transaction::begin(*db_);
     if (!transaction) {
@@ -135,6 +140,14 @@ void CallStore::write_batch(std::vector<Job>& batch) {
       } else if (!health_.faulted(StoreHealth::Part::writes) || !short_of_space()) {
         health_.healed(StoreHealth::Part::writes);  // a fault ends only with room to spare
       }
+    }
+  }
+  if (any_notice && !any_finish) (void)db_->exec("PRAGMA synchronous = NORMAL");
+  // Staff who took a transfer, after the turns: each in its own transaction.
+  for (Job& job : batch) {
+    for (std::size_t i = 0; i < job.writes.size(); ++i) {
+      if (const auto* accepted = std::get_if<calls::TransferAcceptance>(&job.writes[i]))
+        job.results[i] = write_acceptance(*accepted);
     }
   }
   if (!any_finish) return;
@@ -216,6 +229,16 @@ DbResult<Done> CallStore::write_turn(const calls::TurnRecord& turn) {
       if (done && id > 0) done = sql_->link_record.bind(s.call_id, "$.\"" + model + "\"", id);
       if (done && id > 0) done = sql_->link_record.run();
     }
+  }
+  // Staff to tell: in this transaction, so the message outlives a crash right after the commit,
+  // and once, so a turn written again adds none.
+  for (std::size_t i = 0; i < turn.notices.size(); ++i) {
+    const engine::Notify& notice = turn.notices[i];
+    if (done)
+      done = sql_->insert_message.bind(s.call_id, std::int64_t{s.turns}, "notice", notice.kind,
+                                       notice.destination, notice.address, s.to, notice.text,
+                                       turn.at, static_cast<std::int64_t>(i));
+    if (done) done = sql_->insert_message.run();
   }
   return done;
 }

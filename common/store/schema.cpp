@@ -131,8 +131,49 @@ ALTER TABLE outbox ADD COLUMN remote_id INTEGER;
 CREATE INDEX outbox_dead ON outbox(created_at) WHERE state = 'dead';
 )sql";
 
-constexpr std::array<std::string_view, 4> all_migrations = {version_1, version_2, version_3,
-                                                            version_4};
+// Messages to staff outside the call (texts and emails): written in the turn's transaction that
+// decided them, sent once by the message worker (ops/message_sender.hpp), their delivery as the
+// carrier reports it. A recipient who opted out (21610) is suppressed until an operator clears it.
+constexpr std::string_view version_5 = R"sql(
+CREATE TABLE messages (
+  id               INTEGER PRIMARY KEY,
+  call_id          TEXT REFERENCES calls(id),
+  turn             INTEGER NOT NULL DEFAULT 0,     -- the call's turn that decided it
+  seq              INTEGER NOT NULL DEFAULT 0,     -- which of that turn's for that destination
+  purpose          TEXT NOT NULL,          -- notice (escalation, staff summary), page (in-call), alert
+  kind             TEXT NOT NULL,          -- the destination's: phone, sms, queue, voicemail; or email
+  destination      TEXT NOT NULL DEFAULT '',       -- the contract's destination id
+  address          TEXT NOT NULL,          -- E.164 number, queue name or email address
+  sender           TEXT NOT NULL DEFAULT '',       -- the number the call came to (a text's From)
+  subject          TEXT NOT NULL DEFAULT '',
+  body             TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  INTEGER NOT NULL,
+  state            TEXT NOT NULL DEFAULT 'pending',  -- pending, sent, dead, suppressed, unrouted
+  uncertain        INTEGER NOT NULL DEFAULT 0,     -- the last attempt may have sent it: look first
+  channel          TEXT,                   -- sms or email, once tried
+  recipient        TEXT,                   -- where it went: a number or an email address
+  remote_id        TEXT,                   -- the carrier's SM... or Mailgun's message id
+  last_error       TEXT,
+  sent_at          INTEGER,
+  delivery         TEXT,                   -- the carrier's last status: delivered, undelivered, failed
+  delivery_code    INTEGER,
+  delivery_at      INTEGER,
+  UNIQUE (call_id, turn, purpose, destination, seq)
+);
+CREATE INDEX messages_due ON messages(next_attempt_at) WHERE state = 'pending';
+CREATE INDEX messages_by_remote ON messages(remote_id) WHERE remote_id IS NOT NULL;
+CREATE TABLE suppressed_recipients (
+  recipient  TEXT PRIMARY KEY,             -- E.164 number or email address
+  at         INTEGER NOT NULL,
+  code       INTEGER NOT NULL DEFAULT 0,   -- 21610: the recipient texted STOP
+  reason     TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 5> all_migrations = {version_1, version_2, version_3,
+                                                            version_4, version_5};
 
 }  // namespace
 

@@ -3,9 +3,12 @@ target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/call_export_query.cpp
   ${CMAKE_CURRENT_LIST_DIR}/call_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/call_store_reads.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/call_store_messages.cpp
   ${CMAKE_CURRENT_LIST_DIR}/call_store_outbox.cpp
   ${CMAKE_CURRENT_LIST_DIR}/call_store_rollback.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/call_store_transfers.cpp
   ${CMAKE_CURRENT_LIST_DIR}/call_store_writes.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/message_queue.cpp
   ${CMAKE_CURRENT_LIST_DIR}/outbox.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rollback_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/schema.cpp

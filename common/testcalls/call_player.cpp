@@ -82,8 +82,13 @@ void CallPlayer::fail(std::string kind, std::string message) {
 
 bool CallPlayer::post(const std::string& path, std::vector<carrier::FormParam> params,
                       std::string& xml) {
+  return post_as(call_id_, path, std::move(params), xml);
+}
+
+bool CallPlayer::post_as(const std::string& sid, const std::string& path,
+                         std::vector<carrier::FormParam> params, std::string& xml) {
   params.insert(params.begin(),
-                {{"AccountSid", "AC00000000000000000000000000000000"}, {"CallSid", call_id_}});
+                {{"AccountSid", "AC00000000000000000000000000000000"}, {"CallSid", sid}});
   ++report_.webhooks;
   auto answer = target_.post(path, std::move(params));
   if (!answer) {
@@ -250,19 +255,66 @@ bool CallPlayer::dial(const ReadDial& verb) {
   }
   report_.destination = destination;
   dialled_ = true;
-  report_.transcript.push_back(
-      {TranscriptLine::Who::system,
-       "transfer to " + destination + " (" + verb.number + "): " + call_.transfer_result, "",
-       clock_ms_});
+  const std::string& result = call_.transfer_result;
+  report_.transcript.push_back({TranscriptLine::Who::system,
+                                "transfer to " + destination + " (" + verb.number + "): " + result,
+                                "", clock_ms_});
   clock_ms_ += 8000;  // ringing
   if (verb.action.empty()) {
     end_call();
     return false;
   }
+  // The staff leg: a CallSid of its own, unique within the run.
+  const std::string leg = call_id_ + "L" + std::to_string(++transfers_);
+  // A phone that answers (a person, or their voicemail) completes the dial, whatever follows.
+  const bool answered = result == "completed" || result == "voicemail" || result == "declined";
+  if (answered && !verb.screen_url.empty() && !screen(verb, leg, result)) return false;
   std::string next;
-  if (!post(verb.action, {{"DialCallStatus", call_.transfer_result}}, next)) return false;
+  if (!post(verb.action,
+            {{"DialCallStatus", answered ? "completed" : result}, {"DialCallSid", leg}}, next))
+    return false;
   pending_xml_ = std::move(next);
   return true;
+}
+
+bool CallPlayer::screen(const ReadDial& verb, const std::string& sid, const std::string& result) {
+  const std::vector<carrier::FormParam> leg = {{"ParentCallSid", call_id_},
+                                               {"Direction", "outbound-dial"},
+                                               {"CallStatus", "in-progress"},
+                                               {"To", verb.number}};
+  std::string xml;
+  if (!post_as(sid, verb.screen_url, leg, xml)) return false;
+  auto verbs = read_twiml(xml);
+  if (!verbs) {
+    fail("unfollowable_twiml", verb.screen_url + ": " + verbs.error());
+    finished_ = true;
+    return false;
+  }
+  const ReadGather* gather = nullptr;
+  for (const ReadVerb& v : *verbs) {
+    if ((gather = std::get_if<ReadGather>(&v))) break;
+  }
+  if (!gather) {  // the screen hung up at once: nobody can take the call
+    report_.transcript.push_back({TranscriptLine::Who::system,
+                                  "the staff phone is hung up without a screen", "", clock_ms_});
+    return true;
+  }
+  // The screen plays on the staff leg while the caller hears ringing: the call's clock counts
+  // the transfer's fixed ringing time only, screened or not.
+  report_.transcript.push_back(
+      {TranscriptLine::Who::system, "staff hears: " + gather->prompt, "", clock_ms_});
+  if (result == "voicemail") {
+    report_.transcript.push_back(
+        {TranscriptLine::Who::system, "voicemail answers; no key is pressed", "", clock_ms_});
+    return true;
+  }
+  const std::string key = result == "completed" ? "1" : "2";
+  report_.transcript.push_back(
+      {TranscriptLine::Who::system, "staff presses " + key, "", clock_ms_});
+  std::vector<carrier::FormParam> answer = leg;
+  answer.push_back({"Digits", key});
+  std::string ignored;
+  return post_as(sid, gather->action, std::move(answer), ignored);
 }
 
 // Follows each document the handlers answer with until the call ends.

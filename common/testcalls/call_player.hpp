@@ -39,6 +39,9 @@ class CallPlayer final : public CallHooks {
  private:
   void fail(std::string kind, std::string message);
   bool post(const std::string& path, std::vector<carrier::FormParam> params, std::string& xml);
+  // The same for another leg of the call: a transfer's staff leg, `sid`.
+  bool post_as(const std::string& sid, const std::string& path,
+               std::vector<carrier::FormParam> params, std::string& xml);
 
   void agent_says(const std::string& text, int spoken_ms);
 
@@ -51,6 +54,10 @@ class CallPlayer final : public CallHooks {
 
   static std::string confidence_note(double confidence);
   bool dial(const ReadDial& verb);
+  // The staff phone answered a screened transfer (`result` completed, voicemail or declined):
+  // the carrier plays the screen on leg `sid`, and the staff member (or their voicemail) keys
+  // in the answer, or nothing. False when the call is over.
+  bool screen(const ReadDial& verb, const std::string& sid, const std::string& result);
 
   // Follows each document the handlers answer with until the call ends.
   void follow_loop(std::string xml);
@@ -66,6 +73,7 @@ class CallPlayer final : public CallHooks {
   bool status_sent_ = false;
   bool hung_up_by_script_ = false;
   bool dialled_ = false;
+  int transfers_ = 0;  // legs dialled so far, for their CallSids
   std::optional<std::string> unreachable_;
   int speech_requests_ = 0;
   long spoken_characters_ = 0;

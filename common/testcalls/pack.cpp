@@ -64,11 +64,12 @@ class CallParser {
       TableReader r(*t, "transfer", d_, {"result"});
       auto result = r.text("result", Need::required);
       if (result) {
-        static constexpr const char* allowed[] = {"completed", "busy", "no-answer", "failed"};
+        static constexpr const char* allowed[] = {"completed", "busy",      "no-answer",
+                                                  "failed",    "voicemail", "declined"};
         if (std::find(std::begin(allowed), std::end(allowed), result->value) == std::end(allowed)) {
           d_.error("bad-value", result->where,
                    "transfer.result \"" + result->value + "\" is not known",
-                   "use completed, busy, no-answer or failed");
+                   "use completed, busy, no-answer, failed, voicemail or declined");
         } else {
           call.transfer_result = result->value;
         }

@@ -46,8 +46,9 @@ struct ScriptedCall {
   std::int64_t at_unix = 0;
   std::vector<CallerTurn> turns;
   std::map<std::string, IntegrationScript> integrations;
-  std::string transfer_result =
-      "completed";  // what a transfer does: completed, busy, no-answer, failed
+  // What a transfer does: completed (a person takes it), busy, no-answer, failed, voicemail (the
+  // phone answers, no key is pressed) or declined (the staff member presses another key).
+  std::string transfer_result = "completed";
   Expectations expect;
 };
 

@@ -83,7 +83,7 @@ class InProcessTarget final : public Target, calls::ToolRunner, calls::Messenger
                          const calls::ToolContext&) override {
     return hooks_->run_tool(tool);
   }
-  void notify(const engine::CallState&, const engine::Notify& notice) override {
+  void notify(const engine::CallState&, const engine::Notify& notice, bool) override {
     hooks_->notified(notice);
   }
 

@@ -22,7 +22,8 @@ int bounded_int(const pugi::xml_attribute& attribute, int fallback, int low, int
 
 Result<std::vector<ReadVerb>, std::string> read_twiml(std::string_view xml) {
   pugi::xml_document document;
-  const auto parsed = document.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
+  const auto parsed =
+      document.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) {
     return unexpected(std::string("not XML (") + parsed.description() + " at byte " +
                       std::to_string(parsed.offset) + "): " + clip(xml));
@@ -48,7 +49,9 @@ Result<std::vector<ReadVerb>, std::string> read_twiml(std::string_view xml) {
       verbs.push_back(std::move(gather));
     } else if (name == "Dial") {
       ReadDial dial;
-      dial.number = verb.child("Number") ? verb.child("Number").text().get() : verb.text().get();
+      const pugi::xml_node number = verb.child("Number");
+      dial.number = number ? number.text().get() : verb.text().get();
+      dial.screen_url = number.attribute("url").value();
       dial.action = verb.attribute("action").value();
       if (dial.number.empty()) return unexpected("<Dial> without a number: " + clip(xml));
       verbs.push_back(std::move(dial));

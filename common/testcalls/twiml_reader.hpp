@@ -23,6 +23,7 @@ struct ReadGather {
 };
 struct ReadDial {
   std::string number, action;
+  std::string screen_url;  // <Number url>: played to the callee once they answer
 };
 struct ReadRedirect {
   std::string url;

@@ -48,6 +48,19 @@ TEST_CASE("twiml: every verb, attributes in a fixed order", "[twiml]") {
   CHECK(r.str() == r.str());  // deterministic
 }
 
+TEST_CASE("twiml: a number screened before it is put through", "[twiml]") {
+  TwimlResponse r;
+  r.dial("+15125550150", {.action = "/twilio/dial", .method = "POST", .timeout = 25},
+         {.url = "/twilio/screen?destination=oncall_tech&x=1", .method = "POST"});
+  CHECK(r.str() == R"(<?xml version="1.0" encoding="UTF-8"?>
+<Response>
+  <Dial action="/twilio/dial" method="POST" timeout="25">
+    <Number url="/twilio/screen?destination=oncall_tech&amp;x=1" method="POST">+15125550150</Number>
+  </Dial>
+</Response>
+)");
+}
+
 TEST_CASE("twiml: minimal forms", "[twiml]") {
   CHECK(TwimlResponse().str() == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response/>\n");
   TwimlResponse r;
@@ -96,7 +109,8 @@ TEST_CASE("twiml: the same tree as the carrier's Python library builds", "[twiml
                       .action_on_empty_result = true,
                       .barge_in = true});
   g.say("Press 1.").pause(2);
-  r.dial("+15125550101", {.action = "/twilio/dial", .timeout = 20, .caller_id = "+15125550100"});
+  r.dial("+15125550101", {.action = "/twilio/dial", .timeout = 20, .caller_id = "+15125550100"},
+         {.url = "/twilio/screen?destination=oncall_tech", .method = "POST"});
   r.redirect("/twilio/voice", "POST");
   r.pause(3);
   r.hangup();
@@ -112,7 +126,7 @@ g = r.gather(input="speech dtmf", action="/twilio/gather?a=1&b=2", method="POST"
 g.say("Press 1.")
 g.pause(length=2)
 d = r.dial(action="/twilio/dial", timeout=20, caller_id="+15125550100")
-d.number("+15125550101")
+d.number("+15125550101", url="/twilio/screen?destination=oncall_tech", method="POST")
 r.redirect("/twilio/voice", method="POST")
 r.pause(length=3)
 r.hangup()

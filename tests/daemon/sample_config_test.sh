@@ -11,9 +11,12 @@ install -m 0600 /dev/null "$work/token"
 echo test-token > "$work/token"
 install -m 0600 /dev/null "$work/odoo-key"
 echo test-key > "$work/odoo-key"
+install -m 0600 /dev/null "$work/mailgun-key"
+echo key-test > "$work/mailgun-key"
 
 sed -e "s|/run/credentials/voiceopsd.service/twilio-token|$work/token|" \
     -e "s|/run/credentials/voiceopsd.service/odoo-key|$work/odoo-key|" \
+    -e "s|/run/credentials/voiceopsd.service/mailgun-key|$work/mailgun-key|" \
     -e "s|/etc/voiceops/contracts/\*.toml|$source_dir/contracts/*.toml|" \
     -e "s|/var/lib/voiceops/voiceops.db|$work/voiceops.db|" \
     -e "s|/run/voiceops/control.sock|$work/control.sock|" \
@@ -25,4 +28,11 @@ sed -e '/^# \[odoo\]/,$ s|^# ||' "$work/as-shipped.toml" > "$work/with-odoo.toml
 grep -q '^\[odoo\]' "$work/with-odoo.toml"
 grep -q '^url = ' "$work/with-odoo.toml"
 "$daemon" --config "$work/with-odoo.toml" --check-config
-echo "sample voiceops.toml: valid as shipped and with [odoo]"
+# Texts and email: the account SID, a sender, and the [email] and [messages] blocks.
+sed -e 's|^# \(account_sid = \)|\1|' -e 's|^# \(sms_from = \)|\1|' \
+    -e '/^# \[email\]/,/^# retry_max_s/ s|^# ||' "$work/as-shipped.toml" > "$work/with-messages.toml"
+grep -q '^account_sid = ' "$work/with-messages.toml"
+grep -q '^\[email\]' "$work/with-messages.toml"
+grep -q '^\[messages\]' "$work/with-messages.toml"
+"$daemon" --config "$work/with-messages.toml" --check-config
+echo "sample voiceops.toml: valid as shipped, with [odoo], and with texts and email"

@@ -93,6 +93,7 @@ nlohmann::json reference_json(const CallState& s) {
           {"fp", s.flags_pending},
           {"tr", s.transfer_row},
           {"td", s.transfer_destination},
+          {"ts", s.transfer_summary},
           {"tf", s.tool_failures},
           {"pid", s.person_id},
           {"pn", s.person_name},
@@ -165,6 +166,7 @@ TEST_CASE("call state bytes are what nlohmann's MessagePack made of it", "[engin
   states[3].message_part = "message";
   states[3].message = "tell marcus the cooler is out";
   states[3].transfer_result = "no-answer";
+  states[3].transfer_summary = "URGENT: gas smell at 21 Oak Street; caller is outside.";
   states[3].last_webhook_token = "idempotency-token-0123";
   states[3].records = {{"calendar.event", 42}, {"res.partner", 5'000'000'000L}};
   for (const CallState& state : states) {
@@ -191,6 +193,7 @@ TEST_CASE("fields a newer version adds are skipped; missing ones are damage", "[
   nlohmann::json older = reference_json(s);
   older.erase("wt");
   older.erase("rc");  // and before the records a call found
+  older.erase("ts");  // and before a transfer kept its summary for the staff screen
   REQUIRE(deserialize(reference_blob(older)));
 
   nlohmann::json missing = reference_json(s);

@@ -20,7 +20,7 @@ struct OkTools final : calls::ToolRunner {
 };
 
 struct NoMessages final : calls::Messenger {
-  void notify(const engine::CallState&, const engine::Notify&) override {}
+  void notify(const engine::CallState&, const engine::Notify&, bool) override {}
 };
 
 // A POST of `params` to `path`, with X-Twilio-Signature for test_public_url unless `sign` is off.

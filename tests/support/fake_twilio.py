@@ -39,7 +39,7 @@ instead; malformed does the request and sends half the JSON.  Failures apply bef
 authentication.
 
 Tests read ``messages()``, ``message(sid)``, ``numbers()``, ``requests()`` (method, path, query,
-form, user, status of each API request) and ``status_callback_url(sid)``; ``opt_out``/``opt_in``
+form, user, status of each API request) and ``status_callback_url(sid)``; ``mark_sent(sid)`` (the message left); ``opt_out``/``opt_in``
 a number, ``set_now`` the clock that dates messages, ``reset()``.  The same from a shell: ``POST
 /__fake__/`` fail, opt_out, opt_in, numbers, status_callback, clock, reset; ``GET /__fake__/``
 messages, numbers, requests.  JSON goes out with non-ASCII as \\u escapes, as Twilio's does.
@@ -51,7 +51,8 @@ is 404; the codes for bad numbers-update values (21402 "<Param> is not a valid U
 seen for VoiceUrl only; 21403 for a method not GET/POST); 20001 for a bad PageSize, date or
 PageToken; that Page without PageToken means offset Page*PageSize, that PageSize is clamped to
 1..1000 and that ``DateSent<``/``DateSent>`` include the day or instant named; that ``date_sent``
-is set at creation (Twilio may leave it null until the message leaves); the ``error_message``
+stays null until a status callback moves the message to sent or later (so a DateSent filter
+misses a message still queued; the list is newest created first); the ``error_message``
 texts (Twilio's error titles); the ``From`` of a callback for a message sent through a Messaging
 Service (empty: the fake assigns no sender).
 
@@ -321,6 +322,16 @@ class FakeTwilio(LoopbackFake):
         with self._lock:
             return self._public(self._messages[sid])
 
+    def mark_sent(self, sid):
+        """The message left (what a "sent" status would say, without a callback): it gets its
+        date_sent, and DateSent filters see it."""
+        with self._lock:
+            message = self._messages[sid]
+            now = self._clock()
+            message["status"], message["date_updated"] = "sent", rfc2822(now)
+            if not message["_sent"]:
+                message["_sent"], message["date_sent"] = now, rfc2822(now)
+
     def status_callback_url(self, sid):
         with self._lock:
             return self._callbacks.get(sid)
@@ -364,6 +375,9 @@ class FakeTwilio(LoopbackFake):
                 message["error_code"] = error_code
                 message["error_message"] = DELIVERY_ERRORS.get(error_code, "Unknown error")
             message["status"], message["date_updated"] = status, rfc2822(now)
+            # A message has a date_sent once it has left, never while accepted or queued.
+            if status in ("sent", "delivered", "undelivered", "failed", "read") and not message["_sent"]:
+                message["_sent"], message["date_sent"] = now, rfc2822(now)
             params = {"SmsSid": sid, "SmsStatus": status, "MessageStatus": status,
                       "To": message["to"], "MessageSid": sid, "AccountSid": self.account_sid,
                       "From": message["from"] or "", "ApiVersion": API_VERSION}
@@ -524,7 +538,7 @@ class FakeTwilio(LoopbackFake):
         self._sequence += 1
         self._messages[sid] = {
             "account_sid": self.account_sid, "api_version": API_VERSION, "body": body,
-            "date_created": rfc2822(now), "date_sent": rfc2822(now), "date_updated": rfc2822(now),
+            "date_created": rfc2822(now), "date_sent": None, "date_updated": rfc2822(now),
             "direction": "outbound-api", "error_code": None, "error_message": None,
             "from": sender or None, "messaging_service_sid": service or None,
             "num_media": str(len(media) if isinstance(media, list) else 1),
@@ -532,7 +546,7 @@ class FakeTwilio(LoopbackFake):
             "price": None, "price_unit": "USD", "sid": sid,
             "status": "accepted" if service else "queued",
             "subresource_uris": {"media": uri + "/Media.json"}, "to": to, "uri": uri + ".json",
-            "_sent": now, "_sequence": self._sequence}
+            "_sent": None, "_created": now, "_sequence": self._sequence}
         self._callbacks[sid] = _one(form, "StatusCallback") or None
         return _json_reply(201, self._public(self._messages[sid]))
 
@@ -551,7 +565,7 @@ class FakeTwilio(LoopbackFake):
             if name in query:
                 tests.append(_date_test(name, _one(query, name)))
         rows = sorted((m for m in self._messages.values() if all(t(m) for t in tests)),
-                      key=lambda m: (m["_sent"], m["_sequence"]), reverse=True)
+                      key=lambda m: (m["_created"], m["_sequence"]), reverse=True)
         filters = [(n, _one(query, n)) for n in ("To", "From", "DateSent<", "DateSent",
                                                  "DateSent>") if n in query]
         return self._page(path, "messages", rows, filters, query)

@@ -104,3 +104,52 @@ TEST_CASE("every shipped pack passes, with byte-identical output run to run",
   }
   CHECK(packs >= 3);
 }
+
+// The runner plays the carrier's screen: a person presses 1, a voicemail greeting presses
+// nothing, a staff member who cannot take the call presses 2; only the first reaches a person.
+TEST_CASE("a transfer that reaches voicemail or is declined takes the transfer's failure step",
+          "[testcalls][screen]") {
+  const std::string contract = testing::source_dir() + "/contracts/after-hours-service.toml";
+  auto checked = contract::check_contract_file(contract, false);
+  REQUIRE(checked.contract);
+  const std::string call_head =
+      "[call]\nkind = \"escalation\"\nfrom = \"+15125550135\"\nat = 2026-11-27T02:15:00-06:00\n\n"
+      "[[turn]]\nsay = \"our heater stopped and it's getting cold in here\"\n\n"
+      "[[turn]]\nsay = \"yeah the detector in the hallway keeps going off\"\n\n";
+  const std::string paged =
+      "[[turn]]\nsay = \"we're outside now this number's fine\"\n\n[[turn]]\nsay = \"yes\"\n\n";
+  const std::string failure_step =
+      "[expect]\noutcome = \"failure\"\nsay = [\"Our technician didn't pick up on the first try, "
+      "so I'm going to text them your number.\", \"Our on-call technician has your number\"]\n";
+  for (const char* result : {"voicemail", "declined", "completed"}) {
+    DYNAMIC_SECTION(result) {
+      const bool taken = std::string(result) == "completed";
+      auto dir = scratch(std::string("screen-") + result);
+      write(dir / "pack.toml", "schema_version = 1\ncontract = \"" + contract + "\"\n");
+      write(dir / "a.toml",
+            call_head + (taken ? "" : paged) + "[transfer]\nresult = \"" + result + "\"\n\n" +
+                (taken ? "[expect]\noutcome = \"escalated\"\nnever_say = [\"pick up on the "
+                         "first try\"]\n"
+                       : failure_step));
+      std::vector<Diagnostic> diagnostics;
+      auto loaded = testcalls::load_pack(dir.string(), diagnostics);
+      for (const auto& d : diagnostics) UNSCOPED_INFO(d.where.line << ": " << d.message);
+      REQUIRE(loaded.pack);
+      auto report = testcalls::run_pack(*loaded.pack, *checked.contract, nullptr);
+      REQUIRE(report.calls.size() == 1);
+      const testcalls::CallReport& call = report.calls.front();
+      std::string transcript;
+      for (const auto& line : call.transcript) transcript += line.text + " " + line.note + "\n";
+      INFO(transcript);
+      for (const auto& failure : call.failures)
+        UNSCOPED_INFO(failure.kind << ": " << failure.message);
+      CHECK(call.passed());
+      CHECK(transcript.find("staff hears: URGENT after-hours safety call") != std::string::npos);
+      const char* key = taken                               ? "staff presses 1"
+                        : std::string(result) == "declined" ? "staff presses 2"
+                                                            : "voicemail answers; no key";
+      CHECK(transcript.find(key) != std::string::npos);
+      fs::remove_all(dir);
+    }
+  }
+}

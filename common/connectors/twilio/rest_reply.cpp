@@ -1,0 +1,201 @@
+#include "connectors/twilio/rest_reply.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <sstream>
+
+#include <date/date.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/utf8.hpp"
+
+namespace voiceops::connectors::twilio {
+namespace {
+
+using Json = nlohmann::json;
+
+Error malformed(std::string what) {
+  Error error;
+  error.kind = ErrorKind::malformed;
+  error.message = "the carrier's answer is not " + std::move(what);
+  return error;
+}
+
+// A string member, or empty when it is absent, null or not a string.
+std::string text_of(const Json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+// An integer member that the carrier writes as a number or as a numeric string.
+std::optional<int> integer_of(const Json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end()) return std::nullopt;
+  if (it->is_number_integer()) {
+    const auto value = it->get<std::int64_t>();
+    if (value < 0 || value > 1'000'000'000) return std::nullopt;
+    return static_cast<int>(value);
+  }
+  if (it->is_string()) {
+    const std::string& s = it->get_ref<const std::string&>();
+    int value = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec == std::errc() && end == s.data() + s.size() && value >= 0) return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> seconds_of(std::string_view header) {
+  while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
+  while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
+  int value = 0;
+  auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), value);
+  if (header.empty() || ec != std::errc() || end != header.data() + header.size() || value < 0)
+    return std::nullopt;
+  return std::min(value, 24 * 3600);
+}
+
+std::optional<Message> message_of(const Json& object) {
+  if (!object.is_object()) return std::nullopt;
+  Message message;
+  message.sid = text_of(object, "sid");
+  if (message.sid.empty()) return std::nullopt;
+  message.to = text_of(object, "to");
+  message.from = text_of(object, "from");
+  message.body = text_of(object, "body");
+  message.status = text_of(object, "status");
+  message.error_code = integer_of(object, "error_code");
+  message.date_created = text_of(object, "date_created");
+  message.created_unix = read_rfc2822(message.date_created);
+  return message;
+}
+
+Result<Json, Error> object_of(std::string_view body, const char* what) {
+  Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) return unexpected(malformed(what));
+  return json;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> read_rfc2822(std::string_view text) {
+  if (text.empty() || text.size() > 64) return std::nullopt;
+  std::istringstream in{std::string(text)};
+  date::sys_seconds at;
+  // GCC 12 sees date.h's offset seconds as maybe uninitialized when %z is parsed; they are set.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+  in >> date::parse("%a, %d %b %Y %H:%M:%S %z", at);
+#pragma GCC diagnostic pop
+  if (in.fail()) return std::nullopt;
+  return at.time_since_epoch().count();
+}
+
+std::string_view kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::rejected: return "rejected";
+    case ErrorKind::auth: return "auth";
+    case ErrorKind::rate_limited: return "rate_limited";
+    case ErrorKind::server: return "server";
+    case ErrorKind::unreachable: return "unreachable";
+    case ErrorKind::timeout: return "timeout";
+    case ErrorKind::malformed: return "malformed";
+    case ErrorKind::config: return "config";
+  }
+  return "server";
+}
+
+Error read_error(int http_status, std::string_view body, std::string_view retry_after) {
+  Error error;
+  error.http_status = http_status;
+  error.retry_after_s = seconds_of(retry_after);
+  Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_discarded() && json.is_object()) {
+    error.code = integer_of(json, "code").value_or(0);
+    error.message = text_of(json, "message");
+    error.more_info = text_of(json, "more_info");
+  }
+  // One line whatever the carrier wrote, and never a novel.
+  for (char& c : error.message)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  error.message = std::string(utf8_prefix(error.message, 300));
+  const std::string code = error.code ? " (error " + std::to_string(error.code) + ")" : "";
+  error.message = error.message.empty()
+                      ? "the carrier answered HTTP " + std::to_string(http_status) + code
+                      : "the carrier answered HTTP " + std::to_string(http_status) + code + ": " +
+                            error.message;
+
+  // Refusals that pass: a sender's queue full (21611), the account's queue overflowing (30001).
+  const bool busy = error.code == 21611 || error.code == 30001;
+  if (http_status == 429 || error.code == too_many_requests || busy) {
+    error.kind = ErrorKind::rate_limited;
+  } else if (http_status == 401 || http_status == 403) {
+    error.kind = ErrorKind::auth;
+  } else if (http_status >= 500) {
+    // A 5xx may come after the carrier took the message (a proxy's 502 on a slow answer).
+    error.kind = ErrorKind::server;
+    error.ambiguous = true;
+  } else if (http_status >= 400) {
+    error.kind = ErrorKind::rejected;
+  } else {
+    error.kind = ErrorKind::malformed;
+  }
+  return error;
+}
+
+Result<Message, Error> read_message(std::string_view body) {
+  auto json = object_of(body, "a Message resource");
+  if (!json) return unexpected(json.error());
+  auto message = message_of(*json);
+  if (!message) return unexpected(malformed("a Message resource (no sid)"));
+  return *message;
+}
+
+Result<MessagePage, Error> read_message_page(std::string_view body) {
+  auto json = object_of(body, "a page of Messages");
+  if (!json) return unexpected(json.error());
+  auto list = json->find("messages");
+  if (list == json->end() || !list->is_array())
+    return unexpected(malformed("a page of Messages (no messages list)"));
+  MessagePage page;
+  for (const Json& item : *list) {
+    auto message = message_of(item);
+    if (!message) return unexpected(malformed("a page of Messages (a message without a sid)"));
+    page.messages.push_back(std::move(*message));
+  }
+  page.next_page_uri = text_of(*json, "next_page_uri");
+  return page;
+}
+
+Result<NumberPage, Error> read_number_page(std::string_view body) {
+  auto json = object_of(body, "a page of IncomingPhoneNumbers");
+  if (!json) return unexpected(json.error());
+  auto list = json->find("incoming_phone_numbers");
+  if (list == json->end() || !list->is_array())
+    return unexpected(malformed("a page of IncomingPhoneNumbers (no incoming_phone_numbers list)"));
+  NumberPage page;
+  for (const Json& item : *list) {
+    if (!item.is_object() || text_of(item, "phone_number").empty())
+      return unexpected(
+          malformed("a page of IncomingPhoneNumbers (a number without phone_number)"));
+    IncomingNumber number;
+    number.sid = text_of(item, "sid");
+    number.phone_number = text_of(item, "phone_number");
+    number.friendly_name = text_of(item, "friendly_name");
+    number.voice_url = text_of(item, "voice_url");
+    number.voice_method = text_of(item, "voice_method");
+    number.voice_fallback_url = text_of(item, "voice_fallback_url");
+    number.voice_fallback_method = text_of(item, "voice_fallback_method");
+    number.status_callback = text_of(item, "status_callback");
+    number.status_callback_method = text_of(item, "status_callback_method");
+    number.voice_application_sid = text_of(item, "voice_application_sid");
+    number.sms_url = text_of(item, "sms_url");
+    page.numbers.push_back(std::move(number));
+  }
+  page.next_page_uri = text_of(*json, "next_page_uri");
+  return page;
+}
+
+}  // namespace voiceops::connectors::twilio
