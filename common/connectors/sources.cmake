@@ -2,6 +2,7 @@
 # Odoo's two protocols on it (odoo/), the carrier's REST API (twilio/), Mailgun (mailgun/).
 target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/curl_library.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/http_answers.cpp
   ${CMAKE_CURRENT_LIST_DIR}/http_client.cpp
   ${CMAKE_CURRENT_LIST_DIR}/http_url.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mailgun/mail_client.cpp

@@ -4,19 +4,9 @@
 
 namespace voiceops::ops {
 
+using connectors::twilio::config_error;
 using connectors::twilio::Error;
 using connectors::twilio::ErrorKind;
-
-namespace {
-
-Error config_error(std::string message) {
-  Error error;
-  error.kind = ErrorKind::config;
-  error.message = std::move(message);
-  return error;
-}
-
-}  // namespace
 
 Result<connectors::twilio::RestSettings, Error> twilio_rest_settings(
     const config::Config& config, const config::Environment& environment) {

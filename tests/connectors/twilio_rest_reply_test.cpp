@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/utf8.hpp"
+#include "connectors/http_answers.hpp"
 #include "connectors/twilio/rest_reply.hpp"
 
 using namespace voiceops;
@@ -387,4 +388,14 @@ TEST_CASE("rest reply: a full sending queue is waited out, not given up on", "[t
     CHECK(error.kind == ErrorKind::rate_limited);
     CHECK(error.code == code);
   }
+}
+
+TEST_CASE("http answers: Retry-After seconds and one printable line", "[rest]") {
+  CHECK(connectors::retry_after_seconds(" 7 ") == std::optional<int>(7));
+  CHECK(connectors::retry_after_seconds("999999") == std::optional<int>(24 * 3600));
+  CHECK_FALSE(connectors::retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT"));
+  CHECK_FALSE(connectors::retry_after_seconds("-1"));
+  CHECK_FALSE(connectors::retry_after_seconds(""));
+  CHECK(connectors::one_line("a\nb\tc\rd") == "a b c d");
+  CHECK(connectors::one_line("ab\xE2\x82\xAC", 4) == "ab");  // never half a character
 }

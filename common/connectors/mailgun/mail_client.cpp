@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/utf8.hpp"
 #include "carrier/form.hpp"
+#include "connectors/http_answers.hpp"
 #include "crypto/base64.hpp"
 
 namespace voiceops::connectors::mailgun {
@@ -17,16 +17,6 @@ Error config_error(std::string message) {
   error.kind = ErrorKind::config;
   error.message = std::move(message);
   return error;
-}
-
-std::optional<int> seconds_of(std::string_view header) {
-  while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
-  while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
-  int value = 0;
-  auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), value);
-  if (header.empty() || ec != std::errc() || end != header.data() + header.size() || value < 0)
-    return std::nullopt;
-  return std::min(value, 24 * 3600);
 }
 
 }  // namespace
@@ -52,9 +42,7 @@ Result<std::string, Error> read_answer(int http_status, std::string_view body,
   if (!json.is_discarded() && json.is_object()) {
     if (auto it = json.find("message"); it != json.end() && it->is_string()) said = *it;
   }
-  for (char& c : said)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  said = std::string(utf8_prefix(said, 300));
+  said = one_line(said);
   if (http_status >= 200 && http_status < 300) {
     if (!json.is_discarded() && json.is_object()) {
       if (auto it = json.find("id");
@@ -70,7 +58,7 @@ Result<std::string, Error> read_answer(int http_status, std::string_view body,
   }
   Error error;
   error.http_status = http_status;
-  error.retry_after_s = seconds_of(retry_after);
+  error.retry_after_s = retry_after_seconds(retry_after);
   error.message = "Mailgun answered HTTP " + std::to_string(http_status) +
                   (said.empty() ? std::string() : ": " + said);
   if (http_status == 429 || http_status == 420) {

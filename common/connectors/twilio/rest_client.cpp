@@ -9,13 +9,6 @@
 namespace voiceops::connectors::twilio {
 namespace {
 
-Error config_error(std::string message) {
-  Error error;
-  error.kind = ErrorKind::config;
-  error.message = std::move(message);
-  return error;
-}
-
 std::string query_of(std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
   std::string query;
   for (const auto& [name, value] : params) {

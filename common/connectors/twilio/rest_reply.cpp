@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/utf8.hpp"
+#include "connectors/http_answers.hpp"
 
 namespace voiceops::connectors::twilio {
 namespace {
@@ -47,16 +47,6 @@ std::optional<int> integer_of(const Json& object, const char* name) {
   return std::nullopt;
 }
 
-std::optional<int> seconds_of(std::string_view header) {
-  while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
-  while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
-  int value = 0;
-  auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), value);
-  if (header.empty() || ec != std::errc() || end != header.data() + header.size() || value < 0)
-    return std::nullopt;
-  return std::min(value, 24 * 3600);
-}
-
 std::optional<Message> message_of(const Json& object) {
   if (!object.is_object()) return std::nullopt;
   Message message;
@@ -93,6 +83,13 @@ std::optional<std::int64_t> read_rfc2822(std::string_view text) {
   return at.time_since_epoch().count();
 }
 
+Error config_error(std::string message) {
+  Error error;
+  error.kind = ErrorKind::config;
+  error.message = std::move(message);
+  return error;
+}
+
 std::string_view kind_name(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::rejected: return "rejected";
@@ -110,17 +107,14 @@ std::string_view kind_name(ErrorKind kind) {
 Error read_error(int http_status, std::string_view body, std::string_view retry_after) {
   Error error;
   error.http_status = http_status;
-  error.retry_after_s = seconds_of(retry_after);
+  error.retry_after_s = retry_after_seconds(retry_after);
   Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!json.is_discarded() && json.is_object()) {
     error.code = integer_of(json, "code").value_or(0);
     error.message = text_of(json, "message");
     error.more_info = text_of(json, "more_info");
   }
-  // One line whatever the carrier wrote, and never a novel.
-  for (char& c : error.message)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  error.message = std::string(utf8_prefix(error.message, 300));
+  error.message = one_line(error.message);  // whatever the carrier wrote, and never a novel
   const std::string code = error.code ? " (error " + std::to_string(error.code) + ")" : "";
   error.message = error.message.empty()
                       ? "the carrier answered HTTP " + std::to_string(http_status) + code

@@ -70,6 +70,9 @@ struct Error {
 
 std::string_view kind_name(ErrorKind kind);
 
+// Settings that are missing or malformed, said in `message`.
+Error config_error(std::string message);
+
 // The well-known codes this client acts on.
 inline constexpr int invalid_to_number = 21211;
 inline constexpr int recipient_opted_out = 21610;
