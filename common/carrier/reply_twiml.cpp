@@ -27,6 +27,8 @@ std::string reply_twiml(const calls::Reply& reply) {
             for (const auto& hint : a.hints)
               options.hints += (options.hints.empty() ? "" : ",") + hint;
             if (a.num_digits > 0) options.num_digits = a.num_digits;
+            // The contract's language is the caller's too: speech is recognised in it.
+            if (a.speech) options.language = reply.voice.language;
             options.action_on_empty_result = true;
             options.barge_in = true;
             twiml.gather(options).say(a.prompt, voice);

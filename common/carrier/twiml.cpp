@@ -27,6 +27,7 @@ void write(XmlWriter& w, const TwimlGather& gather) {
   w.attribute_if_set("timeout", o.timeout);
   w.attribute_if_set("speechTimeout", o.speech_timeout);
   w.attribute_if_set("hints", o.hints);
+  w.attribute_if_set("language", o.language);
   w.attribute_if_set("numDigits", o.num_digits);
   w.attribute_if_set("actionOnEmptyResult", o.action_on_empty_result);
   w.attribute_if_set("bargeIn", o.barge_in);

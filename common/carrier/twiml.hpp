@@ -30,6 +30,7 @@ struct GatherOptions {
   std::optional<int> timeout;     // seconds of silence before giving up (carrier default 5)
   std::string speech_timeout;     // "auto" or seconds
   std::string hints;              // comma-separated words and phrases
+  std::string language;           // what speech is recognised as, e.g. "es-MX"; empty: en-US
   std::optional<int> num_digits;  // keypad digits to wait for
   std::optional<bool> action_on_empty_result;  // call back on silence too
   std::optional<bool> barge_in;                // stop the prompt when the caller speaks

@@ -147,6 +147,11 @@ TEST_CASE("the contract's voice speaks every <Say>, listening and reprompting to
       said.find(
           R"(<Say voice="Google.en-US-Neural2-F" language="en-US">What is your address?</Say>)") !=
       std::string::npos);
+  // The caller's words are recognised in the contract's language too.
+  CHECK(said.find(R"(speechTimeout="auto" language="en-US")") != std::string::npos);
+  reply.voice = {};
+  CHECK(carrier::reply_twiml(reply).find("language=") == std::string::npos);
+  reply.voice = {"Google.en-US-Neural2-F", "en-US"};
   reply.actions = {};
   CHECK(
       carrier::reply_twiml(reply).find(
