@@ -17,10 +17,6 @@ std::string param(const FormParams& form, std::string_view name) {
   return value ? *value : std::string();
 }
 
-HttpResponse plain(int status, std::string text) {
-  return plain_response(status, std::move(text));
-}
-
 HttpResponse twiml_response(const calls::Reply& reply) {
   HttpResponse response;
   response.body = reply_twiml(reply);
@@ -113,7 +109,7 @@ Prepared Webhooks::prepare(const HttpRequest& request, const Result<FormParams, 
   const bool screening = path == screen_path || path == screen_answer_path;
   const bool known = path == "/twilio/voice" || path == "/twilio/gather" ||
                      path == "/twilio/dial" || path == "/twilio/status" || screening;
-  if (!known) return answer(plain(404, "not found"));
+  if (!known) return answer(plain_response(404, "not found"));
   // One call, one number: a form naming two of either is not the carrier's.
   if (auto refused = refuse_webhook(
           request, form, {options_.public_url, options_.auth_token, options_.validate_signatures},
@@ -122,11 +118,11 @@ Prepared Webhooks::prepare(const HttpRequest& request, const Result<FormParams, 
       calls_.observe(calls::Observation::Kind::signature_failure, param(*form, "CallSid"), "");
     return answer(std::move(*refused));
   }
-  if (param(*form, "CallSid").empty()) return answer(plain(400, "no CallSid"));
+  if (param(*form, "CallSid").empty()) return answer(plain_response(400, "no CallSid"));
   if (screening) {
     // The staff leg's webhooks: its own CallSid, and the caller's call as ParentCallSid.
     const std::string parent = param(*form, "ParentCallSid");
-    if (parent.empty()) return answer(plain(400, "no ParentCallSid"));
+    if (parent.empty()) return answer(plain_response(400, "no ParentCallSid"));
     const std::string destination = screened_destination(request);
     if (path == screen_path)
       return answer(

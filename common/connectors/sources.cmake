@@ -9,6 +9,7 @@ target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/odoo/envelope.cpp
   ${CMAKE_CURRENT_LIST_DIR}/odoo/odoo_client.cpp
   ${CMAKE_CURRENT_LIST_DIR}/odoo/odoo_error.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/send_error.cpp
   ${CMAKE_CURRENT_LIST_DIR}/twilio/rest_client.cpp
   ${CMAKE_CURRENT_LIST_DIR}/twilio/rest_reply.cpp
 )

@@ -1,6 +1,7 @@
 #include "ops/message_sender.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -17,12 +18,6 @@ using store::MessageOutcome;
 
 // The carrier's limit on a text's body.
 constexpr std::size_t max_text_chars = 1600;
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
 
 }  // namespace
 
@@ -54,7 +49,7 @@ store::NewMessage alert_message(const MessageItem& item, const std::string& erro
   alert.purpose = "alert";
   alert.kind = "email";
   alert.destination = "alerts";
-  alert.address = joined(alerts_to);
+  alert.address = fmt::format("{}", fmt::join(alerts_to, ", "));
   alert.subject = "voiceops alert: a message to " +
                   (item.destination.empty() ? item.kind : item.destination) + " was not delivered";
   alert.body = alert_text(item, error);
@@ -237,7 +232,8 @@ MessageOutcome MessageSender::send_mail(const MessageItem& item, std::int64_t no
   namespace mailgun = connectors::mailgun;
   const bool alert = item.purpose == "alert";
   const std::vector<std::string>& to = alert ? routing_.alerts_to : routing_.summaries_to;
-  MessageOutcome outcome{.id = item.id, .channel = "email", .recipient = joined(to)};
+  MessageOutcome outcome{
+      .id = item.id, .channel = "email", .recipient = fmt::format("{}", fmt::join(to, ", "))};
   if (!mail_ || to.empty() || routing_.email_from.empty()) {
     outcome.fate = MessageFate::unrouted;
     outcome.error = !mail_  ? "email is not set up: [email] domain is not configured"

@@ -1,5 +1,7 @@
 #include "ops/number_check.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -62,12 +64,6 @@ std::string now_text(const std::string& value) {
   return value.empty() ? "empty" : value;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
 // One setting whose value must be `expected`.
 Finding exact(std::string setting, std::string label, const std::string& now,
               const std::string& expected, bool matches, std::string console) {
@@ -98,7 +94,7 @@ Finding workflow_finding(const IncomingNumber& number, const NumberExpectation& 
   }
   std::vector<std::string> names;
   for (const auto& w : expected.workflows) names.push_back(w.id + " (" + w.hours + ")");
-  finding.now = finding.message = joined(names);
+  finding.now = finding.message = fmt::format("{}", fmt::join(names, ", "));
   return finding;
 }
 
@@ -195,7 +191,8 @@ std::optional<Finding> fallback_twiml_finding(const NumberExpectation& expected)
   const AnsweringWorkflow* chosen = fallback_workflow(expected);
   Finding finding{"fallback_twiml", "Fallback TwiML", Verdict::advice, {}, {}, {}, {}};
   finding.message = "the workflows answering this number roll back to different numbers (" +
-                    joined(numbers) + "); the fallback serves one: " + chosen->id +
+                    fmt::format("{}", fmt::join(numbers, ", ")) +
+                    "); the fallback serves one: " + chosen->id +
                     "'s unless another is staffed when voiceopsd may fail";
   return finding;
 }

@@ -73,24 +73,6 @@ Json typed_value(const std::string& text, const std::string& type) {
 
 }  // namespace
 
-std::string fill_template(std::string_view text,
-                          const std::function<std::string(std::string_view)>& lookup) {
-  std::string out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const std::size_t open = text.find('{', at);
-    const std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
-    if (close == std::string_view::npos) {
-      out += text.substr(at);
-      break;
-    }
-    out += text.substr(at, open - at);
-    out += lookup(text.substr(open + 1, close - open - 1));
-    at = close + 1;
-  }
-  return out;
-}
-
 std::chrono::milliseconds OdooTools::Job::left() const {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   return std::max(ms, std::chrono::milliseconds(1));
@@ -220,15 +202,6 @@ std::optional<std::int64_t> OdooTools::partner_of(Job& job) {
 }
 
 std::string OdooTools::value_of(Job& job, std::string_view name) {
-  const engine::CallState& call = job.call;
-  if (name == "caller") return call.from;
-  if (name == "called") return call.to;
-  if (name == "call_id") return call.call_id;
-  if (name == "intent") return call.intent;
-  if (name == "summary") return job.summary;
-  if (name == "workflow") return call.workflow;
-  if (name == "started_at") return odoo_datetime(call.started_at);
-  if (name == "now") return odoo_datetime(unix_now());
   if (name == "partner_id") {
     const auto partner = partner_of(job);
     if (!partner) return {};
@@ -237,8 +210,7 @@ std::string OdooTools::value_of(Job& job, std::string_view name) {
       job.records.push_back({"res.partner", *partner});
     return std::to_string(*partner);
   }
-  const auto slot = call.slots.find(std::string(name));
-  return slot == call.slots.end() ? std::string() : slot->second.value;
+  return call_value(job.call, job.summary, unix_now(), name, odoo_datetime);
 }
 
 std::string OdooTools::filled(Job& job, std::string_view text) {

@@ -27,12 +27,9 @@
 #include "contract/model.hpp"
 #include "engine/call_state.hpp"
 #include "engine/events.hpp"
+#include "ops/call_template.hpp"
 
 namespace voiceops::ops {
-
-// The text of `text` with each {name} replaced by `lookup(name)`.
-std::string fill_template(std::string_view text,
-                          const std::function<std::string(std::string_view)>& lookup);
 
 class OdooTools {
  public:

@@ -3,6 +3,7 @@
 # the carrier's settings and the numbers' set-up checked, and later reports and the launch gate.
 target_sources(voiceops_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/call_record.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/call_template.cpp
   ${CMAKE_CURRENT_LIST_DIR}/calls_export.cpp
   ${CMAKE_CURRENT_LIST_DIR}/carrier_settings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/fallback_twiml.cpp

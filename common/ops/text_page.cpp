@@ -6,7 +6,7 @@
 
 #include "base/time_spec.hpp"
 #include "base/utf8.hpp"
-#include "ops/odoo_tools.hpp"
+#include "ops/call_template.hpp"
 
 namespace voiceops::ops {
 namespace {
@@ -21,17 +21,8 @@ engine::ToolResult failed(const engine::CallTool& tool, std::string why) {
 
 std::string text_page_body(const contract::ToolCallMapping& mapping, const engine::CallState& call,
                            const std::string& summary, std::int64_t now) {
-  return fill_template(mapping.body.value, [&](std::string_view name) -> std::string {
-    if (name == "caller") return call.from;
-    if (name == "called") return call.to;
-    if (name == "call_id") return call.call_id;
-    if (name == "intent") return call.intent;
-    if (name == "summary") return summary;
-    if (name == "workflow") return call.workflow;
-    if (name == "started_at") return format_utc(call.started_at);
-    if (name == "now") return format_utc(now);
-    const auto slot = call.slots.find(std::string(name));
-    return slot == call.slots.end() ? std::string() : slot->second.value;
+  return fill_template(mapping.body.value, [&](std::string_view name) {
+    return call_value(call, summary, now, name, format_utc);
   });
 }
 

@@ -21,20 +21,6 @@ Error config_error(std::string message) {
 
 }  // namespace
 
-std::string_view kind_name(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::rejected: return "rejected";
-    case ErrorKind::auth: return "auth";
-    case ErrorKind::rate_limited: return "rate_limited";
-    case ErrorKind::server: return "server";
-    case ErrorKind::unreachable: return "unreachable";
-    case ErrorKind::timeout: return "timeout";
-    case ErrorKind::malformed: return "malformed";
-    case ErrorKind::config: return "config";
-  }
-  return "server";
-}
-
 Result<std::string, Error> read_answer(int http_status, std::string_view body,
                                        std::string_view retry_after) {
   const auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
@@ -108,18 +94,11 @@ Result<std::string, Error> MailClient::send(const Mail& mail) {
   request.body = carrier::encode_form(form);
   auto response = http_.send(request);
   if (!response) {
+    const TransportFailure failure = transport_failure(response.error().kind);
     Error error;
+    error.kind = failure.kind;
     error.message = response.error().message;
-    switch (response.error().kind) {
-      case HttpErrorKind::unreachable:
-      case HttpErrorKind::tls:
-      case HttpErrorKind::unavailable: error.kind = ErrorKind::unreachable; break;
-      case HttpErrorKind::timeout:
-        error.kind = ErrorKind::timeout;
-        error.ambiguous = true;
-        break;
-      default: error.kind = ErrorKind::server; error.ambiguous = true;
-    }
+    error.ambiguous = failure.may_have_arrived;
     return unexpected(std::move(error));
   }
   return read_answer(response->status, response->body, response->header("Retry-After"));

@@ -12,6 +12,7 @@
 
 #include "base/result.hpp"
 #include "connectors/http_client.hpp"
+#include "connectors/send_error.hpp"
 
 namespace voiceops::connectors::mailgun {
 
@@ -31,16 +32,8 @@ struct Mail {
   std::string reference;  // sent as the X-Voiceops-Message header, to trace it
 };
 
-enum class ErrorKind {
-  rejected,
-  auth,
-  rate_limited,
-  server,
-  unreachable,
-  timeout,
-  malformed,
-  config
-};
+using ErrorKind = SendErrorKind;  // connectors/send_error.hpp
+using connectors::kind_name;
 
 struct Error {
   ErrorKind kind = ErrorKind::server;
@@ -49,8 +42,6 @@ struct Error {
   std::optional<int> retry_after_s;
   bool ambiguous = false;  // it may have been queued though no answer said so
 };
-
-std::string_view kind_name(ErrorKind kind);
 
 // Any answer as the message id or an Error; pure, for the fuzzer.
 Result<std::string, Error> read_answer(int http_status, std::string_view body,

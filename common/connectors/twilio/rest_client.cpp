@@ -68,25 +68,11 @@ Result<ClientResponse, Error> RestClient::exchange(ClientRequest request, bool w
     request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   auto response = http_.send(request);
   if (!response) {
+    const TransportFailure failure = transport_failure(response.error().kind);
     Error error;
-    const HttpError& failure = response.error();
-    error.message = failure.message;
-    switch (failure.kind) {
-      case HttpErrorKind::unreachable:
-      case HttpErrorKind::tls:
-      case HttpErrorKind::unavailable: error.kind = ErrorKind::unreachable; break;
-      case HttpErrorKind::timeout:
-        error.kind = ErrorKind::timeout;
-        error.ambiguous = writes;
-        break;
-      case HttpErrorKind::protocol:
-      case HttpErrorKind::too_large:
-      case HttpErrorKind::io:
-        // The request went out; whether the carrier acted on it is unknown.
-        error.kind = ErrorKind::server;
-        error.ambiguous = writes;
-        break;
-    }
+    error.kind = failure.kind;
+    error.message = response.error().message;
+    error.ambiguous = writes && failure.may_have_arrived;
     return unexpected(std::move(error));
   }
   if (response->status < 200 || response->status >= 300) {

@@ -90,20 +90,6 @@ Error config_error(std::string message) {
   return error;
 }
 
-std::string_view kind_name(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::rejected: return "rejected";
-    case ErrorKind::auth: return "auth";
-    case ErrorKind::rate_limited: return "rate_limited";
-    case ErrorKind::server: return "server";
-    case ErrorKind::unreachable: return "unreachable";
-    case ErrorKind::timeout: return "timeout";
-    case ErrorKind::malformed: return "malformed";
-    case ErrorKind::config: return "config";
-  }
-  return "server";
-}
-
 Error read_error(int http_status, std::string_view body, std::string_view retry_after) {
   Error error;
   error.http_status = http_status;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "connectors/send_error.hpp"
 
 namespace voiceops::connectors::twilio {
 
@@ -45,16 +46,10 @@ struct NumberPage {
   std::string next_page_uri;
 };
 
-enum class ErrorKind {
-  rejected,      // the request itself is wrong or refused: 21211 invalid number, 21610 opted out
-  auth,          // 401/403: the account SID, token or key is wrong (20003)
-  rate_limited,  // 429 / 20429: try again after Retry-After
-  server,        // 5xx: the carrier failed; may or may not have done it
-  unreachable,   // nothing answered: connect or name lookup failed, TLS refused
-  timeout,       // no answer in time: may have been done
-  malformed,     // an answer that is not the carrier's JSON
-  config,        // the settings are incomplete
-};
+// The kinds are the messaging services' (connectors/send_error.hpp): 21211 and 21610 are
+// rejected, 20003 auth, 429 and 20429 rate_limited.
+using ErrorKind = SendErrorKind;
+using connectors::kind_name;
 
 struct Error {
   ErrorKind kind = ErrorKind::server;
@@ -67,8 +62,6 @@ struct Error {
   // broke after sending, a 5xx): look before sending again.
   bool ambiguous = false;
 };
-
-std::string_view kind_name(ErrorKind kind);
 
 // Settings that are missing or malformed, said in `message`.
 Error config_error(std::string message);
