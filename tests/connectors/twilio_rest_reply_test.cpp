@@ -377,6 +377,12 @@ TEST_CASE("rest reply: RFC 2822 dates", "[twilio][rest]") {
   CHECK_FALSE(read_rfc2822(""));
   CHECK_FALSE(read_rfc2822("2026-11-24T03:00:00Z"));
   CHECK_FALSE(read_rfc2822("Tue, 24 Nov 2026"));
+  // Found by the fuzzer: malformed fields are refused, never read as NaN or garbage.
+  CHECK_FALSE(read_rfc2822("Tue, 24 Nov 2026 03:00:na +0000"));
+  CHECK_FALSE(read_rfc2822("Tue, 24 Nov 2026 03:00:-1 +0000"));
+  CHECK_FALSE(read_rfc2822("Tue, 31 Feb 2026 03:00:00 +0000"));
+  CHECK_FALSE(read_rfc2822("Tue, 24 Foo 2026 03:00:00 +0000"));
+  CHECK_FALSE(read_rfc2822("Tue, 24 Nov 2026 25:00:00 +0000"));
 }
 
 TEST_CASE("rest reply: a full sending queue is waited out, not given up on", "[twilio][rest]") {

@@ -1,8 +1,8 @@
 #include "connectors/twilio/rest_reply.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
-#include <sstream>
 
 #include <date/date.h>
 
@@ -70,17 +70,36 @@ Result<Json, Error> object_of(std::string_view body, const char* what) {
 
 }  // namespace
 
+// The carrier writes one shape, "Tue, 24 Nov 2026 03:00:00 +0000"; anything else is unread.
+// Read by hand: date::parse turns some malformed seconds into a NaN it then converts (UB).
 std::optional<std::int64_t> read_rfc2822(std::string_view text) {
-  if (text.empty() || text.size() > 64) return std::nullopt;
-  std::istringstream in{std::string(text)};
-  date::sys_seconds at;
-  // GCC 12 sees date.h's offset seconds as maybe uninitialized when %z is parsed; they are set.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-  in >> date::parse("%a, %d %b %Y %H:%M:%S %z", at);
-#pragma GCC diagnostic pop
-  if (in.fail()) return std::nullopt;
-  return at.time_since_epoch().count();
+  if (text.size() != 31 || text[3] != ',' || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' ||
+      text[16] != ' ' || text[19] != ':' || text[22] != ':' || text[25] != ' ' ||
+      (text[26] != '+' && text[26] != '-'))
+    return std::nullopt;
+  const auto number = [&](std::size_t at, std::size_t length) -> std::optional<int> {
+    int value = 0;
+    const char* first = text.data() + at;
+    auto [end, ec] = std::from_chars(first, first + length, value);
+    if (ec != std::errc() || end != first + length || *first == '-' || *first == '+')
+      return std::nullopt;
+    return value;
+  };
+  static constexpr std::array<std::string_view, 12> months = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto month = std::find(months.begin(), months.end(), text.substr(8, 3));
+  const auto day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2),
+             second = number(23, 2), zone_h = number(27, 2), zone_m = number(29, 2);
+  if (month == months.end() || !day || !year || !hour || !minute || !second || !zone_h || !zone_m ||
+      *hour > 23 || *minute > 59 || *second > 60 || *zone_h > 23 || *zone_m > 59)
+    return std::nullopt;
+  const date::year_month_day ymd{date::year{*year},
+                                 date::month{static_cast<unsigned>(month - months.begin() + 1)},
+                                 date::day{static_cast<unsigned>(*day)}};
+  if (!ymd.ok()) return std::nullopt;
+  const std::int64_t zone = (*zone_h * 3600 + *zone_m * 60) * (text[26] == '-' ? -1 : 1);
+  const std::int64_t days = date::sys_days{ymd}.time_since_epoch().count();
+  return days * 86400 + *hour * 3600 + *minute * 60 + *second - zone;
 }
 
 Error config_error(std::string message) {
