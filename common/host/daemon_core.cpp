@@ -147,6 +147,7 @@ std::shared_ptr<carrier::Webhooks> DaemonCore::make_webhooks(
   // Said at start and on every reload, so a contract's new promise is checked when it arrives.
   auto gaps = messaging_gaps(workflows);
   for (const auto& gap : gaps) log_.warning(gap);
+  std::lock_guard gaps_lock(messaging_gaps_mutex_);
   messaging_gaps_ = std::move(gaps);
   carrier::WebhookOptions options;
   options.public_url = config_.server.public_url;
@@ -222,7 +223,7 @@ Answer DaemonCore::readiness() {
   if (const MessageHealth messages = message_worker_->health(); !messages.last_error.empty())
     notes += "messages failing: " + mask_numbers_in(messages.last_error) + "\n";
   {
-    std::lock_guard lock(reload_mutex_);
+    std::lock_guard lock(messaging_gaps_mutex_);
     for (const auto& gap : messaging_gaps_) notes += "messages: " + gap + "\n";
   }
   Answer answer;

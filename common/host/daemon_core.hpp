@@ -176,7 +176,9 @@ class DaemonCore final : public calls::Observer {
   std::atomic<std::shared_ptr<carrier::Webhooks>> webhooks_;
   std::atomic<int> contracts_loaded_{0};
   std::shared_ptr<const std::vector<std::string>> contract_ids_;  // guarded by reload_mutex_
-  std::vector<std::string> messaging_gaps_;                       // guarded by reload_mutex_
+  // Read by every /readyz, which must not wait for a reload's contracts to load: a lock of its own.
+  mutable std::mutex messaging_gaps_mutex_;
+  std::vector<std::string> messaging_gaps_;  // guarded by messaging_gaps_mutex_
 
   // Webhooks for one call are handled one at a time, each after the last one's commit (a status
   // callback can race a gather): calls with one in progress, and what waits behind it.
